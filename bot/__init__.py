@@ -1,0 +1,1 @@
+"""Telegram bot briefing Party cadres on a draft provincial Political Report."""

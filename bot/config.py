@@ -1,0 +1,136 @@
+"""Settings read from the environment, checked once, with one clear line when something is wrong."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{30,}$")
+ACCESS_MODES = ("open", "allowlist", "invite")
+AccessMode = Literal["open", "allowlist", "invite"]
+
+#: Every variable the bot reads, with a one-line description (README lists the same).
+VARIABLES: dict[str, str] = {
+    "TELEGRAM_BOT_TOKEN": "token from @BotFather; unset = console mode",
+    "TELEGRAM_API_BASE_URL": "Bot API base URL, e.g. http://127.0.0.1:8081/bot (token appended)",
+    "TELEGRAM_API_BASE_FILE_URL": "Bot API file base URL, e.g. http://127.0.0.1:8081/file/bot",
+    "BOT_DATA_DIR": "where the SQLite database lives (default ./data)",
+    "BOT_CONTENT_DIR": "the content pack (default ./content)",
+    "BOT_LOCALES_DIR": "compiled gettext catalogues (default: locales/ of the checkout)",
+    "BOT_TIMEZONE": "IANA time zone for schedules (default Asia/Ho_Chi_Minh)",
+    "BOT_ADMINS": "comma-separated Telegram user ids of administrators",
+    "BOT_ACCESS": "open | allowlist | invite (default open)",
+    "BOT_ALLOWLIST": "comma-separated Telegram user ids allowed when BOT_ACCESS=allowlist",
+    "BOT_LOG_LEVEL": "DEBUG | INFO | WARNING | ERROR (default INFO)",
+}
+
+
+class ConfigError(Exception):
+    """A setting is missing or invalid; str(error) is one line telling the operator what to do."""
+
+
+def default_locales_dir() -> Path:
+    """locales/ beside the bot package in a checkout (editable install) or the working directory."""
+    beside = Path(__file__).resolve().parent.parent / "locales"
+    return beside if beside.is_dir() else Path("locales")
+
+
+def valid_token(token: str) -> bool:
+    return bool(TOKEN_RE.match(token))
+
+
+def _ids(name: str, raw: str) -> frozenset[int]:
+    ids: set[int] = set()
+    for part in raw.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            ids.add(int(part))
+        except ValueError:
+            raise ConfigError(
+                f"{name} must be comma-separated numeric Telegram user ids (got {part!r}); fix or unset it"
+            ) from None
+    return frozenset(ids)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable; built by from_env() in main, or directly in tests."""
+
+    token: str | None = None
+    api_base_url: str | None = None
+    api_base_file_url: str | None = None
+    data_dir: Path = Path("data")
+    content_dir: Path = Path("content")
+    locales_dir: Path = field(default_factory=default_locales_dir)
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
+    admins: frozenset[int] = frozenset()
+    access: AccessMode = "open"
+    allowlist: frozenset[int] = frozenset()
+    log_level: str = "INFO"
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "bot.sqlite3"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read and check every variable; raise ConfigError on the first invalid one."""
+        env = os.environ if environ is None else environ
+
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        token = get("TELEGRAM_BOT_TOKEN")
+        if token is not None and not valid_token(token):
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN looks malformed (expected 123456789:ABC... from @BotFather); "
+                "copy it again from BotFather or unset it to use the console"
+            )
+        base_url = get("TELEGRAM_API_BASE_URL")
+        base_file_url = get("TELEGRAM_API_BASE_FILE_URL")
+        for name, url in (("TELEGRAM_API_BASE_URL", base_url), ("TELEGRAM_API_BASE_FILE_URL", base_file_url)):
+            if url is not None and not re.match(r"^https?://[^\s/]+", url):
+                raise ConfigError(
+                    f"{name} must be an http(s) URL such as http://127.0.0.1:8081/bot (got {url!r})"
+                )
+
+        tz_name = get("BOT_TIMEZONE") or "Asia/Ho_Chi_Minh"
+        try:
+            timezone = ZoneInfo(tz_name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(
+                f"BOT_TIMEZONE={tz_name!r} is not a known IANA time zone; use e.g. Asia/Ho_Chi_Minh"
+            ) from None
+
+        access = (get("BOT_ACCESS") or "open").lower()
+        if access not in ACCESS_MODES:
+            raise ConfigError(f"BOT_ACCESS must be one of {', '.join(ACCESS_MODES)} (got {access!r})")
+        allowlist = _ids("BOT_ALLOWLIST", get("BOT_ALLOWLIST") or "")
+        admins = _ids("BOT_ADMINS", get("BOT_ADMINS") or "")
+
+        log_level = (get("BOT_LOG_LEVEL") or "INFO").upper()
+        if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ConfigError(f"BOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR (got {log_level!r})")
+
+        locales = get("BOT_LOCALES_DIR")
+        return cls(
+            token=token,
+            api_base_url=base_url,
+            api_base_file_url=base_file_url,
+            data_dir=Path(get("BOT_DATA_DIR") or "data"),
+            content_dir=Path(get("BOT_CONTENT_DIR") or "content"),
+            locales_dir=Path(locales) if locales else default_locales_dir(),
+            timezone=timezone,
+            admins=admins,
+            access=access,  # type: ignore[arg-type]
+            allowlist=allowlist,
+            log_level=log_level,
+        )
