@@ -1,0 +1,194 @@
+"""Cross-checks of a content pack against itself and against the report.
+
+Fidelity is checked mechanically: each figure's quote must be in the passage it cites, its value
+must be in its quote, and no number may appear in our own words that the cited passage lacks.
+"""
+
+from __future__ import annotations
+
+from bot.content.numbers import PLACEHOLDER_RE, number_tokens
+from bot.content.pack import ContentPack, Origin
+from bot.content.source import normalize_text
+
+# Kinds whose items sort into fields in the menus; the others stand on their own.
+FIELD_KINDS = {"achievement", "limitation", "task"}
+# An item card (title + summary + points + references) must fit one 4096-character message.
+MAX_CARD_CHARS = 3000
+# Section ids of the report that are headings only: covered when all their children are.
+HEADING_ONLY_CHARS = 130
+
+
+def _passage(pack: ContentPack, section_id: str, footnote: int | None) -> str:
+    if footnote is not None:
+        return pack.footnotes[footnote].text
+    return pack.section_text(section_id)
+
+
+def _check_figures(pack: ContentPack, errors: list[str]) -> None:
+    for figure in pack.figures.values():
+        at = pack.origins[("figure", figure.id)].at
+        name = f"figure '{figure.id}'"
+        if figure.source not in pack.sections:
+            errors.append(at(f"{name}: source section '{figure.source}' does not exist (see sections.yaml)"))
+            continue
+        if figure.footnote is not None:
+            note = pack.footnotes.get(figure.footnote)
+            if note is None:
+                errors.append(at(f"{name}: footnote {figure.footnote} does not exist in the report"))
+                continue
+            if note.section != figure.source:
+                errors.append(
+                    at(f"{name}: footnote {figure.footnote} is marked in section '{note.section}', "
+                       f"not in '{figure.source}'; set source: {note.section}")
+                )
+                continue
+        quote = normalize_text(figure.quote)
+        passage = _passage(pack, figure.source, figure.footnote)
+        if quote not in passage:
+            where = f"footnote {figure.footnote}" if figure.footnote else f"section {figure.source}"
+            errors.append(
+                at(f"{name}: quote does not occur verbatim in {where}; copy the sentence exactly "
+                   "from the report (footnote markers removed)")
+            )
+        if figure.status == "pending":
+            if figure.value is not None:
+                errors.append(at(f"{name}: a pending figure carries no value; remove `value` (the draft leaves it blank)"))
+            if not PLACEHOLDER_RE.search(quote):
+                errors.append(at(f"{name}: status pending, but its quote has no placeholder ('...' or '…')"))
+        elif figure.value is None:
+            errors.append(at(f"{name}: `value` is required (exactly as written), unless status is pending"))
+        elif figure.value not in quote:
+            errors.append(at(f"{name}: value {figure.value!r} does not occur in its quote; copy it as written"))
+        for comparison in figure.compare:
+            if comparison.figure not in pack.figures:
+                errors.append(at(f"{name}: compares with unknown figure '{comparison.figure}'"))
+            elif comparison.figure == figure.id:
+                errors.append(at(f"{name}: compares with itself"))
+        if figure.note:
+            allowed = number_tokens(passage)
+            extra = number_tokens(figure.note) - allowed
+            if extra:
+                errors.append(at(f"{name}: note has numbers not in the cited passage: {sorted(extra)}"))
+
+
+def _item_allowed_numbers(pack: ContentPack, item_sections: list[str], figures: list[str]) -> set[str]:
+    allowed: set[str] = set()
+    for section_id in item_sections:
+        allowed |= number_tokens(pack.section_text(section_id, with_children=True))
+        for n in pack.section_footnotes(section_id, with_children=True):
+            allowed |= number_tokens(pack.footnotes[n].text)
+        allowed |= number_tokens(pack.sections[section_id].label)
+    for figure_id in figures:
+        if figure_id in pack.figures:
+            allowed |= number_tokens(pack.figures[figure_id].quote)
+    return allowed
+
+
+def _check_items(pack: ContentPack, errors: list[str]) -> None:
+    for item in pack.items.values():
+        at = pack.origins[("item", item.id)].at
+        name = f"item '{item.id}'"
+        cited = [item.source, *item.sections]
+        missing = [s for s in cited if s not in pack.sections]
+        if missing:
+            errors.append(at(f"{name}: unknown section(s) {missing} (see sections.yaml for ids)"))
+            continue
+        for figure_id in item.figures:
+            if figure_id not in pack.figures:
+                errors.append(at(f"{name}: unknown figure '{figure_id}'"))
+        reachable_notes = {n for s in cited for n in pack.section_footnotes(s, with_children=True)}
+        for n in item.footnotes:
+            if n not in pack.footnotes:
+                errors.append(at(f"{name}: footnote {n} does not exist in the report"))
+            elif n not in reachable_notes:
+                errors.append(at(f"{name}: footnote {n} is not in the sections it cites"))
+        if item.field is not None and item.field not in pack.fields:
+            errors.append(at(f"{name}: unknown field '{item.field}' (fields are listed in menu.yaml)"))
+        if item.kind in FIELD_KINDS and item.field is None:
+            errors.append(at(f"{name}: kind '{item.kind}' needs a `field` so menus can group it"))
+        allowed = _item_allowed_numbers(pack, cited, item.figures)
+        for label, text in (("title", item.title), ("summary", item.summary), *(("point", p) for p in item.points)):
+            extra = number_tokens(text) - allowed
+            if extra:
+                errors.append(
+                    at(f"{name}: {label} has number(s) {sorted(extra)} that are not in the cited passage; "
+                       "use only the report's numbers, or cite the section they come from")
+                )
+        size = len(item.title) + len(item.summary) + sum(len(p) + 3 for p in item.points)
+        if size > MAX_CARD_CHARS:
+            errors.append(at(f"{name}: card is {size} characters; keep title+summary+points under {MAX_CARD_CHARS}"))
+
+
+def _check_notes(pack: ContentPack, errors: list[str]) -> None:
+    for note in pack.notes:
+        at = pack.origins[("note", note.id)].at
+        allowed: set[str] = set()
+        for figure_id in note.figures:
+            if figure_id not in pack.figures:
+                errors.append(at(f"note '{note.id}': unknown figure '{figure_id}'"))
+            else:
+                allowed |= number_tokens(pack.figures[figure_id].quote)
+        for section_id in note.sources:
+            if section_id not in pack.sections:
+                errors.append(at(f"note '{note.id}': unknown section '{section_id}'"))
+            else:
+                allowed |= number_tokens(pack.section_text(section_id, with_children=True))
+                for n in pack.section_footnotes(section_id, with_children=True):
+                    allowed |= number_tokens(pack.footnotes[n].text)
+        extra = number_tokens(note.text + " " + note.title) - allowed
+        if extra:
+            errors.append(at(f"note '{note.id}': numbers {sorted(extra)} are not in its figures or sources"))
+
+
+def _check_coverage(pack: ContentPack, errors: list[str]) -> None:
+    """Every section reachable from an item; every footnote with numbers in the figure table."""
+    sections_file = pack.root / "sections.yaml"
+    cited = {s for item in pack.items.values() for s in (item.source, *item.sections)}
+
+    def covered(section_id: str) -> bool:
+        section = pack.sections[section_id]
+        if section_id in cited:
+            return True
+        heading_only = len(section.plain_text) <= HEADING_ONLY_CHARS and section.children
+        return bool(heading_only) and all(covered(c) for c in section.children)
+
+    for section in pack.sections.values():
+        if not covered(section.id):
+            errors.append(
+                f"{sections_file}:{section.line}: coverage: section '{section.id}' ({section.title}) "
+                "is not the source of any item; add an item citing it"
+            )
+    figure_notes = {f.footnote for f in pack.figures.values() if f.footnote is not None}
+    for number, note in pack.footnotes.items():
+        if number_tokens(note.text) and number not in figure_notes:
+            errors.append(
+                f"{pack.root / pack.meta.source_file}:{pack.sections[note.section].line if note.section else 1}: "
+                f"coverage: footnote {number} carries numbers but no figure cites it (footnote: {number})"
+            )
+    target_items = [i for i in pack.items.values() if i.kind == "target"]
+    for item in target_items:
+        if not item.figures:
+            errors.append(pack.origins[("item", item.id)].at(f"item '{item.id}': a target item must list its figures"))
+
+
+def _check_menu(pack: ContentPack, errors: list[str]) -> None:
+    menu_file = pack.root / "menu.yaml"
+    listed = {k for entry in pack.menu for k in entry.kinds}
+    for kind in sorted({i.kind for i in pack.items.values()} - listed):
+        errors.append(f"{menu_file}:1: items of kind '{kind}' appear in no menu entry; add it to some `kinds`")
+    ids = [e.id for e in pack.menu]
+    for dup in {i for i in ids if ids.count(i) > 1}:
+        errors.append(f"{menu_file}:1: menu entry id '{dup}' is used twice")
+
+
+def check_pack(pack: ContentPack) -> list[str]:
+    errors: list[str] = []
+    _check_figures(pack, errors)
+    _check_items(pack, errors)
+    _check_notes(pack, errors)
+    _check_menu(pack, errors)
+    _check_coverage(pack, errors)
+    return errors
+
+
+__all__ = ["check_pack", "Origin"]

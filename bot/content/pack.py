@@ -1,0 +1,382 @@
+"""The content pack as the bot uses it: the parsed report, its section tree and the curated YAML.
+
+``load_pack`` reads and checks everything once; a pack with any error is refused as a whole, so
+the bot never serves half a report. Errors are ``file:line: what is wrong; how to fix it``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from bot.content.numbers import parse_value
+from bot.content.schema import (
+    FieldSpec,
+    FigureSpec,
+    ItemSpec,
+    MenuEntrySpec,
+    MenuFile,
+    Meta,
+    NoteSpec,
+    SectionSpec,
+)
+from bot.content.source import Paragraph, SourceDocument, SourceError, normalize_text, parse_source
+from bot.content.yamlfile import YamlError, line_of, read_yaml
+
+Figure = FigureSpec
+Item = ItemSpec
+Note = NoteSpec
+MenuEntry = MenuEntrySpec
+Field = FieldSpec
+
+
+class ContentError(Exception):
+    """A pack that cannot be served; ``errors`` lists every problem found, each ``file:line: …``."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+@dataclass
+class Section:
+    id: str
+    parent: str | None
+    label: str
+    title: str
+    line: int
+    end_line: int  # exclusive
+    level: int
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    footnotes: list[int] = field(default_factory=list)
+    children: list[str] = field(default_factory=list)
+
+    @property
+    def number(self) -> str:
+        return self.label
+
+    @property
+    def plain_text(self) -> str:
+        return "\n".join(p.plain for p in self.paragraphs)
+
+    @property
+    def display_paragraphs(self) -> list[str]:
+        return [p.display for p in self.paragraphs]
+
+
+@dataclass
+class Footnote:
+    number: int
+    text: str
+    section: str
+
+
+@dataclass
+class Origin:
+    """Where a YAML object was written, for error messages."""
+
+    path: Path
+    line: int
+
+    def at(self, message: str) -> str:
+        return f"{self.path}:{self.line}: {message}"
+
+
+@dataclass
+class ContentPack:
+    root: Path
+    meta: Meta
+    source: SourceDocument
+    sections: dict[str, Section]
+    footnotes: dict[int, Footnote]
+    items: dict[str, Item]
+    figures: dict[str, Figure]
+    notes: list[Note]
+    menu: list[MenuEntry]
+    fields: dict[str, Field]
+    origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
+
+    # -- navigation helpers (pure; used by renderers, digests, search) --------------------------
+
+    @property
+    def version(self) -> str:
+        return self.meta.version
+
+    def part_of(self, section_id: str) -> Section:
+        section = self.sections[section_id]
+        while section.parent is not None:
+            section = self.sections[section.parent]
+        return section
+
+    def reference(self, section_id: str, footnote: int | None = None) -> str:
+        """How a cadre would cite the place: ``Phần I, mục I.1.1, chú thích 2``."""
+        section = self.sections[section_id]
+        part = self.part_of(section_id)
+        text = part.label if part.id == section.id else f"{part.label}, mục {section.label}"
+        if footnote is not None:
+            text += f", chú thích {footnote}"
+        return text
+
+    def descendants(self, section_id: str) -> list[str]:
+        out: list[str] = []
+        for child in self.sections[section_id].children:
+            out.append(child)
+            out.extend(self.descendants(child))
+        return out
+
+    def section_text(self, section_id: str, with_children: bool = False) -> str:
+        ids = [section_id] + (self.descendants(section_id) if with_children else [])
+        return "\n".join(self.sections[i].plain_text for i in ids)
+
+    def section_footnotes(self, section_id: str, with_children: bool = False) -> list[int]:
+        ids = [section_id] + (self.descendants(section_id) if with_children else [])
+        return [n for i in ids for n in self.sections[i].footnotes]
+
+    def items_of_kind(self, *kinds: str) -> list[Item]:
+        return [item for item in self.items.values() if item.kind in kinds]
+
+    def items_for_section(self, section_id: str) -> list[Item]:
+        return [i for i in self.items.values() if i.source == section_id or section_id in i.sections]
+
+    def figures_of(self, item: Item) -> list[Figure]:
+        return [self.figures[f] for f in item.figures]
+
+    def headline_figures(self) -> list[Figure]:
+        return [f for f in self.figures.values() if f.headline]
+
+    def top_sections(self) -> list[Section]:
+        return [s for s in self.sections.values() if s.parent is None]
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+
+
+def _schema_errors(exc: ValidationError, path: Path, data: Any, what: str) -> list[str]:
+    errors = []
+    for err in exc.errors():
+        loc = err.get("loc", ())
+        key = str(loc[0]) if loc else None
+        line = line_of(data, key)
+        where = ".".join(str(p) for p in loc) or "(whole entry)"
+        msg = err.get("msg", "invalid")
+        if err.get("type") == "extra_forbidden":
+            msg = "unknown field; check its spelling against content/README.md"
+        elif err.get("type") == "missing":
+            msg = "required field is missing"
+        errors.append(f"{path}:{line}: {what}: field '{where}': {msg}")
+    return errors
+
+
+def _parse_list(
+    path: Path, data: Any, key: str, model: type[BaseModel], errors: list[str], what: str
+) -> list[tuple[BaseModel, Origin]]:
+    if not isinstance(data, dict) or key not in data:
+        errors.append(f"{path}:1: expected a top-level '{key}:' list")
+        return []
+    entries = data[key]
+    if not isinstance(entries, list):
+        errors.append(f"{path}:{line_of(data, key)}: '{key}' must be a list of entries ('- id: ...')")
+        return []
+    out = []
+    for entry in entries:
+        origin = Origin(path, line_of(entry))
+        if not isinstance(entry, dict):
+            errors.append(origin.at(f"each {what} must be a mapping with 'id:' and other fields"))
+            continue
+        label = f"{what} '{entry.get('id', '?')}'"
+        try:
+            out.append((model.model_validate(dict(entry)), origin))
+        except ValidationError as exc:
+            errors.extend(_schema_errors(exc, path, entry, label))
+    return out
+
+
+def _read(path: Path, errors: list[str]) -> Any:
+    try:
+        return read_yaml(path)
+    except YamlError as exc:
+        errors.append(str(exc))
+        return None
+
+
+def _build_sections(
+    specs: list[tuple[SectionSpec, Origin]], doc: SourceDocument, raw_lines: list[str], errors: list[str]
+) -> dict[str, Section]:
+    sections: dict[str, Section] = {}
+    previous_line = 0
+    for spec, origin in specs:
+        if spec.id in sections:
+            errors.append(origin.at(f"section id '{spec.id}' is used twice; ids must be unique"))
+            continue
+        if spec.parent is not None and spec.parent not in sections:
+            errors.append(origin.at(f"section '{spec.id}': parent '{spec.parent}' must be listed before it"))
+            continue
+        if spec.line <= previous_line:
+            errors.append(origin.at(f"section '{spec.id}': line {spec.line} must come after line {previous_line}"))
+            continue
+        if spec.line > len(raw_lines):
+            errors.append(origin.at(f"section '{spec.id}': line {spec.line} is past the end of the source"))
+            continue
+        actual = doc.paragraphs.get(spec.line)
+        if actual is None or not actual.plain.startswith(normalize_text(spec.starts)):
+            shown = actual.plain[:50] if actual else "(empty line)"
+            errors.append(
+                origin.at(
+                    f"section '{spec.id}': source line {spec.line} does not start with {spec.starts!r} "
+                    f"(it reads {shown!r}); fix `line` or `starts`"
+                )
+            )
+            continue
+        level = 0 if spec.parent is None else sections[spec.parent].level + 1
+        sections[spec.id] = Section(spec.id, spec.parent, spec.label, spec.title, spec.line, 0, level)
+        if spec.parent is not None:
+            sections[spec.parent].children.append(spec.id)
+        previous_line = spec.line
+    ordered = list(sections.values())
+    for index, section in enumerate(ordered):
+        section.end_line = ordered[index + 1].line if index + 1 < len(ordered) else len(raw_lines) + 1
+        section.paragraphs = [p for n, p in doc.paragraphs.items() if section.line <= n < section.end_line]
+        section.footnotes = [f for p in section.paragraphs for f in p.footnotes]
+    if ordered:
+        uncovered = [n for n in doc.paragraphs if n < ordered[0].line]
+        if uncovered:
+            errors.append(f"sections.yaml:1: source lines {uncovered[:5]} come before the first section")
+    return sections
+
+
+def load_pack(root: Path) -> ContentPack:
+    """Read, parse and check a content pack; raise ContentError listing every problem."""
+    from bot.content.checks import check_pack  # local: checks import this module
+
+    root = Path(root)
+    errors: list[str] = []
+    if not root.is_dir():
+        raise ContentError([f"{root}: content directory not found; set BOT_CONTENT_DIR to a content pack"])
+
+    meta_data = _read(root / "meta.yaml", errors)
+    meta: Meta | None = None
+    if meta_data is not None:
+        try:
+            meta = Meta.model_validate(dict(meta_data) if isinstance(meta_data, dict) else meta_data)
+        except ValidationError as exc:
+            errors.extend(_schema_errors(exc, root / "meta.yaml", meta_data, "meta"))
+    if meta is None:
+        raise ContentError(errors or [f"{root / 'meta.yaml'}:1: meta.yaml is missing or empty"])
+
+    source_path = root / meta.source_file
+    try:
+        raw = source_path.read_bytes()
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError([f"{source_path}:1: cannot read the source document ({exc})"]) from None
+    if meta.source_sha256 and hashlib.sha256(raw).hexdigest() != meta.source_sha256:
+        errors.append(
+            f"{root / 'meta.yaml'}:{line_of(meta_data, 'source_sha256')}: {meta.source_file} changed since "
+            "the pack was curated (sha256 differs); re-check every anchor, then update source_sha256"
+        )
+    try:
+        doc = parse_source(text)
+    except SourceError as exc:
+        raise ContentError([f"{source_path}:{exc}"]) from None
+    raw_lines = text.split("\n")
+
+    section_data = _read(root / "sections.yaml", errors)
+    section_specs = _parse_list(root / "sections.yaml", section_data, "sections", SectionSpec, errors, "section")
+    sections = _build_sections(section_specs, doc, raw_lines, errors)  # type: ignore[arg-type]
+    line_to_section = {p: s.id for s in sections.values() for p in range(s.line, s.end_line)}
+    footnotes = {
+        n: Footnote(n, f.text, line_to_section.get(f.line, "")) for n, f in sorted(doc.footnotes.items())
+    }
+
+    menu_path = root / "menu.yaml"
+    menu_data = _read(menu_path, errors)
+    menu_file: MenuFile | None = None
+    if menu_data is not None:
+        try:
+            menu_file = MenuFile.model_validate(menu_data)
+        except ValidationError as exc:
+            errors.extend(_schema_errors(exc, menu_path, menu_data, "menu"))
+
+    items: dict[str, Item] = {}
+    figures: dict[str, Figure] = {}
+    origins: dict[tuple[str, str], Origin] = {}
+    for kind, folder, model, store in (
+        ("item", "items", ItemSpec, items),
+        ("figure", "figures", FigureSpec, figures),
+    ):
+        files = sorted((root / folder).glob("*.yaml")) if (root / folder).is_dir() else []
+        if not files:
+            errors.append(f"{root / folder}:1: no {folder}/*.yaml files found")
+        for path in files:
+            data = _read(path, errors)
+            if data is None:
+                continue
+            for spec, origin in _parse_list(path, data, folder, model, errors, kind):
+                if spec.id in store:
+                    first = origins[(kind, spec.id)]
+                    errors.append(origin.at(f"{kind} id '{spec.id}' is already used at {first.path}:{first.line}"))
+                    continue
+                if isinstance(spec, FigureSpec):
+                    spec = _with_parsed_number(spec, origin, errors)
+                store[spec.id] = spec  # type: ignore[index]
+                origins[(kind, spec.id)] = origin
+
+    notes: list[Note] = []
+    notes_path = root / "notes.yaml"
+    if notes_path.exists():
+        notes_data = _read(notes_path, errors)
+        if notes_data is not None:
+            for spec, origin in _parse_list(notes_path, notes_data, "notes", NoteSpec, errors, "note"):
+                if ("note", spec.id) in origins:
+                    errors.append(origin.at(f"note id '{spec.id}' is used twice"))
+                    continue
+                notes.append(spec)  # type: ignore[arg-type]
+                origins[("note", spec.id)] = origin
+
+    pack = ContentPack(
+        root=root,
+        meta=meta,
+        source=doc,
+        sections=sections,
+        footnotes=footnotes,
+        items=items,
+        figures=figures,
+        notes=notes,
+        menu=list(menu_file.menu) if menu_file else [],
+        fields={f.id: f for f in menu_file.fields} if menu_file else {},
+        origins=origins,
+    )
+    if not errors:
+        errors.extend(check_pack(pack))
+    if errors:
+        raise ContentError(errors)
+    return pack
+
+
+def _with_parsed_number(spec: FigureSpec, origin: Origin, errors: list[str]) -> FigureSpec:
+    """Derive number/number_max/total from the value as written, and check any the curator gave."""
+    if spec.value is None:
+        return spec
+    try:
+        number, number_max, total = parse_value(spec.value)
+    except ValueError as exc:
+        errors.append(origin.at(f"figure '{spec.id}': {exc}"))
+        return spec
+    for name, parsed in (("number", number), ("number_max", number_max), ("total", total)):
+        given = getattr(spec, name)
+        if given is not None and (parsed is None or abs(given - parsed) > 1e-9):
+            errors.append(
+                origin.at(f"figure '{spec.id}': {name} {given} does not match value {spec.value!r}; remove it")
+            )
+    return spec.model_copy(update={"number": number, "number_max": number_max, "total": total})
+
+
+def iter_origins(pack: ContentPack, kind: str, ids: Iterable[str]) -> Iterable[tuple[str, Origin]]:
+    for i in ids:
+        yield i, pack.origins[(kind, i)]

@@ -1,0 +1,151 @@
+"""The content pack's schema: what a curator may write in ``content/*.yaml``.
+
+Field limits follow what Telegram shows whole (see shared TELEGRAM.md): an item card must fit one
+message, a figure label must fit an inline-result title and a button, ids must fit callback data.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# Ids travel in callback data (64 bytes) next to a prefix and a page number, so they stay short ASCII.
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,39}$"
+SECTION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9.]{0,23}$"
+
+ItemKind = Literal[
+    "overview",
+    "achievement",
+    "limitation",
+    "cause",
+    "assessment",
+    "lesson",
+    "orientation",
+    "objective",
+    "target",
+    "task",
+    "breakthrough_result",
+    "breakthrough",
+    "closing",
+]
+FigureKind = Literal["baseline", "result", "target_prev", "target_2030", "rank", "count", "other"]
+FigureStatus = Literal["achieved", "exceeded", "not_achieved", "pending"]
+Relation = Literal["target", "result", "baseline", "previous", "rank", "part_of", "related"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Localized(Strict):
+    vi: str = Field(min_length=1, max_length=60)
+    en: str = Field(min_length=1, max_length=60)
+
+
+class Meta(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1, max_length=200)
+    document_kind: str = Field(min_length=1, max_length=120)
+    status: Literal["draft", "final"]
+    committee: str = Field(min_length=1, max_length=200)
+    congress: str = Field(min_length=1, max_length=200)
+    term: str = Field(min_length=1, max_length=40)
+    province: str = Field(min_length=1, max_length=80)
+    language: str = "vi"
+    version: str = Field(pattern=r"^\d+\.\d+(\.\d+)?$")
+    date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    source_file: str = "source.txt"
+    source_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    summary: str = Field(min_length=1, max_length=1200)
+    context: str | None = Field(default=None, max_length=1200)
+
+
+class SectionSpec(Strict):
+    id: str = Field(pattern=SECTION_ID_PATTERN)
+    parent: str | None = None
+    label: str = Field(min_length=1, max_length=40)
+    title: str = Field(min_length=1, max_length=100)
+    line: int = Field(ge=1)
+    starts: str = Field(min_length=1, max_length=80)
+
+
+class Comparison(Strict):
+    figure: str = Field(pattern=ID_PATTERN)
+    relation: Relation
+
+
+class FigureSpec(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    label: str = Field(min_length=3, max_length=100)
+    aliases: list[str] = Field(default_factory=list, max_length=20)
+    value: str | None = Field(default=None, max_length=40)
+    number: float | None = None
+    number_max: float | None = None
+    total: float | None = None
+    unit: str | None = Field(default=None, max_length=40)
+    period: str | None = Field(default=None, max_length=20)
+    kind: FigureKind
+    status: FigureStatus | None = None
+    compare: list[Comparison] = Field(default_factory=list)
+    quote: str = Field(min_length=5, max_length=1500)
+    source: str = Field(pattern=SECTION_ID_PATTERN)
+    footnote: int | None = Field(default=None, ge=1)
+    headline: bool = False
+    note: str | None = Field(default=None, max_length=600)
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases_short(cls, aliases: list[str]) -> list[str]:
+        for alias in aliases:
+            if not alias.strip() or len(alias) > 64:
+                raise ValueError(f"alias {alias!r} must be 1-64 characters")
+        return aliases
+
+
+class ItemSpec(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    kind: ItemKind
+    field: str | None = None
+    title: str = Field(min_length=3, max_length=100)
+    summary: str = Field(min_length=20, max_length=1000)
+    points: list[str] = Field(default_factory=list, max_length=10)
+    figures: list[str] = Field(default_factory=list, max_length=30)
+    source: str = Field(pattern=SECTION_ID_PATTERN)
+    sections: list[str] = Field(default_factory=list, max_length=20)
+    footnotes: list[int] = Field(default_factory=list)
+
+    @field_validator("points")
+    @classmethod
+    def _points_short(cls, points: list[str]) -> list[str]:
+        for point in points:
+            if not 3 <= len(point) <= 350:
+                raise ValueError("each point must be 3-350 characters (a card must fit one message)")
+        return points
+
+
+class NoteSpec(Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=3, max_length=100)
+    text: str = Field(min_length=10, max_length=1200)
+    figures: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+
+
+class FieldSpec(Strict):
+    id: str = Field(pattern=r"^[a-z_]{2,24}$")
+    title: Localized
+
+
+class MenuEntrySpec(Strict):
+    id: str = Field(pattern=r"^[a-z0-9_]{1,16}$")
+    title: Localized
+    kinds: list[ItemKind] = Field(default_factory=list)
+    group_by: Literal["field"] | None = None
+    figures: bool = False
+    notes: bool = False
+
+
+class MenuFile(Strict):
+    fields: list[FieldSpec]
+    menu: list[MenuEntrySpec] = Field(min_length=1)
