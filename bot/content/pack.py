@@ -100,6 +100,7 @@ class ContentPack:
     menu: list[MenuEntry]
     fields: dict[str, Field]
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
+    fingerprint: str = ""  # short hash of every pack file: tells stale buttons and changed packs apart
 
     # -- navigation helpers (pure; used by renderers, digests, search) --------------------------
 
@@ -351,12 +352,22 @@ def load_pack(root: Path) -> ContentPack:
         menu=list(menu_file.menu) if menu_file else [],
         fields={f.id: f for f in menu_file.fields} if menu_file else {},
         origins=origins,
+        fingerprint=_fingerprint(root),
     )
     if not errors:
         errors.extend(check_pack(pack))
     if errors:
         raise ContentError(errors)
     return pack
+
+
+def _fingerprint(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in {".yaml", ".txt"}:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:8]
 
 
 def _with_parsed_number(spec: FigureSpec, origin: Origin, errors: list[str]) -> FigureSpec:
