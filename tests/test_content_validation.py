@@ -1,0 +1,121 @@
+"""check-content on broken packs: each kind of mistake gets a file:line error, never a traceback.
+
+The fixture pack (tests/fixtures/minipack) is a tiny made-up report; it also proves the engine
+serves any report of the same kind, not just the shipped one.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.content import ContentError, load_pack
+from bot.content.validate import main as check_content
+
+MINIPACK = Path(__file__).parent / "fixtures" / "minipack"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def pack_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "pack"
+    shutil.copytree(MINIPACK, target)
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text {old!r} not found in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def errors_of(pack_dir: Path) -> list[str]:
+    with pytest.raises(ContentError) as caught:
+        load_pack(pack_dir)
+    return caught.value.errors
+
+
+def test_fixture_pack_is_valid_and_serves_another_report() -> None:
+    pack = load_pack(MINIPACK)
+    assert pack.meta.title.startswith("Báo cáo mẫu")
+    assert pack.figures["tang-truong"].number == 7.5
+    assert pack.figures["thu-nhap-2030"].number == 1250
+    assert pack.figures["ho-ngheo"].value is None
+    assert pack.reference("p1.1", 1) == "Phần I, mục 1, chú thích 1"
+    # a footnote body running over three lines is joined and cut out of the paragraph
+    assert pack.footnotes[2].text == "Số liệu đang tổng hợp."
+    assert pack.sections["p1.2"].display_paragraphs == ["2. Tỷ lệ hộ nghèo còn ......%[2]."]
+
+
+CASES = [
+    # (file, old, new, expected error pattern)
+    ("figures/figures.yaml", "value: \"7,5\"", "value: \"7,6\"", r"figures\.yaml:\d+: figure 'tang-truong': value '7,6' does not occur"),
+    (
+        "figures/figures.yaml",
+        "quote: Kinh tế tăng trưởng khá, đạt 7,5%/năm",
+        "quote: Kinh tế tăng trưởng mạnh, đạt 7,5%/năm",
+        r"figures\.yaml:\d+: figure 'tang-truong': quote does not occur verbatim",
+    ),
+    ("figures/figures.yaml", "id: muc-tieu-tang-truong", "id: tang-truong", r"figure id 'tang-truong' is already used at .*figures\.yaml:\d+"),
+    ("figures/figures.yaml", "status: pending", "status: pending\n    value: \"5\"", r"a pending figure carries no value"),
+    ("figures/figures.yaml", "source: p2\n", "source: p9\n", r"source section 'p9' does not exist"),
+    ("figures/figures.yaml", "footnote: 1", "footnote: 7", r"footnote 7 does not exist"),
+    ("figures/figures.yaml", "relation: target", "relation: aim", r"figures\.yaml:\d+: figure 'tang-truong': field 'compare\.0\.relation'"),
+    ("figures/figures.yaml", "    unit: USD", "    units: USD", r"figures\.yaml:\d+: .*'units': unknown field"),
+    ("items/items.yaml", "summary: Tăng trưởng bình quân 7,5%/năm", "summary: Tăng trưởng bình quân 9,5%/năm", r"items\.yaml:\d+: item 'kinh-te': summary has number\(s\) \['9,5'\]"),
+    ("items/items.yaml", "figures: [ho-ngheo]", "figures: [ho-ngheo, khong-co]", r"item 'giam-ngheo': unknown figure 'khong-co'"),
+    ("items/items.yaml", "field: economy\n    title: Giảm", "field: sport\n    title: Giảm", r"unknown field 'sport'"),
+    ("items/items.yaml", "source: p2", "source: p1.1", r"sections\.yaml:\d+: coverage: section 'p2'"),
+    ("items/items.yaml", "  - id: mo-dau\n", "  - id: mo-dau\n   bad: [\n", r"items\.yaml:\d+: YAML syntax error"),
+    ("sections.yaml", "starts: \"1. Kinh tế\"", "starts: \"1. Văn hóa\"", r"sections\.yaml:\d+: section 'p1\.1': source line 5 does not start with"),
+    ("meta.yaml", "status: final", "status: maybe", r"meta\.yaml:\d+: meta: field 'status'"),
+    ("source.txt", "đạt 7,5%/năm", "đạt 7,4%/năm", r"source\.txt changed since the pack was curated"),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "pattern"), CASES, ids=[c[3][:40] for c in CASES])
+def test_broken_pack_names_file_and_line(pack_dir: Path, file: str, old: str, new: str, pattern: str) -> None:
+    edit(pack_dir / file, old, new)
+    errors = errors_of(pack_dir)
+    assert any(re.search(pattern, e) for e in errors), errors
+    for error in errors:
+        assert re.match(r"^\S+:\d+: ", error), f"error without file:line: {error}"
+
+
+def test_missing_meta_and_missing_dir(tmp_path: Path, pack_dir: Path) -> None:
+    (pack_dir / "meta.yaml").unlink()
+    assert any("meta.yaml" in e for e in errors_of(pack_dir))
+    assert any("not found" in e for e in errors_of(tmp_path / "nope"))
+
+
+def test_duplicate_key_in_yaml_is_reported(pack_dir: Path) -> None:
+    edit(pack_dir / "figures/figures.yaml", "    unit: USD", "    unit: USD\n    unit: VND")
+    assert any("duplicate key 'unit'" in e for e in errors_of(pack_dir))
+
+
+def test_check_content_main_prints_errors_and_fails(pack_dir: Path) -> None:
+    edit(pack_dir / "figures/figures.yaml", "value: \"1.250\"", "value: \"1.260\"")
+    out = io.StringIO()
+    assert check_content(pack_dir, out=out) == 1
+    assert "1.260" in out.getvalue() and "error(s)" in out.getvalue()
+    good = io.StringIO()
+    assert check_content(MINIPACK, out=good) == 0
+    assert "OK" in good.getvalue()
+
+
+def test_cli_exits_non_zero_without_traceback(pack_dir: Path) -> None:
+    (pack_dir / "items/items.yaml").write_text("items: [\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "check-content", str(pack_dir)],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )
+    assert result.returncode != 0
+    combined = result.stdout + result.stderr
+    assert "Traceback" not in combined
+    assert "items.yaml:" in combined
