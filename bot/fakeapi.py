@@ -272,6 +272,10 @@ class FakeBotAPI(BaseRequest):
         """Remember a chat's JSON (type, title) so the bot's messages there carry the right chat."""
         self._chats[chat["id"]] = dict(chat)
 
+    def chat(self, chat_id: int | str) -> JSON:
+        """The chat JSON the fake uses for `chat_id` (registered, or derived from the id's sign)."""
+        return self._chat(chat_id)
+
     def set_member_status(self, chat_id: int | str, user_id: int, status: str) -> None:
         """Set what getChatMember answers: creator, administrator, member, restricted, left, kicked."""
         self._members[(chat_id, user_id)] = status

@@ -1,0 +1,223 @@
+"""THE one place that builds the Application and registers every handler and job.
+
+Handler groups (PTB runs, per group in ascending order, the first handler that matches):
+  -1  gate:       records user/chat, ignores edited messages and channel posts, enforces BOT_ACCESS.
+   0  features:   every command from COMMANDS (canonical names + aliases), buttons, lookups, inline.
+   1  fallbacks:  only for updates that no group-0 handler matched (see Fallback): unknown commands,
+                  unhandled text, non-text messages, stale buttons, unhandled inline queries.
+Services (pack, store, search index, settings, catalogues) are created in post_init, kept in bot_data
+and closed in post_shutdown; handlers reach them through BotContext (bot/context.py).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot import context as ctx
+from bot.config import Settings
+from bot.context import BotContext
+from bot.fakeapi import FAKE_TOKEN
+from bot.handlers import errors, fallback, gate, start
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, Catalogues
+from bot.render.info import LANG_PREFIX
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+AnyApp = Application[Any, Any, Any, Any, Any, Any]
+HandlerCallback = Callable[[Update, BotContext], Awaitable[None]]
+
+GATE, FEATURES, FALLBACKS = -1, 0, 1
+
+
+@dataclass(frozen=True)
+class Command:
+    """One row of the command table; the same table registers handlers and builds set_my_commands."""
+
+    name: str                       # canonical English name, 1-32 of a-z0-9_, listed in the menu
+    description: str                # marked with N_(); translated per language for set_my_commands
+    callback: HandlerCallback
+    aliases: tuple[str, ...] = ()   # extra names (Vietnamese) that work but are not listed twice
+    private: bool = True            # listed in private chats
+    group: bool = True              # listed in groups
+    listed: bool = True             # False: works, but not shown in the command menu or /help
+
+
+#: Every command of the bot, in menu order. Other areas add their rows here (one line each).
+COMMANDS: tuple[Command, ...] = (
+    Command("start", N_("Welcome and main menu"), start.start, group=False),
+    # UI: Command("menu", ...), Command("figure", ..., aliases=("so",)),
+    #     Command("search", ..., aliases=("tim",))
+    Command("help", N_("What this bot does, with examples"), start.help_command),
+    Command("about", N_("About the document and this content version"), start.about),
+    Command("lang", N_("Language: Tiếng Việt / English"), start.lang, aliases=("ngonngu",)),
+)
+
+
+class Fallback(BaseHandler[Update, BotContext, None]):
+    """Wraps a handler so it fires only when no handler of the features group matched the update.
+
+    Groups in PTB are independent, so a catch-all in group 1 would otherwise answer updates that a
+    feature already handled; this keeps fallbacks honest without features knowing about them.
+    """
+
+    def __init__(self, inner: BaseHandler[Update, BotContext, Any], application: AnyApp):
+        super().__init__(inner.callback, block=inner.block)
+        self.inner = inner
+        self.application = application
+
+    def check_update(self, update: object) -> Any:
+        result = self.inner.check_update(update)
+        if result is None or result is False:
+            return None
+        for handler in self.application.handlers.get(FEATURES, []):
+            check = handler.check_update(update)
+            if check is not None and check is not False:
+                return None
+        return result
+
+    def collect_additional_context(self, context: BotContext, update: Update, application: Any,
+                                   check_result: Any) -> None:
+        self.inner.collect_additional_context(context, update, application, check_result)
+
+
+def register_handlers(app: AnyApp) -> None:
+    app.add_handler(TypeHandler(Update, gate.gate), group=GATE)
+
+    for command in COMMANDS:
+        app.add_handler(CommandHandler([command.name, *command.aliases], command.callback), group=FEATURES)
+    app.add_handler(CallbackQueryHandler(start.lang_button, pattern=f"^{LANG_PREFIX}"), group=FEATURES)
+    # UI: menus, figure cards, plain-text lookups, inline mode register here (group FEATURES).
+    # DIGEST: digest commands and jobs register here.
+
+    private = filters.ChatType.PRIVATE
+    fallbacks: list[BaseHandler[Update, BotContext, Any]] = [
+        MessageHandler(filters.COMMAND, fallback.unknown_command),
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, fallback.text),
+        MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, fallback.not_text),
+        CallbackQueryHandler(fallback.stale_button),
+        InlineQueryHandler(fallback.inline_query),
+    ]
+    for handler in fallbacks:
+        app.add_handler(Fallback(handler, app), group=FALLBACKS)
+    app.add_error_handler(errors.on_error)
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    pack: Any = None,
+    rate_limiter: bool = True,
+    catalogues: Catalogues | None = None,
+) -> AnyApp:
+    """Build the bot. With `request` (a FakeBotAPI) nothing touches the network; with `pack` the
+    content is not loaded again. Catalogues are loaded here so a missing one stops start-up early."""
+    if catalogues is None:
+        catalogues = Catalogues.load(settings.locales_dir)
+    defaults = Defaults(
+        parse_mode=ParseMode.HTML,
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+        tzinfo=settings.timezone,
+    )
+    token = settings.token or (FAKE_TOKEN if request is not None else None)
+    if token is None:
+        raise ValueError("build_application needs settings.token or a request (FakeBotAPI)")
+    builder = (
+        Application.builder()
+        .token(token)
+        .defaults(defaults)
+        .context_types(ContextTypes(context=BotContext))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if settings.api_base_url:
+        builder = builder.base_url(settings.api_base_url)
+    if settings.api_base_file_url:
+        builder = builder.base_file_url(settings.api_base_file_url)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    else:
+        builder = builder.concurrent_updates(8)
+    if rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    app = builder.build()
+    app.bot_data[ctx.SETTINGS] = settings
+    app.bot_data[ctx.CATALOGUES] = catalogues
+    app.bot_data["commands"] = COMMANDS
+    if pack is not None:
+        app.bot_data[ctx.PACK] = pack
+    register_handlers(app)
+    return app
+
+
+async def _post_init(app: AnyApp) -> None:
+    """Load the pack (unless given), open the database, build the search index, set the command menu."""
+    settings: Settings = app.bot_data[ctx.SETTINGS]
+    if ctx.PACK not in app.bot_data:
+        from bot.content import load_pack
+
+        app.bot_data[ctx.PACK] = load_pack(settings.content_dir)
+    if ctx.STORE not in app.bot_data:
+        app.bot_data[ctx.STORE] = Store.open(settings.database_path)
+    if ctx.SEARCH not in app.bot_data and importlib.util.find_spec("bot.content.search") is not None:
+        from bot.content.search import SearchIndex  # type: ignore[import-not-found]
+
+        app.bot_data[ctx.SEARCH] = SearchIndex.build(app.bot_data[ctx.PACK])
+    await set_commands(app)
+
+
+async def _post_shutdown(app: AnyApp) -> None:
+    store: Store | None = app.bot_data.pop(ctx.STORE, None)
+    if store is not None:
+        store.close()
+
+
+def command_menu(lang: str, catalogues: Catalogues, *, group: bool) -> list[BotCommand]:
+    """The listed commands for one language and scope, descriptions translated."""
+    tr = catalogues.get(lang)
+    return [BotCommand(c.name, tr.gettext(c.description)) for c in COMMANDS
+            if c.listed and (c.group if group else c.private)]
+
+
+async def set_commands(app: AnyApp) -> None:
+    """set_my_commands for private chats and groups, in each language and as the default (Vietnamese)."""
+    catalogues: Catalogues = app.bot_data[ctx.CATALOGUES]
+    try:
+        scopes = ((BotCommandScopeAllPrivateChats(), False), (BotCommandScopeAllGroupChats(), True))
+        for scope, group in scopes:
+            default = command_menu(DEFAULT_LANGUAGE, catalogues, group=group)
+            await app.bot.set_my_commands(default, scope=scope)
+            for lang in LANGUAGES:
+                await app.bot.set_my_commands(command_menu(lang, catalogues, group=group), scope=scope,
+                                              language_code=lang)
+    except TelegramError as exc:  # a menu that did not update must not stop the bot
+        log.warning("could not set the command menu: %s", exc)

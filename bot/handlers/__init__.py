@@ -1,0 +1,1 @@
+"""Thin async handlers: read the update, ask content/storage, render (bot/render), send."""

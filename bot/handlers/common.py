@@ -1,0 +1,30 @@
+"""Small helpers shared by handlers: the main menu hook and edits that tolerate "not modified"."""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any
+
+from telegram import CallbackQuery, InlineKeyboardMarkup
+from telegram.error import BadRequest
+
+from bot.i18n import Translator
+from bot.render.info import Page, placeholder_menu
+
+
+def main_menu(pack: Any, tr: Translator) -> Page:
+    """The UI helper's main menu when bot.render.menu exists, else a plain placeholder."""
+    if importlib.util.find_spec("bot.render.menu") is None:
+        return placeholder_menu(tr)
+    from bot.render.menu import main_menu as render_main_menu  # type: ignore[import-not-found]
+
+    return render_main_menu(pack, tr)
+
+
+async def edit_or_ignore(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Edit the menu message in place; pressing the same button twice is harmless, not an error."""
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise

@@ -1,0 +1,48 @@
+"""The error handler: log with the update id, tell the user briefly in their language, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+
+from bot.context import BotContext
+from bot.render import info
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    error = context.error
+    update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(error, BadRequest) and "not modified" in str(error).lower():
+        log.debug("update %s: message not modified (harmless)", update_id)
+        return
+    if isinstance(error, Forbidden):
+        # Blocked, kicked or deactivated: stop writing to that chat until it writes to us again.
+        chat = update.effective_chat if isinstance(update, Update) else None
+        log.info("update %s: %s; marking chat %s inactive", update_id, error, chat.id if chat else None)
+        store = context.bot_data.get("store")
+        if chat is not None and store is not None:
+            store.chats.set_active(chat.id, False)
+            if chat.type == ChatType.PRIVATE:
+                store.users.set_active(chat.id, False)
+        return
+    if isinstance(error, RetryAfter):
+        log.warning("update %s: flood control, retry after %s s", update_id, error.retry_after)
+        return
+    log.error("update %s raised %s", update_id, type(error).__name__, exc_info=error)
+    if not isinstance(update, Update):
+        return
+    text = info.apology(context.tr)
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(text[:200])
+        elif update.effective_chat is not None and update.effective_message is not None and (
+            update.effective_chat.type == ChatType.PRIVATE or update.effective_message.text
+        ):
+            await context.bot.send_message(update.effective_chat.id, text)
+    except TelegramError as exc:  # the apology must never raise in its turn
+        log.warning("update %s: could not send the apology: %s", update_id, exc)

@@ -1,0 +1,83 @@
+"""/start, /help, /about and /lang: the bot introducing itself."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import BotContext
+from bot.handlers.common import edit_or_ignore, main_menu
+from bot.i18n import LANGUAGES, normalize_language
+from bot.render import info
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """Welcome in the user's language, then the main menu (a separate message, edited as they tap)."""
+    message = update.effective_message
+    if message is None:
+        return
+    user = update.effective_user
+    await message.reply_text(info.welcome(context.pack, context.tr, user.first_name if user else None))
+    text, markup = main_menu(context.pack, context.tr)
+    await message.reply_text(text, reply_markup=markup)
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    tr = context.tr
+    commands = [(c.name, tr.gettext(c.description)) for c in context.bot_data.get("commands", ()) if c.listed]
+    examples = help_examples(context.pack)
+    text, markup = info.help_page(commands, examples, tr)
+    await message.reply_text(text, reply_markup=markup)
+
+
+def help_examples(pack: object, limit: int = 3) -> list[str]:
+    """Example lookups taken from the pack's headline figures (their first alias), never typed here."""
+    figures = getattr(pack, "headline_figures", list)()
+    examples: list[str] = []
+    for figure in figures:
+        word = (figure.aliases[0] if figure.aliases else figure.label).strip()
+        if word and word not in examples:
+            examples.append(word)
+        if len(examples) >= limit:
+            break
+    return examples
+
+
+async def about(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    text, markup = info.about_page(context.pack, context.tr)
+    await message.reply_text(text, reply_markup=markup)
+
+
+async def lang(update: Update, context: BotContext) -> None:
+    """/lang shows the chooser; /lang en (or vi) switches at once."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    choice = normalize_language(context.args[0]) if context.args else None
+    if choice is not None:
+        context.store.users.set_language(user.id, choice)
+        await message.reply_text(info.language_set(context.tr_for(choice)))
+        return
+    text, markup = info.language_page(context.lang, context.tr)
+    await message.reply_text(text, reply_markup=markup)
+
+
+async def lang_button(update: Update, context: BotContext) -> None:
+    """A language button: store the choice, then show the confirmation in the new language."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    choice = (query.data or "").removeprefix(info.LANG_PREFIX)
+    if choice not in LANGUAGES:
+        await query.answer(info.stale_button(context.tr))
+        return
+    context.store.users.set_language(user.id, choice)
+    context.lang = choice
+    await query.answer()
+    text, markup = info.language_page(choice, context.tr)
+    await edit_or_ignore(query, info.language_set(context.tr) + "\n\n" + text, markup)

@@ -1,0 +1,130 @@
+"""Translations (gettext catalogues compiled from locales/<lang>/LC_MESSAGES/bot.po) and locale formatting.
+
+Strings are written in English in the code and marked with `tr.gettext(...)` / `tr._(...)` /
+`tr.ngettext(...)`, or `N_(...)` where the translation happens later (tables built before a user is
+known). Vietnamese is the default locale. See README "Translations" for the pybabel workflow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext as _gettext
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as _format_date
+from babel.dates import format_datetime as _format_datetime
+from babel.numbers import format_decimal as _format_decimal
+from babel.numbers import format_percent as _format_percent
+
+DOMAIN = "bot"
+LANGUAGES: tuple[str, ...] = ("vi", "en")
+DEFAULT_LANGUAGE = "vi"
+#: What each language is called in its own language (for the /lang buttons); not translated on purpose.
+LANGUAGE_NAMES: dict[str, str] = {"vi": "Tiếng Việt", "en": "English"}
+
+
+class I18nError(Exception):
+    """A catalogue is missing or unreadable; str(error) is one line saying what to do."""
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it now (translate later with tr.gettext)."""
+    return message
+
+
+def normalize_language(code: str | None) -> str | None:
+    """Map a Telegram language_code or stored value ("vi", "en-US", "vi_VN") to a supported language."""
+    if not code or not isinstance(code, str):
+        return None
+    try:
+        language = Locale.parse(code.strip().replace("-", "_")).language
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+    return language if language in LANGUAGES else None
+
+
+def resolve_language(stored: str | None, language_code: str | None) -> str:
+    """The user's stored choice, else Telegram's language_code, else Vietnamese."""
+    return normalize_language(stored) or normalize_language(language_code) or DEFAULT_LANGUAGE
+
+
+@dataclass(frozen=True)
+class Translator:
+    """gettext for one language plus Babel number/date formatting in that locale."""
+
+    lang: str
+    translations: _gettext.NullTranslations = field(repr=False)
+
+    @property
+    def locale(self) -> Locale:
+        return Locale.parse(self.lang)
+
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    _ = gettext
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.translations.ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self.translations.pgettext(context, message)
+
+    def number(self, value: int | float | Decimal, decimals: int | None = None) -> str:
+        """239163 -> "239.163" (vi) / "239,163" (en); decimals fixes the digits after the separator."""
+        if decimals is None:
+            return _format_decimal(value, locale=self.lang)
+        pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+        return _format_decimal(value, format=pattern, locale=self.lang)
+
+    def percent(self, value: float | Decimal, decimals: int = 0) -> str:
+        """0.571 -> "57%" / with decimals=1 "57,1%" (vi)."""
+        pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "") + "%"
+        return _format_percent(value, format=pattern, locale=self.lang)
+
+    def date(self, value: dt.date, format: str = "medium") -> str:
+        return _format_date(value, format=format, locale=self.lang)
+
+    def datetime(self, value: dt.datetime, format: str = "medium") -> str:
+        return _format_datetime(value, format=format, locale=self.lang, tzinfo=value.tzinfo)
+
+
+class Catalogues:
+    """The compiled catalogue of every supported language, loaded once at start-up."""
+
+    def __init__(self, translators: dict[str, Translator]) -> None:
+        self._translators = translators
+
+    @classmethod
+    def load(cls, locales_dir: Path) -> Catalogues:
+        """Load every language's bot.mo; refuse (I18nError) when one is missing, as a half-translated
+        bot is worse than one that does not start."""
+        translators: dict[str, Translator] = {}
+        for lang in LANGUAGES:
+            mo = Path(locales_dir) / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+            if not mo.is_file():
+                raise I18nError(
+                    f"translation catalogue {mo} is missing; run `python3 dev.py run` (it compiles them) "
+                    f"or `pybabel compile -d locales -D {DOMAIN}`"
+                )
+            try:
+                with mo.open("rb") as fh:
+                    translations = _gettext.GNUTranslations(fh)
+            except (OSError, ValueError) as exc:
+                raise I18nError(f"translation catalogue {mo} is unreadable ({exc}); recompile it") from None
+            translators[lang] = Translator(lang, translations)
+        return cls(translators)
+
+    @classmethod
+    def null(cls) -> Catalogues:
+        """English msgids everywhere: for tools that must not depend on compiled catalogues."""
+        return cls({lang: Translator(lang, _gettext.NullTranslations()) for lang in LANGUAGES})
+
+    def get(self, lang: str | None) -> Translator:
+        return self._translators.get(lang or DEFAULT_LANGUAGE) or self._translators[DEFAULT_LANGUAGE]
+
+    def __getitem__(self, lang: str) -> Translator:
+        return self.get(lang)
