@@ -1,0 +1,262 @@
+"""Callback data: a small typed codec with short prefixes, stale-button detection, and a registry.
+
+Every payload is ``<fp4><prefix>[:<field>]*`` where ``fp4`` is the first four characters of the
+content pack's fingerprint. A button pressed after the pack changed decodes to ``None`` (the handler
+answers "this menu is out of date" and shows a fresh menu), as does anything malformed or forged.
+
+Kinds are frozen dataclasses whose fields are ``str`` (ids: ASCII ``A-Za-z0-9._-``, at most 40, or
+less with ``ident(n)``) or ``int`` (pages and parts, 0..9999). Other modules (digest, meetings,
+admin) declare their own kinds with ``@register`` and a prefix of their own, without editing this
+file. Telegram allows 64 bytes of callback data; ``max_payload_bytes`` tells how long a kind can get
+and a test keeps every kind under the limit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any, ClassVar, TypeVar, get_type_hints
+
+MAX_BYTES = 64
+FP_LEN = 4
+MAX_ID = 40
+MAX_INT = 9999
+SEP = ":"
+
+_PREFIX_RE = re.compile(r"^[a-z]{1,3}$")
+_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
+_INT_RE = re.compile(r"^(0|[1-9][0-9]{0,3})$")
+_FP_RE = re.compile(r"^[0-9a-f]{4}$")
+
+
+class CallbackError(ValueError):
+    """A kind that cannot be encoded (bad id, duplicate prefix): a programming error, not user input."""
+
+
+class Callback:
+    """Base of every callback kind; subclasses are frozen dataclasses registered with a prefix."""
+
+    prefix: ClassVar[str] = ""
+    _fields: ClassVar[tuple[tuple[str, type, int], ...]] = ()
+
+
+def ident(max_len: int = MAX_ID) -> Any:
+    """A str field whose ids are at most ``max_len`` characters (the schema's own limit)."""
+    return dataclasses.field(metadata={"max": max_len})
+
+
+_REGISTRY: dict[str, type[Callback]] = {}
+C = TypeVar("C", bound=type[Callback])
+
+
+def register(prefix: str) -> Any:
+    """Class decorator: make ``cls`` a frozen dataclass callback kind with this prefix."""
+    if not _PREFIX_RE.match(prefix):
+        raise CallbackError(f"callback prefix {prefix!r} must be 1-3 lowercase letters")
+
+    def wrap(cls: C) -> C:
+        if prefix in _REGISTRY and _REGISTRY[prefix].__qualname__ != cls.__qualname__:
+            raise CallbackError(f"callback prefix {prefix!r} is already used by {_REGISTRY[prefix].__name__}")
+        data_cls = dataclasses.dataclass(frozen=True)(cls)
+        hints = get_type_hints(data_cls)
+        fields = []
+        for f in dataclasses.fields(data_cls):
+            kind = hints[f.name]
+            if kind not in (str, int):
+                raise CallbackError(f"{cls.__name__}.{f.name}: callback fields are str or int only")
+            fields.append((f.name, kind, int(f.metadata.get("max", MAX_ID))))
+        data_cls.prefix = prefix
+        data_cls._fields = tuple(fields)
+        _REGISTRY[prefix] = data_cls
+        return data_cls
+
+    return wrap
+
+
+def registered() -> dict[str, type[Callback]]:
+    """Every kind known so far, by prefix (for tests and diagnostics)."""
+    return dict(_REGISTRY)
+
+
+def kind_for(prefix: str) -> type[Callback] | None:
+    return _REGISTRY.get(prefix)
+
+
+def fp4(fingerprint: str) -> str:
+    return (fingerprint or "0000")[:FP_LEN].lower().ljust(FP_LEN, "0")
+
+
+def encode(obj: Callback, fingerprint: str) -> str:
+    """The callback_data string for ``obj`` under the pack ``fingerprint``."""
+    cls = type(obj)
+    if _REGISTRY.get(cls.prefix) is not cls:
+        raise CallbackError(f"{cls.__name__} is not a registered callback kind")
+    parts = [fp4(fingerprint) + cls.prefix]
+    for name, kind, max_len in cls._fields:
+        value = getattr(obj, name)
+        if kind is int:
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_INT:
+                raise CallbackError(f"{cls.__name__}.{name}={value!r}: must be an int in 0..{MAX_INT}")
+            parts.append(str(value))
+        else:
+            if not isinstance(value, str) or not _ID_RE.match(value) or len(value) > max_len:
+                raise CallbackError(
+                    f"{cls.__name__}.{name}={value!r}: ids are ASCII A-Za-z0-9._-, at most {max_len}"
+                )
+            parts.append(value)
+    data = SEP.join(parts)
+    if len(data.encode()) > MAX_BYTES:  # cannot happen with the limits above; kept as a guard
+        raise CallbackError(f"callback data {data!r} is over {MAX_BYTES} bytes")
+    return data
+
+
+def parse(data: object) -> tuple[str, Callback] | None:
+    """``(fp4, object)`` for well-formed data of a known kind, whatever its fingerprint; else None."""
+    if not isinstance(data, str) or not 0 < len(data) <= MAX_BYTES or not data.isascii():
+        return None
+    head, *values = data.split(SEP)
+    fp, prefix = head[:FP_LEN], head[FP_LEN:]
+    if not _FP_RE.match(fp):
+        return None
+    cls = _REGISTRY.get(prefix)
+    if cls is None or len(values) != len(cls._fields):
+        return None
+    kwargs: dict[str, Any] = {}
+    for (name, kind, max_len), raw in zip(cls._fields, values, strict=True):
+        if kind is int:
+            if not _INT_RE.match(raw):
+                return None
+            kwargs[name] = int(raw)
+        else:
+            if not _ID_RE.match(raw) or len(raw) > max_len:
+                return None
+            kwargs[name] = raw
+    return fp, cls(**kwargs)
+
+
+def decode(data: object, fingerprint: str) -> Callback | None:
+    """The object behind ``data``, or None when it is malformed, unknown, forged or from another pack."""
+    parsed = parse(data)
+    if parsed is None or parsed[0] != fp4(fingerprint):
+        return None
+    return parsed[1]
+
+
+def is_ours(data: object) -> bool:
+    """Does ``data`` look like this codec's output (any fingerprint)? Handlers use it as a pattern."""
+    return isinstance(data, str) and len(data) > FP_LEN and bool(_FP_RE.match(data[:FP_LEN]))
+
+
+def max_payload_bytes(cls: type[Callback]) -> int:
+    """The longest payload a kind can produce: every id at 40 characters, every int at 9999."""
+    sample = {name: ("x" * max_len if kind is str else MAX_INT) for name, kind, max_len in cls._fields}
+    return len(encode(cls(**sample), "ffff").encode())
+
+
+class Codec:
+    """The codec bound to one pack's fingerprint: what renderers and handlers carry around."""
+
+    def __init__(self, fingerprint: str) -> None:
+        self.fingerprint = fingerprint
+
+    def encode(self, obj: Callback) -> str:
+        return encode(obj, self.fingerprint)
+
+    def decode(self, data: object) -> Callback | None:
+        return decode(data, self.fingerprint)
+
+
+# --- the UI's own kinds ------------------------------------------------------------------------
+
+
+@register("h")
+class Home(Callback):
+    """The main menu."""
+
+
+@register("m")
+class MenuPage(Callback):
+    """A main-menu entry: its field groups or its items, one page of them."""
+
+    entry: str = ident(16)
+    page: int = 0
+
+
+@register("g")
+class GroupPage(Callback):
+    """The items of one field inside a menu entry."""
+
+    entry: str = ident(16)
+    field: str = ident(24)
+    page: int = 0
+
+
+@register("i")
+class ItemCard(Callback):
+    item: str
+
+
+@register("if")
+class ItemFigures(Callback):
+    """Every figure an item cites, when there are too many for buttons on its card."""
+
+    item: str
+    page: int = 0
+
+
+@register("fg")
+class FigureGroups(Callback):
+    """All figures, grouped by the report's sections."""
+
+    page: int = 0
+
+
+@register("fs")
+class FigureSection(Callback):
+    """The figures whose source lies in one section's subtree."""
+
+    section: str = ident(24)
+    page: int = 0
+
+
+@register("f")
+class FigureCard(Callback):
+    figure: str
+
+
+@register("q")
+class FigureQuote(Callback):
+    """The exact source sentence of a figure."""
+
+    figure: str
+
+
+@register("o")
+class Original(Callback):
+    """Nguyên văn: a section's own paragraphs and footnotes, one part of them."""
+
+    section: str = ident(24)
+    part: int = 0
+
+
+@register("s")
+class SearchPage(Callback):
+    """A page of /search results; ``token`` names the query kept in the user's data."""
+
+    token: str
+    page: int = 0
+
+
+@register("n")
+class NotesList(Callback):
+    page: int = 0
+
+
+@register("nn")
+class NoteCard(Callback):
+    note: str
+
+
+@register("lg")
+class Settings(Callback):
+    """The language chooser, from the main menu."""

@@ -1,0 +1,78 @@
+"""Pieces every screen shares: the codec bound to the pack, buttons, paging, breadcrumbs, titles."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n import Translator
+from bot.render import callbacks as cb
+from bot.render.text import esc
+
+Page = tuple[str, InlineKeyboardMarkup | None]
+Row = list[InlineKeyboardButton]
+T = TypeVar("T")
+
+#: Buttons per page of a list (TELEGRAM.md: keep keyboards short for phones).
+PAGE_SIZE = 8
+
+_LEADING_SYMBOLS_RE = re.compile(r"^[^\w(]+", re.UNICODE)
+
+
+def button(text: str, data: cb.Callback, pack: Any) -> InlineKeyboardButton:
+    """A button whose callback data is encoded under the pack's fingerprint."""
+    return InlineKeyboardButton(text, callback_data=cb.encode(data, pack.fingerprint))
+
+
+def localized(title: Any, tr: Translator) -> str:
+    """A {vi, en} title in the user's language (Vietnamese when that language is missing)."""
+    return getattr(title, tr.lang, None) or title.vi
+
+
+def bare(title: str) -> str:
+    """A menu title without its leading emoji, for breadcrumbs."""
+    return _LEADING_SYMBOLS_RE.sub("", title).strip() or title
+
+
+def breadcrumb(parts: Sequence[str]) -> str:
+    """``🏠 › Kết quả 2020-2025 › Kinh tế`` (escaped, italic)."""
+    return "<i>" + " › ".join(["🏠", *(esc(bare(p)) for p in parts)]) + "</i>"
+
+
+def page_slice(items: Sequence[T], page: int, size: int = PAGE_SIZE) -> tuple[list[T], int, int]:
+    """The items of ``page`` (clamped into range), that page, and the number of pages."""
+    pages = max(1, -(-len(items) // size))
+    page = min(max(page, 0), pages - 1)
+    return list(items[page * size : (page + 1) * size]), page, pages
+
+
+def pager_row(pack: Any, page: int, pages: int, make: Any) -> Row:
+    """◀ k/n ▶ for lists of more than one page; ``make(page)`` builds the callback of a page."""
+    if pages <= 1:
+        return []
+    row: Row = []
+    if page > 0:
+        row.append(button("◀", make(page - 1), pack))
+    row.append(button(f"{page + 1}/{pages}", make(page), pack))
+    if page < pages - 1:
+        row.append(button("▶", make(page + 1), pack))
+    return row
+
+
+def home_button(pack: Any, tr: Translator) -> InlineKeyboardButton:
+    return button(tr.gettext("🏠 Home"), cb.Home(), pack)
+
+
+def back_home_row(pack: Any, tr: Translator, back: cb.Callback | None) -> Row:
+    row: Row = []
+    if back is not None:
+        row.append(button(tr.gettext("⬅️ Back"), back, pack))
+    row.append(home_button(pack, tr))
+    return row
+
+
+def markup(rows: Sequence[Row]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([row for row in rows if row])
