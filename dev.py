@@ -7,6 +7,7 @@ its hash), compiles the gettext catalogues, then hands over to the project's own
 
     python3 dev.py run [console|run|check-content ...]   # console without TELEGRAM_BOT_TOKEN, polling with it
     python3 dev.py test [pytest args ...]                # ruff, content check, the whole pytest suite
+    python3 dev.py i18n                                  # after changing strings: update .po, compile .mo
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".installed-pyproject.sha256"
-USAGE = "usage: python3 dev.py run [console|run|check-content] | python3 dev.py test [pytest args]"
+USAGE = ("usage: python3 dev.py run [console|run|check-content] | python3 dev.py test [pytest args]"
+         " | python3 dev.py i18n")
 
 
 def venv_python() -> Path:
@@ -108,12 +110,14 @@ def test(python: Path, pytest_args: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "test"}:
+    if not argv or argv[0] not in {"run", "test", "i18n"}:
         print(USAGE, file=sys.stderr)
         return 2
     python = setup()
     if argv[0] == "run":
         return run(python, argv[1:])
+    if argv[0] == "i18n":
+        return subprocess.call([str(python), "-m", "bot.i18n_catalog", "update"], cwd=ROOT)
     return test(python, argv[1:])
 
 

@@ -98,9 +98,9 @@ def run(settings: Settings) -> int:
             "TELEGRAM_BOT_TOKEN is not set; create a bot with @BotFather and export its token, "
             "or run `python -m bot console` to try the bot without Telegram"
         )
+    catalogues = load_catalogues(settings)
     check_data_dir(settings.data_dir)
     pack = load_content(settings.content_dir)
-    catalogues = load_catalogues(settings)
 
     from telegram import Update
     from telegram.error import InvalidToken, NetworkError
@@ -122,8 +122,8 @@ def run(settings: Settings) -> int:
 
 
 def console(settings: Settings) -> int:
-    pack = load_content(settings.content_dir)
     catalogues = load_catalogues(settings)
+    pack = load_content(settings.content_dir)
     from bot.console import run_console
 
     return run_console(settings, pack=pack, catalogues=catalogues)

@@ -13,6 +13,8 @@ Each helper returns the Bot API calls the bot made while handling that one updat
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from telegram import Update
@@ -203,3 +205,22 @@ async def inline(
     if chat_type is not None:
         payload["chat_type"] = chat_type
     return await feed(app, {"inline_query": payload})
+
+
+@asynccontextmanager
+async def running(app: Any) -> AsyncIterator[Any]:
+    """initialize + post_init + start, then stop + post_shutdown + shutdown: what run_polling does,
+    minus the polling. Jobs (JobQueue) run while inside."""
+    await app.initialize()
+    try:
+        if app.post_init:
+            await app.post_init(app)
+        await app.start()
+        try:
+            yield app
+        finally:
+            await app.stop()
+            if app.post_shutdown:
+                await app.post_shutdown(app)
+    finally:
+        await app.shutdown()
