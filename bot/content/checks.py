@@ -52,7 +52,9 @@ def _check_figures(pack: ContentPack, errors: list[str]) -> None:
             )
         if figure.status == "pending":
             if figure.value is not None:
-                errors.append(at(f"{name}: a pending figure carries no value; remove `value` (the draft leaves it blank)"))
+                errors.append(
+                    at(f"{name}: a pending figure carries no value; remove `value` (the draft leaves it blank)")
+                )
             if not PLACEHOLDER_RE.search(quote):
                 errors.append(at(f"{name}: status pending, but its quote has no placeholder ('...' or '…')"))
         elif figure.value is None:
@@ -191,4 +193,4 @@ def check_pack(pack: ContentPack) -> list[str]:
     return errors
 
 
-__all__ = ["check_pack", "Origin"]
+__all__ = ["Origin", "check_pack"]

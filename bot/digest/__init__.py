@@ -1,0 +1,1 @@
+"""Daily digests: time parsing, due-time computation, rotation, and the delivery run."""
