@@ -1,0 +1,149 @@
+"""Vietnamese folding for matching: what a cadre types against what the report writes.
+
+Most cadres type without diacritics, in any case, with abbreviations (GRDP, NTM, BHYT) or in
+English. Everything searchable is therefore compared in a *folded* form: NFC, lower case, tone
+and vowel marks stripped, ``đ`` -> ``d``, punctuation collapsed to spaces. Numbers are kept as
+the report writes them (``239.163``, ``14,99``) and also as bare digits (``239163``), because a
+cadre may type either.
+
+The synonym table (abbreviations, English words) is data: ``search.yaml`` at the pack root.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Letters and digits split apart (``covid19`` -> covid, 19); a number keeps its inner . and ,
+TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
+# A word in *original* text: letters plus combining marks (NFD input), or a number.
+ORIGINAL_WORD_RE = re.compile(r"\d+(?:[.,]\d+)*|(?:[^\W\d_]|[\u0300-\u036f])+")
+_SPECIAL = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss"})
+
+
+def fold_chars(text: str) -> str:
+    """NFC -> lower -> strip combining marks (incl. đ -> d). Keeps punctuation and length roughly."""
+    text = unicodedata.normalize("NFC", text).lower().translate(_SPECIAL)
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped)
+
+
+def fold(text: str) -> str:
+    """Folded text with punctuation collapsed: ``"Tăng trưởng GRDP: 14%"`` -> ``"tang truong grdp 14"``."""
+    return " ".join(TOKEN_RE.findall(fold_chars(text)))
+
+
+def is_number(token: str) -> bool:
+    return token[:1].isdigit()
+
+
+def digits_only(token: str) -> str:
+    """``239.163`` -> ``239163``; ``03`` -> ``3`` (the report writes both 03 and 3)."""
+    digits = "".join(ch for ch in token if ch.isdigit())
+    return digits.lstrip("0") or digits
+
+
+def tokens(text: str) -> list[str]:
+    """Folded tokens in order (numbers as written; see :func:`index_tokens` for the digits-only form)."""
+    return TOKEN_RE.findall(fold_chars(text))
+
+
+def index_tokens(text: str) -> list[str]:
+    """Tokens as indexed: each number as written *and* digits-only, so either spelling matches."""
+    out: list[str] = []
+    for token in tokens(text):
+        out.append(token)
+        if is_number(token):
+            bare = digits_only(token)
+            if bare != token:
+                out.append(bare)
+    return out
+
+
+def query_tokens(text: str) -> list[str]:
+    """Tokens of a query, numbers normalised to one canonical spelling per token.
+
+    ``239.163`` stays as written (the index holds it verbatim); ``0,5`` and ``03`` too. A bare
+    ``239163`` matches the digits-only form the index also holds.
+    """
+    return tokens(text)
+
+
+@dataclass(frozen=True)
+class SearchLexicon:
+    """Synonyms and question words, from ``search.yaml`` (all folded at load time)."""
+
+    # folded phrase (tuple of tokens) -> alternative phrases (each a tuple of tokens)
+    synonyms: Mapping[tuple[str, ...], tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    # words that carry no meaning for matching ("bao nhieu", "what is", "the")
+    stopwords: frozenset[tuple[str, ...]] = frozenset()
+    # words that mark a question about a target (muc tieu, chi tieu, target)
+    target_words: frozenset[tuple[str, ...]] = frozenset()
+    max_phrase: int = 1
+
+    @classmethod
+    def from_data(cls, data: Mapping | None) -> SearchLexicon:
+        """Build from the parsed YAML: ``synonyms: {key: [alt, ...]}``, ``stopwords: [...]``.
+
+        Synonyms work both ways: a query for an alternative also finds the key (``tong san pham``
+        finds ``grdp``), and alternatives of one key are equivalent to each other.
+        """
+        data = data or {}
+        groups: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+        raw = data.get("synonyms") or {}
+        if not isinstance(raw, Mapping):
+            raise ValueError("search.yaml: 'synonyms' must be a mapping of word -> list of alternatives")
+        for key, alts in raw.items():
+            if isinstance(alts, str):
+                alts = [alts]
+            phrases = {_phrase(str(key))}
+            for alt in alts or []:
+                for part in str(alt).split("|"):
+                    phrases.add(_phrase(part))
+            phrases.discard(())
+            for phrase in phrases:
+                groups.setdefault(phrase, set()).update(phrases - {phrase})
+        synonyms = {k: tuple(sorted(v)) for k, v in groups.items()}
+        stopwords = frozenset(p for p in (_phrase(str(w)) for w in data.get("stopwords") or []) if p)
+        target_words = frozenset(p for p in (_phrase(str(w)) for w in data.get("target_words") or []) if p)
+        longest = max((len(p) for p in (*synonyms, *stopwords, *target_words)), default=1)
+        return cls(synonyms=synonyms, stopwords=stopwords, target_words=target_words, max_phrase=longest)
+
+    @classmethod
+    def load(cls, root: Path | None) -> SearchLexicon:
+        """Read ``search.yaml`` from a pack root; the file is optional (an empty lexicon without it)."""
+        if root is None:
+            return cls()
+        path = Path(root) / "search.yaml"
+        if not path.is_file():
+            return cls()
+        import yaml  # local: only needed when a pack ships a lexicon
+
+        with path.open(encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+        return cls.from_data(data if isinstance(data, Mapping) else None)
+
+
+def _phrase(text: str) -> tuple[str, ...]:
+    return tuple(tokens(text))
+
+
+def find_phrases(
+    words: list[str], phrases: Iterable[tuple[str, ...]] | Mapping, max_len: int
+) -> list[tuple[int, int]]:
+    """Greedy longest-first spans ``(start, end)`` of ``words`` that are in ``phrases``."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(max_len, len(words) - i), 0, -1):
+            if tuple(words[i : i + n]) in phrases:
+                spans.append((i, i + n))
+                i += n
+                break
+        else:
+            i += 1
+    return spans

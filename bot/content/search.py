@@ -1,0 +1,527 @@
+"""One search index over the pack: figures, items and source passages, built in memory at start-up.
+
+Why this shape: SQLite FTS5 (standard library) does the retrieval and BM25 with per-column
+weights over *folded* text (see :mod:`bot.content.folding`), so ``grdp binh quan dau nguoi``
+finds ``GRDP bình quân đầu người``. rapidfuzz corrects typos against the index vocabulary before
+FTS sees the query, and matches figure labels when FTS finds nothing. A cadre's query is short
+and usually names one figure, so candidates are re-ranked by how much of the query they cover
+(label and aliases count most), with nudges for a year the query names (``grdp 2025``), a value
+it quotes, and target words (``muc tieu``, ``2030``) preferring target figures.
+
+Pure module: no Telegram imports, nothing happens at import time.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from bot.content.folding import (
+    ORIGINAL_WORD_RE,
+    SearchLexicon,
+    digits_only,
+    find_phrases,
+    fold,
+    fold_chars,
+    index_tokens,
+    is_number,
+    tokens,
+)
+
+if TYPE_CHECKING:
+    from bot.content.pack import ContentPack
+
+KINDS = ("figure", "item", "passage")
+MAX_QUERY_CHARS = 200
+MAX_QUERY_TOKENS = 16
+CANDIDATES = 150
+YEAR_RE = re.compile(r"^(19|20)\d\d$")
+TARGET_KINDS = {"target_2030", "target_prev"}
+
+# Columns of every FTS table; a kind leaves the ones it does not use empty.
+COLUMNS = ("title", "aliases", "meta", "body", "context")
+# bm25 column weights per kind (label and aliases decide which figure is meant).
+BM25_WEIGHTS = {
+    "figure": (10.0, 8.0, 3.0, 1.5, 1.0),
+    "item": (6.0, 0.0, 0.0, 2.0, 1.0),
+    "passage": (0.0, 0.0, 0.0, 1.0, 0.3),
+}
+# How much a query word found in a column counts towards coverage. A passage can never beat a
+# figure or item that covers the query as well, which is what a cadre asking for a number wants.
+FIELD_STRENGTH = {
+    "figure": {"title": 1.0, "aliases": 1.0, "meta": 0.8, "body": 0.6, "context": 0.45},
+    "item": {"title": 0.95, "body": 0.7, "context": 0.45},
+    "passage": {"body": 0.75, "context": 0.35},
+}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result. ``id`` is a figure id, an item id or (for passages) a section id."""
+
+    kind: str
+    id: str
+    score: float
+    line: int | None
+    footnote: int | None
+    text: str
+
+
+@dataclass
+class _Field:
+    words: frozenset[str]
+    padded: str  # " tok tok tok " for phrase checks
+    fts: str  # what FTS5 indexes: tokens in order plus each number's digits-only form
+
+
+@dataclass
+class _Doc:
+    kind: str
+    id: str
+    text: str
+    line: int | None = None
+    footnote: int | None = None
+    fields: dict[str, _Field] = field(default_factory=dict)
+    # figures only
+    figure_kind: str | None = None
+    headline: bool = False
+    period_years: frozenset[str] = frozenset()
+    value_tokens: frozenset[str] = frozenset()
+    names: tuple[str, ...] = ()  # folded label and aliases
+
+
+@dataclass
+class _Group:
+    """One concept of the query: alternatives (phrases) any of which satisfies it."""
+
+    alts: tuple[tuple[str, ...], ...]
+    weight: float = 1.0
+    number: str | None = None  # the query token, when the concept is a number
+    year: str | None = None
+
+
+@dataclass
+class _Query:
+    groups: list[_Group]
+    text: str  # folded content words, for alias equality
+    target: bool
+    years: frozenset[str]
+    numbers: frozenset[str]
+
+    @property
+    def empty(self) -> bool:
+        return not self.groups
+
+
+def _field(text: str) -> _Field:
+    indexed = index_tokens(text)
+    return _Field(frozenset(indexed), " " + " ".join(tokens(text)) + " ", " ".join(indexed))
+
+
+def _phrase_in(phrase: tuple[str, ...], f: _Field) -> bool:
+    if len(phrase) == 1:
+        return phrase[0] in f.words
+    return (" " + " ".join(phrase) + " ") in f.padded
+
+
+def _fts_phrase(phrase: tuple[str, ...]) -> str:
+    # Tokens hold only letters, digits, '.' and ',' (see folding.TOKEN_RE): no quote can appear.
+    return '"' + " ".join(phrase) + '"'
+
+
+class SearchIndex:
+    """In-memory index; build once with :meth:`build`, then query from any thread."""
+
+    def __init__(self, lexicon: SearchLexicon | None = None) -> None:
+        self.lexicon = lexicon or SearchLexicon()
+        self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        self._lock = threading.Lock()
+        self._docs: dict[str, list[_Doc]] = {k: [] for k in KINDS}
+        self._df: Counter[str] = Counter()
+        self._n_docs = 0
+        self._vocab: frozenset[str] = frozenset()
+        self._fuzzy_vocab: list[str] = []
+        self._prefix_vocab: list[str] = []
+        self._names: list[tuple[str, str]] = []  # (folded label or alias, figure id)
+        self._labels: dict[str, str] = {}
+
+    # -- building ---------------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, pack: ContentPack, lexicon: SearchLexicon | None = None) -> SearchIndex:
+        """Index every figure, item, source paragraph and footnote of ``pack``.
+
+        The lexicon defaults to ``search.yaml`` at the pack root (optional file).
+        """
+        if lexicon is None:
+            lexicon = SearchLexicon.load(getattr(pack, "root", None))
+        index = cls(lexicon)
+        index._add_pack(pack)
+        index._finish()
+        return index
+
+    def _add_pack(self, pack: ContentPack) -> None:
+        section_title = {sid: s.title for sid, s in pack.sections.items()}
+        cited_by: dict[str, list[str]] = {}
+        for item in pack.items.values():
+            for fid in item.figures:
+                cited_by.setdefault(fid, []).append(item.title)
+        for fig in pack.figures.values():
+            names = (fig.label, *fig.aliases)
+            meta = " ".join(x for x in (fig.unit, fig.period, fig.value) if x)
+            context = " ".join([section_title.get(fig.source, ""), *cited_by.get(fig.id, [])])
+            doc = _Doc(
+                "figure",
+                fig.id,
+                fig.label,
+                figure_kind=fig.kind,
+                headline=bool(fig.headline),
+                period_years=frozenset(t for t in tokens(fig.period or "") if YEAR_RE.match(t)),
+                value_tokens=frozenset(index_tokens(fig.value or "")),
+                names=tuple(fold(n) for n in names),
+            )
+            self._add(doc, title=fig.label, aliases=" ; ".join(fig.aliases), meta=meta,
+                      body=" ".join(x for x in (fig.quote, fig.note) if x), context=context)
+            self._labels[fig.id] = fig.label
+            self._names.extend((name, fig.id) for name in doc.names if name)
+        for item in pack.items.values():
+            field_title = ""
+            if item.field and item.field in pack.fields:
+                field_title = pack.fields[item.field].title.vi
+            self._add(
+                _Doc("item", item.id, item.title),
+                title=item.title,
+                body=" ".join([item.summary, *item.points]),
+                context=" ".join([section_title.get(item.source, ""), field_title]),
+            )
+        for section in pack.sections.values():
+            for paragraph in section.paragraphs:
+                text = paragraph.plain
+                self._add(_Doc("passage", section.id, text, line=paragraph.line), body=text,
+                          context=section.title)
+        for number, note in pack.footnotes.items():
+            line = pack.source.footnotes[number].line if number in pack.source.footnotes else None
+            self._add(
+                _Doc("passage", note.section, note.text, line=line, footnote=number),
+                body=note.text,
+                context=section_title.get(note.section, ""),
+            )
+
+    def _add(self, doc: _Doc, **columns: str) -> None:
+        doc.fields = {name: _field(text) for name, text in columns.items() if text}
+        self._docs[doc.kind].append(doc)
+        self._n_docs += 1
+        words: set[str] = set()
+        for f in doc.fields.values():
+            words |= f.words
+        self._df.update(words)
+
+    def _finish(self) -> None:
+        db = self._db
+        for kind in KINDS:
+            db.execute(
+                f"CREATE VIRTUAL TABLE fts_{kind} USING fts5("
+                + ", ".join(COLUMNS)
+                + ", tokenize = \"unicode61 remove_diacritics 0 tokenchars '.,'\")"
+            )
+            rows = [
+                (rowid, *(doc.fields[c].fts if c in doc.fields else "" for c in COLUMNS))
+                for rowid, doc in enumerate(self._docs[kind])
+            ]
+            db.executemany(f"INSERT INTO fts_{kind}(rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)", rows)
+        db.commit()
+        self._vocab = frozenset(self._df)
+        lexicon_words = {w for phrase in self.lexicon.synonyms for w in phrase}
+        lexicon_words |= {w for phrases in self.lexicon.synonyms.values() for p in phrases for w in p}
+        lexicon_words |= {w for p in self.lexicon.stopwords for w in p}
+        self._lexicon_words = frozenset(lexicon_words)
+        # Most frequent first, so a tie in edit distance picks the word cadres more likely meant.
+        words = [w for w in self._vocab | self._lexicon_words if not is_number(w) and len(w) >= 2]
+        words.sort(key=lambda w: (-self._df.get(w, 0), w))
+        self._fuzzy_vocab = words
+        self._prefix_vocab = sorted(words)
+
+    # -- query analysis ---------------------------------------------------------------------
+
+    def _idf(self, word: str) -> float:
+        df = self._df.get(word, 0)
+        return math.log(1 + (self._n_docs + 1) / (df + 0.5))
+
+    def _known(self, word: str) -> bool:
+        return word in self._vocab or word in self._lexicon_words
+
+    def _correct(self, word: str, last: bool) -> list[str]:
+        """Alternatives for a word the index does not know: completions, a typo fix, or a split."""
+        if is_number(word) or self._known(word) or len(word) < 2:
+            return [word]
+        if last and len(word) >= 2:
+            completions = _completions(self._prefix_vocab, word)
+            if completions:
+                completions.sort(key=lambda w: -self._df.get(w, 0))
+                return completions[:4]
+        if len(word) >= 3:
+            max_edits = 1 if len(word) <= 5 else 2
+            match = process.extractOne(
+                word, self._fuzzy_vocab, scorer=Levenshtein.distance, score_cutoff=max_edits
+            )
+            if match is not None:
+                return [match[0]]
+            for cut in range(2, len(word) - 1):
+                head, tail = word[:cut], word[cut:]
+                if head in self._vocab and tail in self._vocab:
+                    return [f"{head} {tail}"]
+        return [word]
+
+    def _analyze(self, query: str) -> _Query:
+        words = tokens(query[:MAX_QUERY_CHARS])[:MAX_QUERY_TOKENS]
+        lex = self.lexicon
+        target = any(True for _ in find_phrases(words, lex.target_words, lex.max_phrase))
+        stop_spans = find_phrases(words, lex.stopwords, lex.max_phrase)
+        if stop_spans:
+            drop = {i for a, b in stop_spans for i in range(a, b)}
+            kept = [w for i, w in enumerate(words) if i not in drop]
+            words = kept or words
+        corrected: list[list[str]] = [self._correct(w, i == len(words) - 1) for i, w in enumerate(words)]
+        # Words with a single correction (possibly split into two) take part in phrase detection.
+        flat: list[str] = []
+        options: dict[int, list[str]] = {}
+        for alts in corrected:
+            if len(alts) == 1:
+                flat.extend(alts[0].split())
+            else:
+                options[len(flat)] = alts
+                flat.append(alts[0])
+        groups: list[_Group] = []
+        spans = dict(find_phrases(flat, lex.synonyms, lex.max_phrase))
+        i = 0
+        while i < len(flat):
+            if i in spans and i not in options:
+                end = spans[i]
+                phrase = tuple(flat[i:end])
+                groups.append(_Group((phrase, *lex.synonyms[phrase])))
+                i = end
+                continue
+            word = flat[i]
+            if i in options:
+                groups.append(_Group(tuple((w,) for w in options[i])))
+            elif is_number(word):
+                bare = digits_only(word)
+                alts = ((word,),) if bare == word else ((word,), (bare,))
+                groups.append(_Group(alts, number=word, year=word if YEAR_RE.match(word) else None))
+            else:
+                groups.append(_Group(((word,),)))
+            i += 1
+        for g in groups:
+            g.weight = self._group_weight(g)
+        return _Query(
+            groups=groups,
+            text=" ".join(flat),
+            target=target,
+            years=frozenset(g.year for g in groups if g.year),
+            numbers=frozenset(g.number for g in groups if g.number and not g.year),
+        )
+
+    def _group_weight(self, group: _Group) -> float:
+        known = [max(self._idf(w) for w in alt) for alt in group.alts if all(w in self._df for w in alt)]
+        weight = min(known) if known else self._idf("")
+        if group.year:
+            weight = max(weight, 1.0)  # years are common, yet decide between result and target
+        return weight
+
+    # -- retrieval and ranking --------------------------------------------------------------
+
+    def _fts(self, kind: str, q: _Query) -> list[tuple[int, float]]:
+        match = " OR ".join(_fts_phrase(alt) for g in q.groups for alt in g.alts)
+        weights = ", ".join(str(w) for w in BM25_WEIGHTS[kind])
+        sql = (
+            f"SELECT rowid, -bm25(fts_{kind}, {weights}) AS s FROM fts_{kind} "
+            f"WHERE fts_{kind} MATCH ? ORDER BY s DESC LIMIT {CANDIDATES}"
+        )
+        with self._lock:
+            try:
+                return self._db.execute(sql, (match,)).fetchall()
+            except sqlite3.Error:
+                return []  # never let an odd query break a handler
+
+    def _rank(self, kind: str, q: _Query) -> list[tuple[float, _Doc]]:
+        rows = self._fts(kind, q)
+        if not rows:
+            return []
+        best_bm25 = max(s for _, s in rows) or 1.0
+        total = sum(g.weight for g in q.groups) or 1.0
+        strengths = FIELD_STRENGTH[kind]
+        docs = self._docs[kind]
+        out: list[tuple[float, _Doc]] = []
+        for rowid, bm in rows:
+            doc = docs[rowid]
+            covered = 0.0
+            matched = 0
+            in_names = 0
+            for g in q.groups:
+                best = 0.0
+                for name, f in doc.fields.items():
+                    s = strengths.get(name, 0.0)
+                    if s > best and any(_phrase_in(alt, f) for alt in g.alts):
+                        best = s
+                if best:
+                    matched += 1
+                    covered += g.weight * best
+                    if best >= 1.0:
+                        in_names += 1
+            coverage = covered / total
+            if matched == 0:
+                continue
+            score = coverage + 0.15 * (bm / best_bm25)
+            if kind == "figure":
+                score += self._figure_bonus(doc, q, in_names)
+            out.append((score, doc))
+        if not out:
+            return []
+        out.sort(key=lambda x: -x[0])
+        floor = out[0][0] * 0.45
+        return [x for x in out if x[0] >= floor]
+
+    def _figure_bonus(self, doc: _Doc, q: _Query, in_names: int) -> float:
+        bonus = 0.0
+        if q.text and q.text in doc.names:
+            bonus += 0.5
+        elif q.text and any(n.startswith(q.text) for n in doc.names):
+            bonus += 0.15
+        if in_names == len(q.groups):
+            bonus += 0.15
+        title = doc.fields.get("title")
+        if title is not None and title.words:
+            hit = sum(1 for g in q.groups for alt in g.alts for w in alt if w in title.words)
+            bonus += 0.1 * min(1.0, hit / len(title.words))
+        for year in q.years:
+            if year in doc.period_years:
+                bonus += 0.3
+            elif any(_phrase_in((year,), doc.fields[n]) for n in ("title", "aliases") if n in doc.fields):
+                bonus += 0.2
+            elif doc.period_years:
+                bonus -= 0.1
+        for number in q.numbers:
+            if number in doc.value_tokens or digits_only(number) in doc.value_tokens:
+                bonus += 0.4
+        if doc.figure_kind in TARGET_KINDS:
+            bonus += 0.2 if q.target else -0.05
+        if doc.headline:
+            bonus += 0.03
+        return bonus
+
+    def _fuzzy_figures(self, query: str, limit: int) -> list[Hit]:
+        folded = fold(query[:MAX_QUERY_CHARS])
+        if not folded or not self._names:
+            return []
+        matches = process.extract(
+            folded, [n for n, _ in self._names], scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=70
+        )
+        hits: dict[str, Hit] = {}
+        for _name, score, pos in matches:
+            fid = self._names[pos][1]
+            if fid not in hits:
+                hits[fid] = Hit("figure", fid, round(score / 200, 4), None, None, self._labels[fid])
+        return list(hits.values())[:limit]
+
+    # -- public API -------------------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 10, kinds: tuple[str, ...] = KINDS) -> list[Hit]:
+        """Best hits across ``kinds``, best first; never raises on odd input."""
+        if not isinstance(query, str) or limit <= 0:
+            return []
+        q = self._analyze(query)
+        if q.empty:
+            return []
+        ranked: list[tuple[float, _Doc]] = []
+        for kind in KINDS:
+            if kind in kinds:
+                ranked.extend(self._rank(kind, q))
+        ranked.sort(key=lambda x: -x[0])
+        hits = [Hit(d.kind, d.id, round(s, 4), d.line, d.footnote, d.text) for s, d in ranked[:limit]]
+        if not hits and "figure" in kinds:
+            hits = self._fuzzy_figures(query, limit)
+        return hits
+
+    def figures(self, query: str, limit: int = 5) -> list[Hit]:
+        """Figures only, best first."""
+        return self.search(query, limit, ("figure",))
+
+    def passages(self, query: str, limit: int = 10) -> list[Hit]:
+        """Source paragraphs and footnotes, best first."""
+        return self.search(query, limit, ("passage",))
+
+    def suggest(self, query: str, limit: int = 5) -> list[str]:
+        """Figure labels close to the query, for a "no match" answer ("did you mean …")."""
+        if not isinstance(query, str) or limit <= 0:
+            return []
+        folded = fold(query[:MAX_QUERY_CHARS])
+        if not folded or not self._names:
+            return []
+        matches = process.extract(folded, [n for n, _ in self._names], scorer=fuzz.WRatio, limit=limit * 6)
+        out: list[str] = []
+        for _name, _score, pos in matches:
+            label = self._labels[self._names[pos][1]]
+            if label not in out:
+                out.append(label)
+            if len(out) == limit:
+                break
+        return out
+
+    def highlight(self, text: str, query: str) -> list[tuple[int, int]]:
+        """Like :func:`highlight_spans`, but with the query's typo fixes and synonyms applied."""
+        q = self._analyze(query) if isinstance(query, str) else None
+        if q is None or q.empty:
+            return []
+        words = {w for g in q.groups for alt in g.alts for w in alt}
+        return _spans(text, words)
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._docs.values())
+
+
+def _completions(sorted_words: list[str], prefix: str) -> list[str]:
+    import bisect
+
+    start = bisect.bisect_left(sorted_words, prefix)
+    out = []
+    for w in sorted_words[start:]:
+        if not w.startswith(prefix):
+            break
+        out.append(w)
+        if len(out) >= 50:
+            break
+    return out
+
+
+def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
+    """Spans ``(start, end)`` in the ORIGINAL ``text`` of words matching the query's words.
+
+    Diacritics-insensitive (``dang vien`` marks ``đảng viên``); a number matches however its
+    digits are grouped (``239163`` marks ``239.163``). For ``<b>`` highlighting by the renderer.
+    """
+    if not isinstance(text, str) or not isinstance(query, str):
+        return []
+    words = set(tokens(query[:MAX_QUERY_CHARS])[:MAX_QUERY_TOKENS])
+    return _spans(text, words)
+
+
+def _spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
+    words = set(words)
+    if not words:
+        return []
+    numbers = {digits_only(w) for w in words if is_number(w)}
+    spans: list[tuple[int, int]] = []
+    for m in ORIGINAL_WORD_RE.finditer(text):
+        folded = fold_chars(m.group())
+        if folded in words or (folded[:1].isdigit() and digits_only(folded) in numbers):
+            spans.append((m.start(), m.end()))
+    return spans
