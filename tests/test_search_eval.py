@@ -60,8 +60,10 @@ def test_eval_accuracy(index: SearchIndex) -> None:
             misses.append(f"  {name}: {q!r} -> {ids} (expected {expect})")
     n = len(queries)
     floor = float((EVAL_DIR / "floor.txt").read_text().strip())
-    print(f"\nsearch eval: {n} queries ({skipped} skipped), top-1 {top1 / n:.3f}, top-3 {top3 / n:.3f}, "
-          f"floor {floor:.2f}")
+    print(
+        f"\nsearch eval: {n} queries ({skipped} skipped), top-1 {top1 / n:.3f}, top-3 {top3 / n:.3f}, "
+        f"floor {floor:.2f}"
+    )
     print("\n".join(misses))
     assert floor >= 0.90
     assert top1 / n >= floor, f"top-1 {top1 / n:.3f} fell below the floor {floor}"

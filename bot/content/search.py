@@ -189,8 +189,14 @@ class SearchIndex:
                 value_tokens=frozenset(index_tokens(fig.value or "")),
                 names=tuple(fold(n) for n in names),
             )
-            self._add(doc, title=fig.label, aliases=" ; ".join(fig.aliases), meta=meta,
-                      body=" ".join(x for x in (fig.quote, fig.note) if x), context=context)
+            self._add(
+                doc,
+                title=fig.label,
+                aliases=" ; ".join(fig.aliases),
+                meta=meta,
+                body=" ".join(x for x in (fig.quote, fig.note) if x),
+                context=context,
+            )
             self._labels[fig.id] = fig.label
             self._names.extend((name, fig.id) for name in doc.names if name)
         for item in pack.items.values():
@@ -206,8 +212,9 @@ class SearchIndex:
         for section in pack.sections.values():
             for paragraph in section.paragraphs:
                 text = paragraph.plain
-                self._add(_Doc("passage", section.id, text, line=paragraph.line), body=text,
-                          context=section.title)
+                self._add(
+                    _Doc("passage", section.id, text, line=paragraph.line), body=text, context=section.title
+                )
         for number, note in pack.footnotes.items():
             line = pack.source.footnotes[number].line if number in pack.source.footnotes else None
             self._add(
@@ -237,7 +244,9 @@ class SearchIndex:
                 (rowid, *(doc.fields[c].fts if c in doc.fields else "" for c in COLUMNS))
                 for rowid, doc in enumerate(self._docs[kind])
             ]
-            db.executemany(f"INSERT INTO fts_{kind}(rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)", rows)
+            db.executemany(
+                f"INSERT INTO fts_{kind}(rowid, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)", rows
+            )
         db.commit()
         self._vocab = frozenset(self._df)
         lexicon_words = {w for phrase in self.lexicon.synonyms for w in phrase}
