@@ -45,7 +45,7 @@ from bot import context as ctx
 from bot.config import Settings
 from bot.context import BotContext
 from bot.fakeapi import FAKE_TOKEN
-from bot.handlers import errors, fallback, gate, start
+from bot.handlers import errors, fallback, figures, gate, inline, menu, search, start
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, Catalogues
 from bot.render.info import LANG_PREFIX
 from bot.store import Store
@@ -74,8 +74,10 @@ class Command:
 #: Every command of the bot, in menu order. Other areas add their rows here (one line each).
 COMMANDS: tuple[Command, ...] = (
     Command("start", N_("Welcome and main menu"), start.start, group=False),
-    # UI: Command("menu", ...), Command("figure", ..., aliases=("so",)),
-    #     Command("search", ..., aliases=("tim",))
+    Command("menu", N_("Main menu of the report"), menu.menu_command),
+    Command("figure", N_("Look up a figure by its name"), figures.figure_command, aliases=("so",)),
+    Command("search", N_("Search the report's text"), search.search_command,
+            aliases=("tim",)),
     Command("help", N_("What this bot does, with examples"), start.help_command),
     Command("about", N_("About the document and this content version"), start.about),
     Command("lang", N_("Language: Tiếng Việt / English"), start.lang, aliases=("ngonngu",)),
@@ -115,7 +117,11 @@ def register_handlers(app: AnyApp) -> None:
     for command in COMMANDS:
         app.add_handler(CommandHandler([command.name, *command.aliases], command.callback), group=FEATURES)
     app.add_handler(CallbackQueryHandler(start.lang_button, pattern=f"^{LANG_PREFIX}"), group=FEATURES)
-    # UI: menus, figure cards, plain-text lookups, inline mode register here (group FEATURES).
+    # UI: menu buttons (any fingerprint: stale ones get a fresh menu), private plain-text lookups, inline.
+    app.add_handler(CallbackQueryHandler(menu.on_button, pattern=menu.is_ui_data), group=FEATURES)
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
+                                   & filters.UpdateType.MESSAGE, figures.text_lookup), group=FEATURES)
+    app.add_handler(InlineQueryHandler(inline.inline_query), group=FEATURES)
     # DIGEST: digest commands and jobs register here.
 
     private = filters.ChatType.PRIVATE

@@ -221,6 +221,18 @@ def _figure_back(pack: Any, fig: Any) -> cb.Callback | None:
     return cb.FigureSection(group, page)
 
 
+def lookup_examples(pack: Any, limit: int = 3) -> list[str]:
+    """Lookups to show as examples: the first alias of headline figures (from the pack, never typed here)."""
+    out: list[str] = []
+    for fig in pack.headline_figures():
+        word = (fig.aliases[0] if fig.aliases else fig.label).strip()
+        if word and word not in out:
+            out.append(word)
+        if len(out) >= limit:
+            break
+    return out
+
+
 def lookup_usage(pack: Any, tr: Translator, examples: list[str]) -> Page:
     """/figure without a query: how to use it, with examples to tap."""
     lines = ["<b>" + esc(tr.gettext("Look up a figure")) + "</b>",
@@ -233,16 +245,16 @@ def lookup_usage(pack: Any, tr: Translator, examples: list[str]) -> Page:
     return "\n".join(lines), markup(rows)
 
 
-def no_match(pack: Any, tr: Translator, query: str, suggestions: list[str], figures: list[Any]) -> Page:
-    """Nothing found: say so, offer close words and figures, and a hint; never silence."""
+def no_match(pack: Any, tr: Translator, query: str, suggested: list[Any],
+             search: cb.SearchPage | None = None) -> Page:
+    """Nothing found: say so, offer close figures, a text search and a hint; never silence."""
     lines = [esc(tr.gettext("I found no figure for “{query}”.").format(query=shorten(query, 80)))]
-    if suggestions:
-        lines += ["", esc(tr.gettext("Did you mean:")) + " " + ", ".join(f"<code>{esc(s)}</code>"
-                                                                        for s in suggestions[:5])]
+    if suggested:
+        lines += ["", esc(tr.gettext("Did you mean one of these?"))]
     lines += ["", esc(tr.gettext("Try fewer words or an abbreviation, or /search to find the words in "
                                  "the report's text."))]
-    rows: list[Row] = [[button(figure_button_label(f, tr), cb.FigureCard(f.id), pack)] for f in figures[:4]]
-    rows += [[InlineKeyboardButton("🔎 " + shorten(s, 40), switch_inline_query_current_chat=s)]
-             for s in suggestions[:3]]
+    rows: list[Row] = [[button(figure_button_label(f, tr), cb.FigureCard(f.id), pack)] for f in suggested[:4]]
+    if search is not None:
+        rows.append([button(tr.gettext("🔎 Search the report's text"), search, pack)])
     rows.append(back_home_row(pack, tr, None))
     return "\n".join(lines), markup(rows)

@@ -108,14 +108,14 @@ def highlight(text: str, spans: Iterable[tuple[int, int]], tag: str = "b") -> st
     """Escape ``text`` and wrap the character ranges ``spans`` (offsets into the *plain* text) in a tag.
 
     Offsets refer to the unescaped text, so we escape piece by piece rather than escape-then-insert.
-    Overlapping or out-of-range spans are merged and clipped.
+    Overlapping, adjacent (only spaces between) or out-of-range spans are merged and clipped.
     """
     merged: list[list[int]] = []
     for start, end in sorted((max(0, s), min(len(text), e)) for s, e in spans):
         if end <= start:
             continue
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
+        if merged and (start <= merged[-1][1] or text[merged[-1][1] : start].isspace()):
+            merged[-1][1] = max(merged[-1][1], end)  # "<b>tăng trưởng</b>", not "<b>tăng</b> <b>trưởng</b>"
         else:
             merged.append([start, end])
     out: list[str] = []

@@ -1,0 +1,57 @@
+"""/figure <query> (alias /so) and plain text in a private chat: the best figure card, others as buttons."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import BotContext
+from bot.handlers.fallback import MAX_QUERY_CHARS
+from bot.handlers.search import remember
+from bot.render import callbacks as cb
+from bot.render import figures, info
+from bot.render.common import Page
+
+#: Other matches offered as buttons under the best card.
+OTHER_MATCHES = 4
+
+
+def lookup(context: BotContext, query: str) -> Page:
+    """The answer to a figure query: a card, or suggestions; never nothing."""
+    pack, tr, index = context.pack, context.tr, context.search
+    query = " ".join(query.split())
+    if not query:
+        return figures.lookup_usage(pack, tr, figures.lookup_examples(pack))
+    hits = [h for h in index.figures(query, limit=1 + OTHER_MATCHES) if h.id in pack.figures] if index else []
+    if hits:
+        others = [pack.figures[h.id] for h in hits[1:]]
+        page = figures.figure_card(pack, tr, hits[0].id, others=others)
+        if page is not None:
+            return page
+    suggestions = index.suggest(query) if index else []
+    labels = {f.label: f for f in pack.figures.values()}
+    suggested = [labels[s] for s in suggestions if s in labels]
+    return figures.no_match(pack, tr, query, suggested, cb.SearchPage(remember(context, query)))
+
+
+async def figure_command(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    query = " ".join(context.args or [])
+    if len(query) > MAX_QUERY_CHARS:
+        await message.reply_text(info.too_long(MAX_QUERY_CHARS, context.tr))
+        return
+    text, markup = lookup(context, query)
+    await message.reply_text(text, reply_markup=markup)
+
+
+async def text_lookup(update: Update, context: BotContext) -> None:
+    """Any plain text in a private chat is a figure lookup."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    if len(message.text) > MAX_QUERY_CHARS:
+        await message.reply_text(info.too_long(MAX_QUERY_CHARS, context.tr))
+        return
+    text, markup = lookup(context, message.text)
+    await message.reply_text(text, reply_markup=markup)

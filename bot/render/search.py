@@ -1,0 +1,130 @@
+"""Search results and inline-mode articles: ranked passages with the matched words in bold.
+
+Hits come from bot.content.search (SearchIndex). Highlight offsets refer to the plain passage text,
+so each excerpt is escaped piece by piece around the spans (render.text.highlight), never after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+)
+from telegram.constants import ParseMode
+
+from bot.i18n import Translator
+from bot.render import callbacks as cb
+from bot.render.common import Page, Row, back_home_row, button, markup, page_slice, pager_row
+from bot.render.figures import card_text
+from bot.render.numbers import figure_value
+from bot.render.original import part_of
+from bot.render.text import esc, excerpt, highlight, shorten
+
+#: Passages per page of /search results (each excerpt is a few hundred characters).
+RESULTS_PER_PAGE = 5
+EXCERPT_CHARS = 320
+#: Telegram's limit of results per inline answer.
+INLINE_MAX = 50
+
+Spans = Callable[[str, str], list[tuple[int, int]]]
+
+
+def hit_reference(pack: Any, hit: Any) -> str:
+    return pack.reference(hit.id, hit.footnote) if hit.id in pack.sections else hit.id
+
+
+def hit_target(pack: Any, hit: Any) -> cb.Original:
+    """The part of the section's original text that holds the hit."""
+    return cb.Original(hit.id, part_of(pack, hit.id, line=hit.line, footnote=hit.footnote))
+
+
+def search_usage(pack: Any, tr: Translator, examples: Sequence[str]) -> Page:
+    lines = ["<b>" + esc(tr.gettext("Search the report")) + "</b>",
+             esc(tr.gettext("Send /search followed by a few words, for example:"))]
+    lines += [f"<code>/search {esc(e)}</code>" for e in examples]
+    lines.append(esc(tr.gettext("Words may be typed without diacritics.")))
+    rows: list[Row] = [[InlineKeyboardButton("🔎 " + shorten(e, 40), switch_inline_query_current_chat=e)]
+                       for e in examples[:3]]
+    rows.append(back_home_row(pack, tr, None))
+    return "\n".join(lines), markup(rows)
+
+
+def results_page(pack: Any, tr: Translator, query: str, hits: Sequence[Any], spans: Spans, token: str,
+                 page: int = 0, suggestions: Sequence[str] = ()) -> Page:
+    """One page of ranked passages: reference, excerpt with matches in bold, a button to open each."""
+    shown, page, pages = page_slice(list(hits), page, RESULTS_PER_PAGE)
+    title = esc(tr.gettext("Search: “{query}”").format(query=shorten(query, 80)))
+    lines = [f"🔎 <b>{title}</b>"]
+    if not hits:
+        lines.append(esc(tr.gettext("Nothing in the report matches these words.")))
+        if suggestions:
+            lines.append(esc(tr.gettext("Did you mean:")) + " "
+                         + ", ".join(f"<code>{esc(s)}</code>" for s in suggestions[:5]))
+        lines.append(esc(tr.gettext("Try fewer or other words; diacritics are optional.")))
+        return "\n".join(lines), markup([back_home_row(pack, tr, None)])
+    lines.append(esc(tr.ngettext("{n} passage found", "{n} passages found", len(hits)).format(
+        n=tr.number(len(hits)))))
+    rows: list[Row] = []
+    for number, hit in enumerate(shown, start=page * RESULTS_PER_PAGE + 1):
+        text, marks = excerpt(hit.text, spans(hit.text, query), EXCERPT_CHARS)
+        ref = hit_reference(pack, hit)
+        lines += ["", f"<b>{number}.</b> <i>{esc(ref)}</i>", highlight(text, marks)]
+        rows.append([button(f"📜 {number}. {shorten(ref, 40)}", hit_target(pack, hit), pack)])
+    rows.append(pager_row(pack, page, pages, lambda p: cb.SearchPage(token, p)))
+    rows.append(back_home_row(pack, tr, None))
+    return "\n".join(lines), markup(rows)
+
+
+def _article(result_id: str, title: str, text: str, description: str, keyboard: Any = None
+             ) -> InlineQueryResultArticle:
+    return InlineQueryResultArticle(
+        id=result_id,
+        title=shorten(title, 100),
+        description=shorten(description, 120),
+        input_message_content=InputTextMessageContent(text, parse_mode=ParseMode.HTML),
+        reply_markup=keyboard,
+    )
+
+
+def figure_article(pack: Any, tr: Translator, fig: Any) -> InlineQueryResultArticle:
+    """A figure card to insert into any chat (no buttons: they would outlive the pack's fingerprint)."""
+    value = figure_value(fig, tr)
+    description = value if value is not None else tr.gettext("not given yet")
+    if fig.period:
+        description += f" ({fig.period})"
+    return _article(f"f:{fig.id}", "📊 " + fig.label, card_text(pack, fig, tr, with_quote=True, trail=False),
+                    description)
+
+
+def passage_article(pack: Any, tr: Translator, hit: Any, query: str, spans: Spans) -> InlineQueryResultArticle:
+    """A passage with its reference, matches in bold, to insert into any chat."""
+    ref = hit_reference(pack, hit)
+    text, marks = excerpt(hit.text, spans(hit.text, query), 1500)
+    body = "\n".join([f"📜 <i>{esc(ref)}</i>", "", highlight(text, marks)])
+    result_id = f"p:{hit.id}:{hit.line or 0}:{hit.footnote or 0}"
+    return _article(result_id, "📜 " + ref, body, hit.text)
+
+
+def inline_results(pack: Any, tr: Translator, query: str, hits: Sequence[Any], spans: Spans
+                   ) -> list[InlineQueryResultArticle]:
+    """Articles for hits (figures and passages), ids unique; an empty query shows headline figures."""
+    out: list[InlineQueryResultArticle] = []
+    seen: set[str] = set()
+    if not query.strip():
+        candidates: list[InlineQueryResultArticle] = [figure_article(pack, tr, f) for f in pack.headline_figures()]
+    else:
+        candidates = []
+        for hit in hits:
+            if hit.kind == "figure" and hit.id in pack.figures:
+                candidates.append(figure_article(pack, tr, pack.figures[hit.id]))
+            elif hit.kind == "passage" and hit.id in pack.sections:
+                candidates.append(passage_article(pack, tr, hit, query, spans))
+    for article in candidates:
+        if article.id not in seen and len(article.id.encode()) <= 64:
+            seen.add(article.id)
+            out.append(article)
+    return out
