@@ -78,7 +78,7 @@ def _item_allowed_numbers(pack: ContentPack, item_sections: list[str], figures: 
     for section_id in item_sections:
         allowed |= number_tokens(pack.section_text(section_id, with_children=True))
         for n in pack.section_footnotes(section_id, with_children=True):
-            allowed |= number_tokens(pack.footnotes[n].text)
+            allowed |= number_tokens(pack.footnotes[n].text) | {str(n)}  # "chú thích 8" is a reference
         allowed |= number_tokens(pack.sections[section_id].label)
     for figure_id in figures:
         if figure_id in pack.figures:
@@ -136,7 +136,8 @@ def _check_notes(pack: ContentPack, errors: list[str]) -> None:
             else:
                 allowed |= number_tokens(pack.section_text(section_id, with_children=True))
                 for n in pack.section_footnotes(section_id, with_children=True):
-                    allowed |= number_tokens(pack.footnotes[n].text)
+                    allowed |= number_tokens(pack.footnotes[n].text) | {str(n)}
+                allowed |= number_tokens(pack.sections[section_id].label)
         extra = number_tokens(note.text + " " + note.title) - allowed
         if extra:
             errors.append(at(f"note '{note.id}': numbers {sorted(extra)} are not in its figures or sources"))
