@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from bot.content.folding import (
     ORIGINAL_WORD_RE,
@@ -97,6 +97,7 @@ class _Doc:
     period_years: frozenset[str] = frozenset()
     value_tokens: frozenset[str] = frozenset()
     names: tuple[str, ...] = ()  # folded label and aliases
+    name_words: tuple[frozenset[str], ...] = ()
 
 
 @dataclass
@@ -104,7 +105,6 @@ class _Group:
     """One concept of the query: alternatives (phrases) any of which satisfies it."""
 
     alts: tuple[tuple[str, ...], ...]
-    weight: float = 1.0
     number: str | None = None  # the query token, when the concept is a number
     year: str | None = None
 
@@ -147,7 +147,7 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._docs: dict[str, list[_Doc]] = {k: [] for k in KINDS}
         self._df: Counter[str] = Counter()
-        self._n_docs = 0
+        self._kind_df: dict[str, Counter[str]] = {k: Counter() for k in KINDS}
         self._vocab: frozenset[str] = frozenset()
         self._fuzzy_vocab: list[str] = []
         self._prefix_vocab: list[str] = []
@@ -188,6 +188,7 @@ class SearchIndex:
                 period_years=frozenset(t for t in tokens(fig.period or "") if YEAR_RE.match(t)),
                 value_tokens=frozenset(index_tokens(fig.value or "")),
                 names=tuple(fold(n) for n in names),
+                name_words=tuple(frozenset(index_tokens(n)) for n in names),
             )
             self._add(
                 doc,
@@ -226,11 +227,11 @@ class SearchIndex:
     def _add(self, doc: _Doc, **columns: str) -> None:
         doc.fields = {name: _field(text) for name, text in columns.items() if text}
         self._docs[doc.kind].append(doc)
-        self._n_docs += 1
         words: set[str] = set()
         for f in doc.fields.values():
             words |= f.words
         self._df.update(words)
+        self._kind_df[doc.kind].update(words)
 
     def _finish(self) -> None:
         db = self._db
@@ -261,9 +262,9 @@ class SearchIndex:
 
     # -- query analysis ---------------------------------------------------------------------
 
-    def _idf(self, word: str) -> float:
-        df = self._df.get(word, 0)
-        return math.log(1 + (self._n_docs + 1) / (df + 0.5))
+    def _idf(self, word: str, kind: str) -> float:
+        df = self._kind_df[kind].get(word, 0)
+        return math.log(1 + (len(self._docs[kind]) + 1) / (df + 0.5))
 
     def _known(self, word: str) -> bool:
         return word in self._vocab or word in self._lexicon_words
@@ -280,7 +281,7 @@ class SearchIndex:
         if len(word) >= 3:
             max_edits = 1 if len(word) <= 5 else 2
             match = process.extractOne(
-                word, self._fuzzy_vocab, scorer=Levenshtein.distance, score_cutoff=max_edits
+                word, self._fuzzy_vocab, scorer=OSA.distance, score_cutoff=max_edits
             )
             if match is not None:
                 return [match[0]]
@@ -329,8 +330,6 @@ class SearchIndex:
             else:
                 groups.append(_Group(((word,),)))
             i += 1
-        for g in groups:
-            g.weight = self._group_weight(g)
         return _Query(
             groups=groups,
             text=" ".join(flat),
@@ -339,12 +338,21 @@ class SearchIndex:
             numbers=frozenset(g.number for g in groups if g.number and not g.year),
         )
 
-    def _group_weight(self, group: _Group) -> float:
-        known = [max(self._idf(w) for w in alt) for alt in group.alts if all(w in self._df for w in alt)]
-        weight = min(known) if known else self._idf("")
-        if group.year:
-            weight = max(weight, 1.0)  # years are common, yet decide between result and target
-        return weight
+    def _group_weights(self, q: _Query, kind: str) -> list[float]:
+        """IDF of each query concept among documents of ``kind``; 0 for one that none of them has.
+
+        A word no figure contains (``toi`` in ``... nhiem ky toi``) cannot tell figures apart, so
+        it must not lower the coverage of every figure alike.
+        """
+        df = self._kind_df[kind]
+        weights = []
+        for g in q.groups:
+            known = [max(self._idf(w, kind) for w in alt) for alt in g.alts if all(w in df for w in alt)]
+            weight = min(known) if known else 0.0
+            if g.year and known:
+                weight = max(weight, 1.0)  # years are common, yet decide between result and target
+            weights.append(weight)
+        return weights if any(weights) else [1.0] * len(weights)
 
     # -- retrieval and ranking --------------------------------------------------------------
 
@@ -366,7 +374,8 @@ class SearchIndex:
         if not rows:
             return []
         best_bm25 = max(s for _, s in rows) or 1.0
-        total = sum(g.weight for g in q.groups) or 1.0
+        weights = self._group_weights(q, kind)
+        total = sum(weights)
         strengths = FIELD_STRENGTH[kind]
         docs = self._docs[kind]
         out: list[tuple[float, _Doc]] = []
@@ -374,8 +383,7 @@ class SearchIndex:
             doc = docs[rowid]
             covered = 0.0
             matched = 0
-            in_names = 0
-            for g in q.groups:
+            for g, weight in zip(q.groups, weights, strict=True):
                 best = 0.0
                 for name, f in doc.fields.items():
                     s = strengths.get(name, 0.0)
@@ -383,15 +391,13 @@ class SearchIndex:
                         best = s
                 if best:
                     matched += 1
-                    covered += g.weight * best
-                    if best >= 1.0:
-                        in_names += 1
+                    covered += weight * best
             coverage = covered / total
             if matched == 0:
                 continue
             score = coverage + 0.15 * (bm / best_bm25)
             if kind == "figure":
-                score += self._figure_bonus(doc, q, in_names)
+                score += self._figure_bonus(doc, q)
             out.append((score, doc))
         if not out:
             return []
@@ -399,18 +405,8 @@ class SearchIndex:
         floor = out[0][0] * 0.45
         return [x for x in out if x[0] >= floor]
 
-    def _figure_bonus(self, doc: _Doc, q: _Query, in_names: int) -> float:
-        bonus = 0.0
-        if q.text and q.text in doc.names:
-            bonus += 0.5
-        elif q.text and any(n.startswith(q.text) for n in doc.names):
-            bonus += 0.15
-        if in_names == len(q.groups):
-            bonus += 0.15
-        title = doc.fields.get("title")
-        if title is not None and title.words:
-            hit = sum(1 for g in q.groups for alt in g.alts for w in alt if w in title.words)
-            bonus += 0.1 * min(1.0, hit / len(title.words))
+    def _figure_bonus(self, doc: _Doc, q: _Query) -> float:
+        bonus = 0.35 * _name_match(doc, q)
         for year in q.years:
             if year in doc.period_years:
                 bonus += 0.3
@@ -495,6 +491,33 @@ class SearchIndex:
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._docs.values())
+
+
+def _name_match(doc: _Doc, q: _Query) -> float:
+    """How well the query *is* one of the figure's names (label or alias): best F1 over names.
+
+    Coverage says the query's words occur; this says the figure is about nothing much else, so
+    ``nha tam dot nat`` prefers the total over the per-year figures, and an exact alias scores 1.
+    """
+    best = 0.0
+    n_groups = len(q.groups)
+    for words in doc.name_words:
+        matched = 0
+        covered: set[str] = set()
+        for g in q.groups:
+            for alt in g.alts:
+                if all(w in words for w in alt):
+                    matched += 1
+                    covered.update(alt)
+                    break
+        if not matched:
+            continue
+        recall = matched / n_groups
+        precision = len(covered & words) / len(words)
+        f1 = 2 * recall * precision / (recall + precision)
+        if f1 > best:
+            best = f1
+    return best
 
 
 def _completions(sorted_words: list[str], prefix: str) -> list[str]:
