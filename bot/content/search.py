@@ -278,11 +278,9 @@ class SearchIndex:
             if completions:
                 completions.sort(key=lambda w: -self._df.get(w, 0))
                 return completions[:4]
-        if len(word) >= 3:
+        if len(word) >= 4:  # three letters with one edit is a different word too often
             max_edits = 1 if len(word) <= 5 else 2
-            match = process.extractOne(
-                word, self._fuzzy_vocab, scorer=OSA.distance, score_cutoff=max_edits
-            )
+            match = process.extractOne(word, self._fuzzy_vocab, scorer=OSA.distance, score_cutoff=max_edits)
             if match is not None:
                 return [match[0]]
             for cut in range(2, len(word) - 1):
@@ -406,7 +404,8 @@ class SearchIndex:
         return [x for x in out if x[0] >= floor]
 
     def _figure_bonus(self, doc: _Doc, q: _Query) -> float:
-        bonus = 0.35 * _name_match(doc, q)
+        name = _name_match(doc, q)
+        bonus = 0.35 * name + (0.2 if name > 0.999 else 0.0)  # the query is one of its names
         for year in q.years:
             if year in doc.period_years:
                 bonus += 0.3
@@ -416,7 +415,7 @@ class SearchIndex:
                 bonus -= 0.1
         for number in q.numbers:
             if number in doc.value_tokens or digits_only(number) in doc.value_tokens:
-                bonus += 0.4
+                bonus += 0.25
         if doc.figure_kind in TARGET_KINDS:
             bonus += 0.2 if q.target else -0.05
         if doc.headline:
