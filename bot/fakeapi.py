@@ -598,25 +598,31 @@ class FakeBotAPI(BaseRequest):
         if len(str(params.get("explanation") or "")) > 200:
             raise TelegramAPIError(400, "Bad Request: message poll explanation is too long")
         is_quiz = params.get("type") == "quiz"
-        if is_quiz and params.get("correct_option_id") is None:
+        correct = params.get("correct_option_ids")
+        if correct is None and params.get("correct_option_id") is not None:
+            correct = [params["correct_option_id"]]
+        if is_quiz and (not correct or any(not 0 <= int(i) < len(options) for i in correct)):
             raise TelegramAPIError(400, "Bad Request: wrong correct option ID specified")
         self._polls += 1
         poll: JSON = {
             "id": f"{self._polls}", "question": question, "total_voter_count": 0, "is_closed": False,
             "is_anonymous": bool(params.get("is_anonymous", True)), "type": params.get("type", "regular"),
             "allows_multiple_answers": bool(params.get("allows_multiple_answers", False)),
-            "options": [{"text": o, "voter_count": 0} for o in options],
+            "allows_revoting": bool(params.get("allows_revoting", False)), "members_only": False,
+            "options": [{"persistent_id": str(i), "text": o, "voter_count": 0} for i, o in enumerate(options)],
         }
         if is_quiz:
-            poll["correct_option_id"] = params["correct_option_id"]
+            poll["correct_option_ids"] = list(correct or [])
             if params.get("explanation"):
                 poll["explanation"] = params["explanation"]
         return self._new_message(params, poll=poll)
 
     def _m_stopPoll(self, params: JSON) -> JSON:
         return {"id": "0", "question": "?", "total_voter_count": 0, "is_closed": True, "is_anonymous": True,
-                "type": "regular", "allows_multiple_answers": False,
-                "options": [{"text": "-", "voter_count": 0}, {"text": "--", "voter_count": 0}]}
+                "type": "regular", "allows_multiple_answers": False, "allows_revoting": False,
+                "members_only": False,
+                "options": [{"persistent_id": "0", "text": "-", "voter_count": 0},
+                            {"persistent_id": "1", "text": "--", "voter_count": 0}]}
 
     def _m_sendMediaGroup(self, params: JSON) -> list[JSON]:
         return [self._new_message(params, photo=[{"file_id": self._file_id(), "file_unique_id": "x",
