@@ -8,6 +8,7 @@ stderr saying what to do and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
 import sys
@@ -109,6 +110,7 @@ def run(settings: Settings) -> int:
 
     app = build_application(settings, pack=pack, catalogues=catalogues)
     try:
+        asyncio.run(check_bot_api(settings))
         app.run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken:
         raise StartupError(
@@ -119,6 +121,19 @@ def run(settings: Settings) -> int:
             f"cannot reach the Bot API ({exc}); check the network or TELEGRAM_API_BASE_URL"
         ) from None
     return 0
+
+
+async def check_bot_api(settings: Settings) -> None:
+    """getMe once before polling, so a wrong token or URL is one line here, not PTB's retry log."""
+    from telegram import Bot
+
+    kwargs: dict[str, Any] = {}
+    if settings.api_base_url:
+        kwargs["base_url"] = settings.api_base_url
+    if settings.api_base_file_url:
+        kwargs["base_file_url"] = settings.api_base_file_url
+    async with Bot(settings.token or "", **kwargs) as bot:
+        logging.getLogger(__name__).info("connected as @%s", bot.username)
 
 
 def console(settings: Settings) -> int:
