@@ -19,17 +19,33 @@ from pathlib import Path
 
 # Letters and digits split apart (``covid19`` -> covid, 19); a number keeps its inner . and ,
 TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
+NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 # A word in *original* text: letters plus combining marks (NFD input), or a number.
 ORIGINAL_WORD_RE = re.compile(r"\d+(?:[.,]\d+)*|(?:[^\W\d_]|[\u0300-\u036f])+")
 _SPECIAL = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss"})
 
 
+class _FoldTable(dict):
+    """``str.translate`` table filled lazily, one character at a time: folding 220 KB of text
+    char by char through NFD is the slowest part of building the index otherwise."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        decomposed = unicodedata.normalize("NFD", ch.translate(_SPECIAL))
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
 def fold_chars(text: str) -> str:
-    """NFC -> lower -> strip combining marks (incl. đ -> d). Keeps punctuation and length roughly."""
-    text = unicodedata.normalize("NFC", text).lower().translate(_SPECIAL)
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFC", stripped)
+    """NFC -> lower -> strip combining marks (incl. đ -> d). Keeps punctuation."""
+    text = unicodedata.normalize("NFC", text).lower()
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", text.translate(_FOLD))
 
 
 def fold(text: str) -> str:
@@ -54,14 +70,20 @@ def tokens(text: str) -> list[str]:
 
 def index_tokens(text: str) -> list[str]:
     """Tokens as indexed: each number as written *and* digits-only, so either spelling matches."""
-    out: list[str] = []
-    for token in tokens(text):
-        out.append(token)
-        if is_number(token):
-            bare = digits_only(token)
-            if bare != token:
-                out.append(bare)
-    return out
+    toks, extra = token_forms(text)
+    return toks + extra
+
+
+def token_forms(text: str) -> tuple[list[str], list[str]]:
+    """``(tokens in order, digits-only forms of numbers written with separators or leading 0)``."""
+    folded = fold_chars(text)
+    toks = TOKEN_RE.findall(folded)
+    extra = []
+    for number in NUMBER_RE.findall(folded):
+        bare = digits_only(number)
+        if bare != number:
+            extra.append(bare)
+    return toks, extra
 
 
 def query_tokens(text: str) -> list[str]:
@@ -124,7 +146,7 @@ class SearchLexicon:
         import yaml  # local: only needed when a pack ships a lexicon
 
         with path.open(encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
+            data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         return cls.from_data(data if isinstance(data, Mapping) else None)
 
 

@@ -34,6 +34,7 @@ from bot.content.folding import (
     fold_chars,
     index_tokens,
     is_number,
+    token_forms,
     tokens,
 )
 
@@ -123,8 +124,9 @@ class _Query:
 
 
 def _field(text: str) -> _Field:
-    indexed = index_tokens(text)
-    return _Field(frozenset(indexed), " " + " ".join(tokens(text)) + " ", " ".join(indexed))
+    toks, extra = token_forms(text)
+    indexed = toks + extra
+    return _Field(frozenset(indexed), " " + " ".join(toks) + " ", " ".join(indexed))
 
 
 def _phrase_in(phrase: tuple[str, ...], f: _Field) -> bool:
