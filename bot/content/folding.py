@@ -86,15 +86,6 @@ def token_forms(text: str) -> tuple[list[str], list[str]]:
     return toks, extra
 
 
-def query_tokens(text: str) -> list[str]:
-    """Tokens of a query, numbers normalised to one canonical spelling per token.
-
-    ``239.163`` stays as written (the index holds it verbatim); ``0,5`` and ``03`` too. A bare
-    ``239163`` matches the digits-only form the index also holds.
-    """
-    return tokens(text)
-
-
 @dataclass(frozen=True)
 class SearchLexicon:
     """Synonyms and question words, from ``search.yaml`` (all folded at load time)."""
