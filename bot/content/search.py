@@ -96,6 +96,7 @@ class _Doc:
     figure_kind: str | None = None
     headline: bool = False
     period_years: frozenset[str] = frozenset()
+    label_years: int = 0  # how many years the label names
     value_tokens: frozenset[str] = frozenset()
     names: tuple[str, ...] = ()  # folded label and aliases
     name_words: tuple[frozenset[str], ...] = ()
@@ -188,6 +189,7 @@ class SearchIndex:
                 figure_kind=fig.kind,
                 headline=bool(fig.headline),
                 period_years=frozenset(t for t in tokens(fig.period or "") if YEAR_RE.match(t)),
+                label_years=sum(1 for t in tokens(fig.label) if YEAR_RE.match(t)),
                 value_tokens=frozenset(index_tokens(fig.value or "")),
                 names=tuple(fold(n) for n in names),
                 name_words=tuple(frozenset(index_tokens(n)) for n in names),
@@ -415,6 +417,8 @@ class SearchIndex:
                 bonus += 0.2
             elif doc.period_years:
                 bonus -= 0.1
+        if not q.years and doc.label_years == 1:
+            bonus -= 0.05  # no year asked: the figure for the whole term before one year's figure
         for number in q.numbers:
             if number in doc.value_tokens or digits_only(number) in doc.value_tokens:
                 bonus += 0.25
