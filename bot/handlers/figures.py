@@ -13,6 +13,9 @@ from bot.render.common import Page
 
 #: Other matches offered as buttons under the best card.
 OTHER_MATCHES = 4
+#: SearchIndex scores at or below this come from its fuzzy fallback (label likeness only, score/200):
+#: offered as "did you mean" buttons rather than shown as the answer.
+WEAK_SCORE = 0.5
 
 
 def lookup(context: BotContext, query: str) -> Page:
@@ -22,14 +25,16 @@ def lookup(context: BotContext, query: str) -> Page:
     if not query:
         return figures.lookup_usage(pack, tr, figures.lookup_examples(pack))
     hits = [h for h in index.figures(query, limit=1 + OTHER_MATCHES) if h.id in pack.figures] if index else []
-    if hits:
+    if hits and hits[0].score > WEAK_SCORE:
         others = [pack.figures[h.id] for h in hits[1:]]
         page = figures.figure_card(pack, tr, hits[0].id, others=others)
         if page is not None:
             return page
-    suggestions = index.suggest(query) if index else []
+    suggested = [pack.figures[h.id] for h in hits]
     labels = {f.label: f for f in pack.figures.values()}
-    suggested = [labels[s] for s in suggestions if s in labels]
+    for label in index.suggest(query) if index else []:
+        if label in labels and labels[label] not in suggested:
+            suggested.append(labels[label])
     return figures.no_match(pack, tr, query, suggested, cb.SearchPage(remember(context, query)))
 
 
