@@ -5,6 +5,7 @@ Handler groups (PTB runs, per group in ascending order, the first handler that m
    0  features:   every command from COMMANDS (canonical names + aliases), buttons, lookups, inline.
    1  fallbacks:  only for updates that no group-0 handler matched (see Fallback): unknown commands,
                   unhandled text, non-text messages, stale buttons, unhandled inline queries.
+   2  after:      side effects that must not stop a feature: /start resumes a digest blocked by 403.
 Services (pack, store, search index, settings, catalogues) are created in post_init, kept in bot_data
 and closed in post_shutdown; handlers reach them through BotContext (bot/context.py).
 """
@@ -45,7 +46,7 @@ from bot import context as ctx
 from bot.config import Settings
 from bot.context import BotContext
 from bot.fakeapi import FAKE_TOKEN
-from bot.handlers import errors, fallback, figures, gate, inline, menu, search, start
+from bot.handlers import digest, errors, fallback, figures, gate, inline, menu, search, start
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, Catalogues
 from bot.render.info import LANG_PREFIX
 from bot.store import Store
@@ -55,7 +56,7 @@ log = logging.getLogger(__name__)
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 HandlerCallback = Callable[[Update, BotContext], Awaitable[None]]
 
-GATE, FEATURES, FALLBACKS = -1, 0, 1
+GATE, FEATURES, FALLBACKS, AFTER = -1, 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("help", N_("What this bot does, with examples"), start.help_command),
     Command("about", N_("About the document and this content version"), start.about),
     Command("lang", N_("Language: Tiếng Việt / English"), start.lang, aliases=("ngonngu",)),
+    Command("digest", N_("Today's digest; /digest settings to change yours"), digest.digest_command,
+            aliases=("bantin",)),
+    Command("subscribe", N_("Daily digest at a time you choose, e.g. /subscribe 7:30"), digest.subscribe,
+            aliases=("dangky",)),
+    Command("unsubscribe", N_("Stop the daily digest"), digest.unsubscribe, aliases=("huy",)),
 )
 
 
@@ -122,7 +128,10 @@ def register_handlers(app: AnyApp) -> None:
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
                                    & filters.UpdateType.MESSAGE, figures.text_lookup), group=FEATURES)
     app.add_handler(InlineQueryHandler(inline.inline_query), group=FEATURES)
-    # DIGEST: digest commands and jobs register here.
+    # DIGEST: settings buttons (any fingerprint); its service and DIGEST_TICK job start in post_init.
+    app.add_handler(CallbackQueryHandler(digest.button, pattern=digest.is_digest_data), group=FEATURES)
+    # After everything else: a /start from a chat that blocked the bot earlier resumes its digest.
+    app.add_handler(CommandHandler("start", digest.reactivate), group=AFTER)
 
     private = filters.ChatType.PRIVATE
     fallbacks: list[BaseHandler[Update, BotContext, Any]] = [
@@ -198,10 +207,12 @@ async def _post_init(app: AnyApp) -> None:
         from bot.content.search import SearchIndex  # type: ignore[import-not-found]
 
         app.bot_data[ctx.SEARCH] = SearchIndex.build(app.bot_data[ctx.PACK])
+    await digest.setup(app)
     await set_commands(app)
 
 
 async def _post_shutdown(app: AnyApp) -> None:
+    await digest.shutdown(app)
     store: Store | None = app.bot_data.pop(ctx.STORE, None)
     if store is not None:
         store.close()

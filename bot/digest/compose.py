@@ -63,7 +63,21 @@ def _interleave(first: list[Item], second: list[Item]) -> list[Item]:
     return out
 
 
+_CANDIDATES: dict[tuple[int, str, tuple[str, ...]], dict[str, list]] = {}
+
+
 def candidate_lists(pack: ContentPack, fields: tuple[str, ...]) -> dict[str, list]:
+    """The four slots' candidates, cached per pack and fields: a fan-out composes 100,000 digests."""
+    key = (id(pack), pack.fingerprint, tuple(sorted(fields)))
+    cached = _CANDIDATES.get(key)
+    if cached is None:
+        if len(_CANDIDATES) > 256:
+            _CANDIDATES.clear()
+        cached = _CANDIDATES[key] = _candidate_lists(pack, fields)
+    return cached
+
+
+def _candidate_lists(pack: ContentPack, fields: tuple[str, ...]) -> dict[str, list]:
     fig_field = figure_fields(pack)
     figures = [f for f in pack.figures.values() if f.status != "pending" and (f.headline or f.compare)]
     figures.sort(key=lambda f: not f.headline)  # stable: headline figures first, then document order

@@ -68,6 +68,16 @@ class DigestService:
         self.snapshots = SnapshotRepository(db)
         self.started_at = int(self.clock().timestamp())
         self._lock = asyncio.Lock()
+        self._stopping = False
+
+    @property
+    def busy(self) -> bool:
+        """A run is going: a new tick has nothing to add and is skipped."""
+        return self._lock.locked()
+
+    def request_stop(self) -> None:
+        """Shutting down: claim no further chats; requests already in flight finish and are recorded."""
+        self._stopping = True
 
     # -- content ---------------------------------------------------------------------------------
 
@@ -89,6 +99,9 @@ class DigestService:
         day, _ = local_today(self.clock(), self.tz)
         if sub is None:
             return compose(self.pack(), 0, fields, day)
+        issue = self.ledger.issue_for(sub.chat_id, day)
+        if issue is not None:  # today's went out already (its position moved on): show that one again
+            return compose(self.pack(), issue - 1, sub.fields, day)
         return self.digest_for(sub, day)
 
     # -- the run ---------------------------------------------------------------------------------
@@ -121,6 +134,9 @@ class DigestService:
                 await slots.acquire()
                 if fatal:
                     raise fatal[0]
+                if self._stopping:
+                    slots.release()
+                    break
                 task = asyncio.create_task(self._deliver_one(sub, day, report, limiter))
                 tasks.add(task)
                 task.add_done_callback(finished)

@@ -187,6 +187,14 @@ class LedgerRepository:
         ).fetchone()
         return row["status"] if row else None
 
+    def issue_for(self, chat_id: int, local_date: date) -> int | None:
+        """The issue number claimed for this chat and date, if any."""
+        row = self.db.conn.execute(
+            "SELECT issue_no FROM digest_ledger WHERE chat_id = ? AND local_date = ?",
+            (chat_id, local_date.isoformat()),
+        ).fetchone()
+        return int(row["issue_no"]) if row else None
+
     def counts(self, local_date: date) -> LedgerCounts:
         rows = self.db.conn.execute(
             "SELECT status, COUNT(*) AS n FROM digest_ledger WHERE local_date = ? GROUP BY status",

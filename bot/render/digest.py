@@ -1,0 +1,310 @@
+"""The daily digest and its settings screens: pure renderers, HTML-escaped here.
+
+Every word of the report comes from the content pack (labels, values, titles, summaries, references);
+this module only arranges them. The digest is one message of at most ``DIGEST_LIMIT`` characters:
+when the four pieces are long, their summaries are shortened until it fits, never the references.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from telegram import InlineKeyboardButton
+
+from bot.digest.compose import Digest, FigureChange
+from bot.digest.timeparse import format_hhmm
+from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator
+from bot.render import callbacks as cb
+from bot.render.common import Page, Row, button, home_button, localized, markup
+from bot.render.figures import RELATION_LABELS, STATUS_LABELS, figure_reference
+from bot.render.menu import item_reference
+from bot.render.numbers import figure_value, format_value, with_unit
+from bot.render.text import esc, shorten
+
+#: Telegram's limit is 4096 characters after entities are parsed; we measure the HTML we send, which
+#: is always longer, so staying under this keeps a margin.
+DIGEST_LIMIT = 4000
+#: Times offered as buttons; anything else is typed with /subscribe HH:MM.
+COMMON_TIMES: tuple[str, ...] = ("0600", "0630", "0700", "0730", "0800", "1200", "1800", "2000", "2100")
+#: Changed figures listed by name in the "what changed" line before "and N more".
+CHANGES_LISTED = 5
+
+
+@cb.register("d")
+class DigestAction(cb.Callback):
+    """Every digest button: ``action`` says what, ``arg`` carries a time (``0730``), field or language.
+
+    Actions: home (settings or the offer to subscribe), times (time picker), t (set time), wd (toggle
+    weekdays only), fl (toggle a field), pause, resume, unsub, sub (subscribe at ``arg`` or 07:00),
+    lang (digest language), now (today's digest as a new message), open (settings as a new message).
+    """
+
+    action: str = dataclasses.field(default="home", metadata={"max": 8})
+    arg: str = dataclasses.field(default="-", metadata={"max": 24})
+
+
+@dataclasses.dataclass(frozen=True)
+class SettingsView:
+    """What the settings screen shows; built by the handler from the subscription row."""
+
+    subscribed: bool
+    minute: int = 7 * 60
+    weekdays_only: bool = False
+    fields: tuple[str, ...] = ()  # empty: all fields
+    paused: bool = False
+    lang: str = "vi"
+    next_due: datetime | None = None
+    timezone: str = "Asia/Ho_Chi_Minh"
+    group: bool = False
+
+
+SLOT_HEADINGS: dict[str, str] = {
+    "figure": N_("📊 Figure of the day"),
+    "result": N_("✅ A result of 2020-2025"),
+    "limitation": N_("⚠️ A limitation to overcome"),
+    "task": N_("📌 A task for 2025-2030"),
+    "target": N_("🎯 A target for 2030"),
+}
+
+
+def hhmm(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def when(moment: datetime, tr: Translator) -> str:
+    """``Thứ Sáu, 27 tháng 11, 2026 lúc 07:00`` / ``Friday, November 27, 2026 at 07:00`` (plain)."""
+    return tr.gettext("{date} at {time}").format(date=tr.date(moment.date(), "full"),
+                                                 time=format_hhmm(moment.time()))
+
+
+# ---------------------------------------------------------------------------------------------
+# The digest
+
+
+def _changes_line(changes: Sequence[FigureChange], tr: Translator) -> str:
+    shown = []
+    for change in changes[:CHANGES_LISTED]:
+        fig = change.figure
+        old_value = format_value(change.old_value, tr)
+        old = None if old_value is None else with_unit(old_value, fig.unit)
+        new = figure_value(fig, tr)
+        old_text = old if old is not None else tr.gettext("not given")
+        new_text = new if new is not None else tr.gettext("not given")
+        if old == new and change.old_status != fig.status:
+            status = tr.gettext(STATUS_LABELS[fig.status]) if fig.status in STATUS_LABELS else "—"
+            shown.append(f"{esc(fig.label)}: {esc(status)}")
+        else:
+            shown.append(f"{esc(fig.label)}: {esc(old_text)} → <b>{esc(new_text)}</b>")
+    more = len(changes) - len(shown)
+    line = "🔄 <b>" + esc(tr.gettext("New in the report since your last digest:")) + "</b> " + "; ".join(shown)
+    if more > 0:
+        line += esc(tr.ngettext("; and {n} more", "; and {n} more", more).format(n=tr.number(more)))
+    return line
+
+
+def _figure_block(pack: Any, fig: Any, tr: Translator) -> list[str]:
+    lines = ["<b>" + esc(tr.gettext(SLOT_HEADINGS["figure"])) + "</b>"]
+    value = figure_value(fig, tr)
+    period = f" ({esc(fig.period)})" if fig.period else ""
+    shown = f"<b>{esc(value)}</b>" if value is not None else "<i>" + esc(tr.gettext("not given yet")) + "</i>"
+    lines.append(f"{esc(fig.label)}: {shown}{period}")
+    if fig.status in STATUS_LABELS and fig.status != "pending":
+        lines.append(esc(tr.gettext(STATUS_LABELS[fig.status])))
+    for comparison in fig.compare:
+        other = pack.figures.get(comparison.figure)
+        if other is None:
+            continue
+        relation = tr.gettext(RELATION_LABELS.get(comparison.relation, RELATION_LABELS["related"]))
+        other_value = figure_value(other, tr)
+        other_shown = (f"<b>{esc(other_value)}</b>" if other_value is not None
+                       else "<i>" + esc(tr.gettext("not given yet")) + "</i>")
+        other_period = f" ({esc(other.period)})" if other.period else ""
+        lines.append(f"• {esc(relation)}: {other_shown}{other_period} — {esc(other.label)}")
+    lines.append("📍 " + esc(tr.gettext("Source: {reference}").format(reference=figure_reference(pack, fig))))
+    return lines
+
+
+def _item_block(pack: Any, item: Any, heading: str, tr: Translator, summary_limit: int | None) -> list[str]:
+    summary = item.summary if summary_limit is None else shorten(item.summary, summary_limit)
+    return [
+        "<b>" + esc(tr.gettext(heading)) + "</b>",
+        f"<b>{esc(item.title)}</b>",
+        esc(summary),
+        "📍 " + esc(tr.gettext("Source: {reference}").format(reference=item_reference(pack, item))),
+    ]
+
+
+def _slot_heading(item: Any, slot: str) -> str:
+    if slot == "limitation_or_task":
+        return SLOT_HEADINGS["task" if item.kind == "task" else "limitation"]
+    return SLOT_HEADINGS[slot]
+
+
+def digest_text(pack: Any, digest: Digest, tr: Translator, summary_limit: int | None = None) -> str:
+    lines = [
+        "📰 <b>" + esc(tr.gettext("Digest No. {n}").format(n=tr.number(digest.issue_no))) + "</b>",
+        "<i>" + esc(tr.date(digest.day, "full")) + "</i>",
+        "<i>" + esc(pack.meta.document_kind) + "</i>",
+    ]
+    if digest.changes:
+        lines += ["", _changes_line(digest.changes, tr)]
+    if digest.figure is not None:
+        lines += ["", *_figure_block(pack, digest.figure, tr)]
+    for slot in ("result", "limitation_or_task", "target"):
+        item = getattr(digest, slot)
+        if item is not None:
+            lines += ["", *_item_block(pack, item, _slot_heading(item, slot), tr, summary_limit)]
+    lines += ["", "<i>" + esc(tr.gettext("Tap a button to read more. Settings: /digest settings")) + "</i>"]
+    return "\n".join(lines)
+
+
+def render_digest(pack: Any, digest: Digest, tr: Translator) -> Page:
+    """The digest message and its buttons (each piece opens in the menu), under DIGEST_LIMIT."""
+    text = digest_text(pack, digest, tr)
+    limit = 600
+    while len(text) > DIGEST_LIMIT and limit >= 60:
+        text = digest_text(pack, digest, tr, summary_limit=limit)
+        limit -= 100
+    rows: list[Row] = []
+    if digest.figure is not None:
+        rows.append([button("📊 " + shorten(digest.figure.label, 44), cb.FigureCard(digest.figure.id), pack)])
+    for icon, item in (("✅", digest.result), ("⚠️" if digest.limitation_or_task is not None
+                                               and digest.limitation_or_task.kind != "task" else "📌",
+                                               digest.limitation_or_task), ("🎯", digest.target)):
+        if item is not None:
+            rows.append([button(f"{icon} " + shorten(item.title, 44), cb.ItemCard(item.id), pack)])
+    rows.append([button(tr.gettext("⚙️ Digest settings"), DigestAction("open"), pack)])
+    return text, markup(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Settings
+
+
+def _fields_summary(pack: Any, fields: tuple[str, ...], tr: Translator) -> str:
+    chosen = [f for f in pack.fields.values() if f.id in fields]
+    if not fields or not chosen or len(chosen) == len(pack.fields):
+        return tr.gettext("all fields")
+    return ", ".join(localized(f.title, tr) for f in chosen)
+
+
+def settings_page(pack: Any, view: SettingsView, tr: Translator) -> Page:
+    """The digest settings (or, when not subscribed, what the digest is and a subscribe button)."""
+    title = "📰 <b>" + esc(tr.gettext("Daily digest")) + "</b>"
+    about = esc(tr.gettext("Every day, a short digest of the report: a key figure, a result, a limitation "
+                           "or task, and a 2030 target, each with its source."))
+    if not view.subscribed:
+        lines = [title, "", about, "",
+                 esc(tr.gettext("This chat is not subscribed."))]
+        if view.group:
+            lines.append(esc(tr.gettext("In a group, only an administrator can subscribe.")))
+        lines.append(esc(tr.gettext("Or type /subscribe HH:MM, for example /subscribe 6:45.")))
+        rows: list[Row] = [
+            [button(tr.gettext("✅ Subscribe at {time}").format(time=hhmm(7 * 60)), DigestAction("sub", "0700"),
+                    pack)],
+            [button(tr.gettext("🕖 Choose another time"), DigestAction("times"), pack)],
+            [button(tr.gettext("📰 Today's digest"), DigestAction("now"), pack), home_button(pack, tr)],
+        ]
+        return "\n".join(lines), markup(rows)
+
+    status = tr.gettext("⏸ Paused") if view.paused else tr.gettext("✅ On")
+    days = tr.gettext("Monday to Friday") if view.weekdays_only else tr.gettext("every day")
+    lines = [
+        title, "",
+        esc(tr.gettext("Status: {status}").format(status=status)),
+        esc(tr.gettext("Time: {time} ({zone}), {days}").format(time=hhmm(view.minute), zone=view.timezone,
+                                                                 days=days)),
+        esc(tr.gettext("Fields: {fields}").format(fields=_fields_summary(pack, view.fields, tr))),
+        esc(tr.gettext("Language: {language}").format(language=LANGUAGE_NAMES.get(view.lang, view.lang))),
+    ]
+    if view.paused:
+        lines.append(esc(tr.gettext("Next digest: when you resume.")))
+    elif view.next_due is not None:
+        lines.append(esc(tr.gettext("Next digest: {when}").format(when=when(view.next_due, tr))))
+    if view.group:
+        lines += ["", "<i>" + esc(tr.gettext("Only group administrators can change these settings.")) + "</i>"]
+
+    rows = [
+        [button(tr.gettext("🕖 Time: {time}").format(time=hhmm(view.minute)), DigestAction("times"), pack),
+         button(("☑️ " if view.weekdays_only else "⬜ ") + tr.gettext("Weekdays only"), DigestAction("wd"), pack)],
+    ]
+    field_buttons = [
+        button(("☑️ " if (not view.fields or f.id in view.fields) else "⬜ ") + shorten(localized(f.title, tr), 28),
+               DigestAction("fl", f.id), pack)
+        for f in pack.fields.values()
+    ]
+    rows += [field_buttons[i:i + 2] for i in range(0, len(field_buttons), 2)]
+    rows.append([
+        button(tr.gettext("▶️ Resume"), DigestAction("resume"), pack) if view.paused
+        else button(tr.gettext("⏸ Pause"), DigestAction("pause"), pack),
+        button(tr.gettext("🚫 Unsubscribe"), DigestAction("unsub"), pack),
+    ])
+    rows.append([button(("✓ " if lang == view.lang else "") + LANGUAGE_NAMES[lang], DigestAction("lang", lang),
+                        pack) for lang in LANGUAGES])
+    rows.append([button(tr.gettext("📰 Today's digest"), DigestAction("now"), pack), home_button(pack, tr)])
+    return "\n".join(lines), markup(rows)
+
+
+def time_picker(pack: Any, current: int | None, tr: Translator, zone: str = "Asia/Ho_Chi_Minh") -> Page:
+    """Common times as buttons; any other time is typed with /subscribe HH:MM."""
+    lines = ["🕖 <b>" + esc(tr.gettext("When should the digest come?")) + "</b>",
+             esc(tr.gettext("Times are in {zone}.").format(zone=zone)),
+             esc(tr.gettext("Or type /subscribe HH:MM, for example /subscribe 6:45."))]
+    buttons: list[InlineKeyboardButton] = []
+    for value in COMMON_TIMES:
+        minute = int(value[:2]) * 60 + int(value[2:])
+        label = ("✓ " if minute == current else "") + hhmm(minute)
+        buttons.append(button(label, DigestAction("t", value), pack))
+    rows: list[Row] = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
+    rows.append([button(tr.gettext("⬅️ Back"), DigestAction("home"), pack), home_button(pack, tr)])
+    return "\n".join(lines), markup(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Short answers (plain text escaped here, for the handlers)
+
+
+def subscribed_page(pack: Any, view: SettingsView, tr: Translator) -> Page:
+    """The confirmation of /subscribe, with a button to the settings."""
+    return subscribed(view, tr), markup([[button(tr.gettext("⚙️ Digest settings"), DigestAction("home"), pack)]])
+
+
+def subscribed(view: SettingsView, tr: Translator) -> str:
+    days = tr.gettext("Monday to Friday") if view.weekdays_only else tr.gettext("every day")
+    lines = ["✅ " + esc(tr.gettext("Subscribed: the digest comes at {time} ({zone}), {days}.").format(
+        time=hhmm(view.minute), zone=view.timezone, days=days))]
+    if view.next_due is not None:
+        lines.append(esc(tr.gettext("Next digest: {when}").format(when=when(view.next_due, tr))))
+    lines.append(esc(tr.gettext("Change it with /digest settings; stop with /unsubscribe.")))
+    return "\n".join(lines)
+
+
+def unsubscribed(tr: Translator) -> str:
+    return esc(tr.gettext("Done: no more daily digests here. Send /subscribe to start again."))
+
+
+def not_subscribed(tr: Translator) -> str:
+    return esc(tr.gettext("This chat is not subscribed. Send /subscribe to get a daily digest."))
+
+
+def bad_time(text: str, tr: Translator) -> str:
+    return esc(tr.gettext("I cannot read “{text}” as a time of day. Write it like this: /subscribe 7:30 "
+                          "(or 7, 7h, 19h15).").format(text=shorten(text, 40)))
+
+
+def admins_only(tr: Translator) -> str:
+    return esc(tr.gettext("Sorry, only an administrator of this group can subscribe, change or cancel "
+                          "its daily digest."))
+
+
+def status_page(counts: Any, uncertain: int, active: int, day: Any, tr: Translator) -> str:
+    lines = ["📊 <b>" + esc(tr.gettext("Digest status for {date}").format(date=tr.date(day, "long"))) + "</b>",
+             esc(tr.gettext("Sent: {n}").format(n=tr.number(counts.sent))),
+             esc(tr.gettext("Sending now: {n}").format(n=tr.number(counts.sending))),
+             esc(tr.gettext("Failed: {n}").format(n=tr.number(counts.failed))),
+             esc(tr.gettext("Uncertain (interrupted by a restart, not resent): {n}").format(n=tr.number(uncertain))),
+             esc(tr.gettext("Active subscribers: {n}").format(n=tr.number(active)))]
+    return "\n".join(lines)
