@@ -56,9 +56,16 @@ def _hard_split(text: str, limit: int) -> list[str]:
     pieces = _SENTENCE_END_RE.split(text)
     if len(pieces) == 1:
         pieces = text.split(" ")
-        if len(pieces) == 1:
-            step = max(1, limit // 6)  # worst case: every character escapes to "&amp;"
-            return [text[i : i + step] for i in range(0, len(text), step)]
+        if len(pieces) == 1:  # one endless word: cut it where the escaped length reaches the limit
+            chunks, current, size = [], "", 0
+            for ch in text:
+                width = len(esc(ch))
+                if current and size + width > limit:
+                    chunks.append(current)
+                    current, size = "", 0
+                current += ch
+                size += width
+            return [*chunks, current] if current else chunks
     out: list[str] = []
     current = ""
     for piece in pieces:
