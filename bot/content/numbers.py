@@ -52,4 +52,4 @@ def number_tokens(text: str) -> set[str]:
 
 def canonical_token(token: str) -> str:
     stripped = token.lstrip("0")
-    return stripped if stripped and not stripped[0] in ".," else token
+    return stripped if stripped and stripped[0] not in ".," else token
