@@ -63,10 +63,10 @@ class SettingsView:
 
 SLOT_HEADINGS: dict[str, str] = {
     "figure": N_("📊 Figure of the day"),
-    "result": N_("✅ A result of 2020-2025"),
+    "result": N_("✅ A result of the past term"),
     "limitation": N_("⚠️ A limitation to overcome"),
-    "task": N_("📌 A task for 2025-2030"),
-    "target": N_("🎯 A target for 2030"),
+    "task": N_("📌 A task for the {term} term"),
+    "target": N_("🎯 A target for the {term} term"),
 }
 
 
@@ -130,7 +130,7 @@ def _figure_block(pack: Any, fig: Any, tr: Translator) -> list[str]:
 def _item_block(pack: Any, item: Any, heading: str, tr: Translator, summary_limit: int | None) -> list[str]:
     summary = item.summary if summary_limit is None else shorten(item.summary, summary_limit)
     return [
-        "<b>" + esc(tr.gettext(heading)) + "</b>",
+        "<b>" + esc(tr.gettext(heading).format(term=pack.meta.term)) + "</b>",
         f"<b>{esc(item.title)}</b>",
         esc(summary),
         "📍 " + esc(tr.gettext("Source: {reference}").format(reference=item_reference(pack, item))),
@@ -195,7 +195,7 @@ def settings_page(pack: Any, view: SettingsView, tr: Translator) -> Page:
     """The digest settings (or, when not subscribed, what the digest is and a subscribe button)."""
     title = "📰 <b>" + esc(tr.gettext("Daily digest")) + "</b>"
     about = esc(tr.gettext("Every day, a short digest of the report: a key figure, a result, a limitation "
-                           "or task, and a 2030 target, each with its source."))
+                           "or task, and a target for the coming term, each with its source."))
     if not view.subscribed:
         lines = [title, "", about, "",
                  esc(tr.gettext("This chat is not subscribed."))]
