@@ -10,7 +10,6 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.handlers.fallback import MAX_QUERY_CHARS
-from bot.handlers.search import spans_for
 from bot.render.search import INLINE_MAX, inline_results
 
 #: Hits ranked per query; pages of INLINE_MAX are cut from them with the offset.
@@ -33,9 +32,7 @@ async def inline_query(update: Update, context: BotContext) -> None:
     pack, tr, index = context.pack, context.tr, context.search
     text = " ".join((query.query or "").split())[:MAX_QUERY_CHARS]
     hits = index.search(text, limit=MAX_HITS, kinds=("figure", "passage")) if index and text else []
-    articles = inline_results(pack, tr, text, hits, spans_for(index))
     offset = _offset(query.offset)
-    page = articles[offset : offset + INLINE_MAX]
-    more = offset + INLINE_MAX < len(articles)
+    page, more = inline_results(pack, tr, text, hits, offset, INLINE_MAX)
     await query.answer(page, cache_time=CACHE_SECONDS, is_personal=False,
                        next_offset=str(offset + INLINE_MAX) if more else "")

@@ -12,6 +12,7 @@ from telegram import InlineKeyboardButton
 
 from bot.i18n import N_, Translator
 from bot.render import callbacks as cb
+from bot.render.cache import memo
 from bot.render.common import (
     PAGE_SIZE,
     Page,
@@ -59,7 +60,14 @@ RELATION_LABELS: dict[str, str] = {
 
 
 def citing_items(pack: Any, figure_id: str) -> list[Any]:
-    return [i for i in pack.items.values() if figure_id in i.figures]
+    def build() -> dict[str, list[Any]]:
+        out: dict[str, list[Any]] = {}
+        for item in pack.items.values():
+            for fid in item.figures:
+                out.setdefault(fid, []).append(item)
+        return out
+
+    return memo(pack, "citing_items", build).get(figure_id, [])
 
 
 def figure_reference(pack: Any, fig: Any) -> str:
@@ -85,12 +93,25 @@ def group_of(pack: Any, section_id: str) -> str:
 
 def figure_groups(pack: Any) -> list[tuple[str, list[Any]]]:
     """(group section id, its figures) in document order, only groups that hold figures."""
-    groups: dict[str, list[Any]] = {}
-    for fig in pack.figures.values():
-        if fig.source in pack.sections:
-            groups.setdefault(group_of(pack, fig.source), []).append(fig)
-    order = list(pack.sections)
-    return sorted(groups.items(), key=lambda kv: order.index(kv[0]))
+
+    def build() -> list[tuple[str, list[Any]]]:
+        groups: dict[str, list[Any]] = {}
+        for fig in pack.figures.values():
+            if fig.source in pack.sections:
+                groups.setdefault(group_of(pack, fig.source), []).append(fig)
+        order = {sid: n for n, sid in enumerate(pack.sections)}
+        return sorted(groups.items(), key=lambda kv: order[kv[0]])
+
+    return memo(pack, "figure_groups", build)
+
+
+def figure_places(pack: Any) -> dict[str, tuple[str, int]]:
+    """Figure id -> (its group, its position in the group), for Back buttons."""
+
+    def build() -> dict[str, tuple[str, int]]:
+        return {fig.id: (group, n) for group, figs in figure_groups(pack) for n, fig in enumerate(figs)}
+
+    return memo(pack, "figure_places", build)
 
 
 def _figures_entry(pack: Any) -> Any | None:
@@ -146,7 +167,7 @@ def section_figures_page(pack: Any, tr: Translator, section_id: str, page: int =
     lines += [figure_line(f, tr) for f in shown]
     rows: list[Row] = [[button(figure_button_label(f, tr), cb.FigureCard(f.id), pack)] for f in shown]
     rows.append(pager_row(pack, page, pages, lambda p: cb.FigureSection(section_id, p)))
-    index = [g for g, _ in figure_groups(pack)].index(section_id)
+    index = next(n for n, (g, _) in enumerate(figure_groups(pack)) if g == section_id)
     rows.append(back_home_row(pack, tr, cb.FigureGroups(index // PAGE_SIZE)))
     return "\n".join(lines), markup(rows)
 
@@ -213,12 +234,10 @@ def figure_card(pack: Any, tr: Translator, figure_id: str, *, with_quote: bool =
 
 def _figure_back(pack: Any, fig: Any) -> cb.Callback | None:
     """Back from a card: its page of the section list of all figures."""
-    if fig.source not in pack.sections:
+    place = figure_places(pack).get(fig.id)
+    if place is None:
         return None
-    group = group_of(pack, fig.source)
-    figures = dict(figure_groups(pack)).get(group, [])
-    page = figures.index(fig) // PAGE_SIZE if fig in figures else 0
-    return cb.FigureSection(group, page)
+    return cb.FigureSection(place[0], place[1] // PAGE_SIZE)
 
 
 def lookup_examples(pack: Any, limit: int = 3) -> list[str]:

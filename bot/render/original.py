@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.i18n import Translator
 from bot.render import callbacks as cb
+from bot.render.cache import memo
 from bot.render.common import Page, Row, back_home_row, button, markup, pager_row
 from bot.render.text import PART_LIMIT, Block, esc, join_blocks, shorten, split_blocks
 
@@ -29,8 +30,9 @@ def section_blocks(pack: Any, section_id: str) -> list[Block]:
 
 
 def original_parts(pack: Any, section_id: str) -> list[list[Block]]:
-    """The parts of a section's original text (a few milliseconds at most: computed on demand)."""
-    return [list(p) for p in split_blocks(section_blocks(pack, section_id), PART_LIMIT)]
+    """The parts of a section's original text (computed once per pack and section)."""
+    return memo(pack, ("original", section_id),
+                lambda: split_blocks(section_blocks(pack, section_id), PART_LIMIT))
 
 
 def part_of(pack: Any, section_id: str, line: int | None = None, footnote: int | None = None,

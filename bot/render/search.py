@@ -29,6 +29,8 @@ RESULTS_PER_PAGE = 5
 EXCERPT_CHARS = 320
 #: Telegram's limit of results per inline answer.
 INLINE_MAX = 50
+#: An inserted passage: long enough to read whole in most cases, far under 4096.
+INLINE_PASSAGE_CHARS = 1500
 
 Spans = Callable[[str, str], list[tuple[int, int]]]
 
@@ -79,6 +81,13 @@ def results_page(pack: Any, tr: Translator, query: str, hits: Sequence[Any], spa
     return "\n".join(lines), markup(rows)
 
 
+def result_id(kind: str, thing: Any) -> str:
+    """Stable, unique and short (<= 64 bytes): ``f:<figure id>`` or ``p:<section>:<line>:<footnote>``."""
+    if kind == "figure":
+        return f"f:{thing.id}"
+    return f"p:{thing.id}:{thing.line or 0}:{thing.footnote or 0}"
+
+
 def _article(result_id: str, title: str, text: str, description: str, keyboard: Any = None
              ) -> InlineQueryResultArticle:
     return InlineQueryResultArticle(
@@ -96,35 +105,39 @@ def figure_article(pack: Any, tr: Translator, fig: Any) -> InlineQueryResultArti
     description = value if value is not None else tr.gettext("not given yet")
     if fig.period:
         description += f" ({fig.period})"
-    return _article(f"f:{fig.id}", "📊 " + fig.label, card_text(pack, fig, tr, with_quote=True, trail=False),
+    return _article(result_id("figure", fig), "📊 " + fig.label, card_text(pack, fig, tr, with_quote=True, trail=False),
                     description)
 
 
-def passage_article(pack: Any, tr: Translator, hit: Any, query: str, spans: Spans) -> InlineQueryResultArticle:
-    """A passage with its reference, matches in bold, to insert into any chat."""
+def passage_article(pack: Any, tr: Translator, hit: Any) -> InlineQueryResultArticle:
+    """A passage with its reference, to insert into any chat.
+
+    No bold: the people who read the inserted message did not search for anything."""
     ref = hit_reference(pack, hit)
-    text, marks = excerpt(hit.text, spans(hit.text, query), 1500)
-    body = "\n".join([f"📜 <i>{esc(ref)}</i>", "", highlight(text, marks)])
-    result_id = f"p:{hit.id}:{hit.line or 0}:{hit.footnote or 0}"
-    return _article(result_id, "📜 " + ref, body, hit.text)
+    text, _ = excerpt(hit.text, [], INLINE_PASSAGE_CHARS)
+    body = "\n".join([f"📜 <i>{esc(ref)}</i>", "", esc(text)])
+    return _article(result_id("passage", hit), "📜 " + ref, body, hit.text)
 
 
-def inline_results(pack: Any, tr: Translator, query: str, hits: Sequence[Any], spans: Spans
-                   ) -> list[InlineQueryResultArticle]:
-    """Articles for hits (figures and passages), ids unique; an empty query shows headline figures."""
-    out: list[InlineQueryResultArticle] = []
+def inline_results(pack: Any, tr: Translator, query: str, hits: Sequence[Any],
+                   offset: int = 0, limit: int = INLINE_MAX) -> tuple[list[InlineQueryResultArticle], bool]:
+    """One page of articles (figures and passages, ids unique) and whether more follow.
+
+    An empty query shows the headline figures. Only the requested page is rendered."""
+    chosen: list[tuple[str, Any]] = []
     seen: set[str] = set()
     if not query.strip():
-        candidates: list[InlineQueryResultArticle] = [figure_article(pack, tr, f) for f in pack.headline_figures()]
+        candidates = [("figure", f) for f in pack.headline_figures()]
     else:
-        candidates = []
-        for hit in hits:
-            if hit.kind == "figure" and hit.id in pack.figures:
-                candidates.append(figure_article(pack, tr, pack.figures[hit.id]))
-            elif hit.kind == "passage" and hit.id in pack.sections:
-                candidates.append(passage_article(pack, tr, hit, query, spans))
-    for article in candidates:
-        if article.id not in seen and len(article.id.encode()) <= 64:
-            seen.add(article.id)
-            out.append(article)
-    return out
+        candidates = [(h.kind, pack.figures[h.id] if h.kind == "figure" else h) for h in hits
+                      if (h.kind == "figure" and h.id in pack.figures)
+                      or (h.kind == "passage" and h.id in pack.sections)]
+    for kind, thing in candidates:
+        rid = result_id(kind, thing)
+        if rid not in seen and len(rid.encode()) <= 64:
+            seen.add(rid)
+            chosen.append((kind, thing))
+    page = chosen[offset : offset + limit]
+    articles = [figure_article(pack, tr, thing) if kind == "figure" else passage_article(pack, tr, thing)
+                for kind, thing in page]
+    return articles, offset + limit < len(chosen)
