@@ -165,11 +165,13 @@ class FakeBotAPI(BaseRequest):
         bot_id: int = FAKE_BOT_ID,
         latency: float = 0.0,
         strict_html: bool = True,
+        max_calls: int | None = None,
     ) -> None:
         self.bot_username = bot_username
         self.bot_id = bot_id
         self.latency = latency
         self.strict_html = strict_html
+        self.max_calls = max_calls  # keep only the newest calls (long benches); None: keep all
         self._calls: list[Call] = []
         self._failures: list[_Failure] = []
         self._responder: Responder | None = None
@@ -213,6 +215,8 @@ class FakeBotAPI(BaseRequest):
                     files[name] = len(content) if isinstance(content, bytes | bytearray) else 0
         call = Call(api_method, params, files=files)
         self._calls.append(call)
+        if self.max_calls is not None and len(self._calls) > 2 * self.max_calls:
+            del self._calls[: -self.max_calls]
         if self.latency:
             await asyncio.sleep(self.latency)
         status, payload = self._answer(call)
