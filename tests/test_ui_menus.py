@@ -53,7 +53,7 @@ async def test_walk_the_whole_tree_in_vietnamese(app, content_pack):
             assert (section_id, k) in parts, f"part {k} of {section_id} is unreachable"
 
 
-async def test_walk_the_key_figures_branch_in_english(app, content_pack):
+async def test_walk_the_whole_tree_in_english(app, content_pack):
     seen = await walk(app, content_pack.fingerprint, lang="en")
     texts = [c.text for c in seen.values() if c.method == "editMessageText" and c.ok]
     assert any("Original text" in t for t in texts)
