@@ -161,8 +161,9 @@ def test_abbreviations_and_english_come_from_the_lexicon(index: SearchIndex, bar
 
 
 def test_fuzzy_fallback_when_fts_finds_nothing(index: SearchIndex) -> None:
-    # "nghéo" folds to a word no document has; the label is still close enough.
-    hits = index.figures("ty le ho ngheoo nghe")
+    # Four words typed together: no word of the index, no typo fix, no split into two words.
+    assert index.search("tylehongheo", kinds=("item", "passage")) == []
+    hits = index.figures("tylehongheo")
     assert hits and hits[0].id == "ho-ngheo"
 
 

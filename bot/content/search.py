@@ -20,6 +20,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
@@ -44,7 +45,12 @@ if TYPE_CHECKING:
 KINDS = ("figure", "item", "passage")
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TOKENS = 16
-CANDIDATES = 150
+# FTS candidates re-ranked per kind: enough that BM25's order cannot hide the intended figure,
+# few enough to keep a query well under 2 ms (items and passages are not re-ranked by bonuses).
+CANDIDATES = {"figure": 50, "item": 30, "passage": 30}
+RERANK = 30
+FUZZY_CUTOFF = 75  # rapidfuzz QRatio for the fallback when FTS finds nothing
+SUGGEST_CUTOFF = 55  # looser: "did you mean" may offer a label that merely looks alike
 YEAR_RE = re.compile(r"^(19|20)\d\d$")
 TARGET_KINDS = {"target_2030", "target_prev"}
 
@@ -100,6 +106,8 @@ class _Doc:
     value_tokens: frozenset[str] = frozenset()
     names: tuple[str, ...] = ()  # folded label and aliases
     name_words: tuple[frozenset[str], ...] = ()
+    name_years: frozenset[str] = frozenset()
+    strength: dict[str, float] = field(default_factory=dict)  # word -> best column it is in
 
 
 @dataclass
@@ -107,6 +115,15 @@ class _Group:
     """One concept of the query: alternatives (phrases) any of which satisfies it."""
 
     alts: tuple[tuple[str, ...], ...]
+
+    @cached_property
+    def singles(self) -> frozenset[str]:
+        return frozenset(a[0] for a in self.alts if len(a) == 1)
+
+    @cached_property
+    def phrases(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(a for a in self.alts if len(a) > 1)
+
     number: str | None = None  # the query token, when the concept is a number
     year: str | None = None
 
@@ -122,6 +139,10 @@ class _Query:
     @property
     def empty(self) -> bool:
         return not self.groups
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        return frozenset(w for g in self.groups for alt in g.alts for w in alt)
 
 
 def _field(text: str) -> _Field:
@@ -155,6 +176,7 @@ class SearchIndex:
         self._fuzzy_vocab: list[str] = []
         self._prefix_vocab: list[str] = []
         self._names: list[tuple[str, str]] = []  # (folded label or alias, figure id)
+        self._name_strings: list[str] = []
         self._labels: dict[str, str] = {}
 
     # -- building ---------------------------------------------------------------------------
@@ -230,6 +252,10 @@ class SearchIndex:
 
     def _add(self, doc: _Doc, **columns: str) -> None:
         doc.fields = {name: _field(text) for name, text in columns.items() if text}
+        strengths = FIELD_STRENGTH[doc.kind]
+        for name, f in sorted(doc.fields.items(), key=lambda x: strengths.get(x[0], 0.0)):
+            doc.strength.update(dict.fromkeys(f.words, strengths.get(name, 0.0)))
+        doc.name_years = frozenset(w for words in doc.name_words for w in words if YEAR_RE.match(w))
         self._docs[doc.kind].append(doc)
         words: set[str] = set()
         for f in doc.fields.values():
@@ -254,6 +280,7 @@ class SearchIndex:
             )
         db.commit()
         self._vocab = frozenset(self._df)
+        self._name_strings = [name for name, _ in self._names]
         lexicon_words = {w for phrase in self.lexicon.synonyms for w in phrase}
         lexicon_words |= {w for phrases in self.lexicon.synonyms.values() for p in phrases for w in p}
         lexicon_words |= {w for p in self.lexicon.stopwords for w in p}
@@ -363,7 +390,7 @@ class SearchIndex:
         weights = ", ".join(str(w) for w in BM25_WEIGHTS[kind])
         sql = (
             f"SELECT rowid, -bm25(fts_{kind}, {weights}) AS s FROM fts_{kind} "
-            f"WHERE fts_{kind} MATCH ? ORDER BY s DESC LIMIT {CANDIDATES}"
+            f"WHERE fts_{kind} MATCH ? ORDER BY s DESC LIMIT {CANDIDATES[kind]}"
         )
         with self._lock:
             try:
@@ -372,6 +399,7 @@ class SearchIndex:
                 return []  # never let an odd query break a handler
 
     def _rank(self, kind: str, q: _Query) -> list[tuple[float, _Doc]]:
+        """FTS candidates re-ranked: coverage of the query + BM25, then figure bonuses on the best."""
         rows = self._fts(kind, q)
         if not rows:
             return []
@@ -380,30 +408,42 @@ class SearchIndex:
         total = sum(weights)
         strengths = FIELD_STRENGTH[kind]
         docs = self._docs[kind]
+        prepared = [
+            (g.singles, [(p, " " + " ".join(p) + " ") for p in g.phrases], w / total)
+            for g, w in zip(q.groups, weights, strict=True)
+        ]
         out: list[tuple[float, _Doc]] = []
         for rowid, bm in rows:
             doc = docs[rowid]
-            covered = 0.0
-            matched = 0
-            for g, weight in zip(q.groups, weights, strict=True):
+            word_strength = doc.strength
+            coverage = 0.0
+            matched = False
+            for singles, phrases, weight in prepared:
                 best = 0.0
-                for name, f in doc.fields.items():
-                    s = strengths.get(name, 0.0)
-                    if s > best and any(_phrase_in(alt, f) for alt in g.alts):
+                for word in singles:
+                    s = word_strength.get(word, 0.0)
+                    if s > best:
                         best = s
+                for phrase, padded in phrases:
+                    if best >= 1.0 or not all(w in word_strength for w in phrase):
+                        continue
+                    for name, f in doc.fields.items():
+                        s = strengths.get(name, 0.0)
+                        if s > best and padded in f.padded:
+                            best = s
                 if best:
-                    matched += 1
-                    covered += weight * best
-            coverage = covered / total
-            if matched == 0:
-                continue
-            score = coverage + 0.15 * (bm / best_bm25)
-            if kind == "figure":
-                score += self._figure_bonus(doc, q)
-            out.append((score, doc))
+                    matched = True
+                    coverage += weight * best
+            if matched:
+                out.append((coverage + 0.15 * (bm / best_bm25), doc))
         if not out:
             return []
         out.sort(key=lambda x: -x[0])
+        if kind == "figure":
+            # Bonuses move figures by at most a few tenths: only the leaders can change places.
+            head = [(score + self._figure_bonus(doc, q), doc) for score, doc in out[:RERANK]]
+            head.sort(key=lambda x: -x[0])
+            out = head + out[RERANK:]
         floor = out[0][0] * 0.45
         return [x for x in out if x[0] >= floor]
 
@@ -413,7 +453,7 @@ class SearchIndex:
         for year in q.years:
             if year in doc.period_years:
                 bonus += 0.3
-            elif any(_phrase_in((year,), doc.fields[n]) for n in ("title", "aliases") if n in doc.fields):
+            elif year in doc.name_years:
                 bonus += 0.2
             elif doc.period_years:
                 bonus -= 0.1
@@ -428,19 +468,26 @@ class SearchIndex:
             bonus += 0.03
         return bonus
 
-    def _fuzzy_figures(self, query: str, limit: int) -> list[Hit]:
+    def _fuzzy_names(self, query: str, limit: int, cutoff: float) -> list[tuple[str, float]]:
+        """Figures whose label or an alias is close to the whole query as typed (rapidfuzz)."""
         folded = fold(query[:MAX_QUERY_CHARS])
-        if not folded or not self._names:
+        if not folded or not self._name_strings:
             return []
+        q = self._analyze(query)
+        text = q.text if q.text else folded
         matches = process.extract(
-            folded, [n for n, _ in self._names], scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=70
+            text, self._name_strings, scorer=fuzz.QRatio, limit=limit * 6, score_cutoff=cutoff
         )
-        hits: dict[str, Hit] = {}
+        out: dict[str, float] = {}
         for _name, score, pos in matches:
-            fid = self._names[pos][1]
-            if fid not in hits:
-                hits[fid] = Hit("figure", fid, round(score / 200, 4), None, None, self._labels[fid])
-        return list(hits.values())[:limit]
+            out.setdefault(self._names[pos][1], score)
+        return list(out.items())[:limit]
+
+    def _fuzzy_figures(self, query: str, limit: int) -> list[Hit]:
+        return [
+            Hit("figure", fid, round(score / 200, 4), None, None, self._labels[fid])
+            for fid, score in self._fuzzy_names(query, limit, FUZZY_CUTOFF)
+        ]
 
     # -- public API -------------------------------------------------------------------------
 
@@ -470,21 +517,18 @@ class SearchIndex:
         return self.search(query, limit, ("passage",))
 
     def suggest(self, query: str, limit: int = 5) -> list[str]:
-        """Figure labels close to the query, for a "no match" answer ("did you mean …")."""
+        """Figure labels close to the query, for a "no match" answer ("did you mean …").
+
+        What the search finds comes first; labels or aliases that merely look alike fill the rest.
+        """
         if not isinstance(query, str) or limit <= 0:
             return []
-        folded = fold(query[:MAX_QUERY_CHARS])
-        if not folded or not self._names:
-            return []
-        matches = process.extract(folded, [n for n, _ in self._names], scorer=fuzz.WRatio, limit=limit * 6)
-        out: list[str] = []
-        for _name, _score, pos in matches:
-            label = self._labels[self._names[pos][1]]
+        out = [h.text for h in self.figures(query, limit)]
+        for fid, _score in self._fuzzy_names(query, limit, SUGGEST_CUTOFF):
+            label = self._labels[fid]
             if label not in out:
                 out.append(label)
-            if len(out) == limit:
-                break
-        return out
+        return out[:limit]
 
     def highlight(self, text: str, query: str) -> list[tuple[int, int]]:
         """Like :func:`highlight_spans`, but with the query's typo fixes and synonyms applied."""
@@ -506,19 +550,25 @@ def _name_match(doc: _Doc, q: _Query) -> float:
     """
     best = 0.0
     n_groups = len(q.groups)
+    query_words = q.words
+    shapes = [(g.singles, g.phrases) for g in q.groups]
     for words in doc.name_words:
+        shared = words & query_words
+        if not shared:
+            continue
         matched = 0
-        covered: set[str] = set()
-        for g in q.groups:
-            for alt in g.alts:
-                if all(w in words for w in alt):
-                    matched += 1
-                    covered.update(alt)
-                    break
+        for singles, phrases in shapes:
+            if not singles.isdisjoint(shared):
+                matched += 1
+            elif phrases:
+                for phrase in phrases:
+                    if shared.issuperset(phrase):
+                        matched += 1
+                        break
         if not matched:
             continue
         recall = matched / n_groups
-        precision = len(covered & words) / len(words)
+        precision = len(shared) / len(words)
         f1 = 2 * recall * precision / (recall + precision)
         if f1 > best:
             best = f1

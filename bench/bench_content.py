@@ -1,0 +1,169 @@
+"""Content benchmarks (printed, never asserted): cold start and search latency.
+
+    python bench/bench_content.py [--repeat 50] [--runs 3] [--content DIR]
+
+1. Cold start, each run in a fresh interpreter pinned to one CPU: import of the content layer,
+   ``load_pack`` (YAML + parsing, without the cross-checks), the cross-checks (validation) and
+   ``SearchIndex.build``. Target: load + validation + build under 1 s.
+2. Search latency over every query of tests/search_eval/*.yaml, each run ``--repeat`` times:
+   p50 / p99 / max per call of ``figures(q, 3)``, ``search(q)``, ``passages(q)`` and ``suggest(q)``.
+   Target: p99 under 2 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL_DIR = ROOT / "tests" / "search_eval"
+
+# Runs in a fresh interpreter: everything cold (imports, YAML, folding tables, SQLite).
+COLD = r"""
+import json, os, sys, time
+from pathlib import Path
+if hasattr(os, "sched_setaffinity"):
+    os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+t0 = time.perf_counter()
+import bot.content.checks as checks
+from bot.content import ContentError, load_pack
+from bot.content.search import SearchIndex
+t1 = time.perf_counter()
+spent = {"checks": 0.0}
+original = checks.check_pack
+def timed(pack):
+    start = time.perf_counter()
+    try:
+        return original(pack)
+    finally:
+        spent["checks"] += time.perf_counter() - start
+checks.check_pack = timed
+errors = 0
+try:
+    pack = load_pack(Path(sys.argv[1]))
+except ContentError as exc:
+    errors = len(exc.errors)  # still curating: time the load with the cross-checks' result ignored
+    checks.check_pack = lambda p: (timed(p), [])[1]
+    spent["checks"] = 0.0
+    t1 = time.perf_counter()
+    pack = load_pack(Path(sys.argv[1]))
+t2 = time.perf_counter()
+index = SearchIndex.build(pack)
+t3 = time.perf_counter()
+print(json.dumps({
+    "import": t1 - t0, "load": (t2 - t1) - spent["checks"], "checks": spent["checks"], "build": t3 - t2,
+    "errors": errors, "figures": len(pack.figures), "items": len(pack.items), "docs": len(index),
+}))
+"""
+
+
+def cold(content: Path, runs: int) -> None:
+    results = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, "-c", COLD, str(content)], cwd=ROOT, capture_output=True, text=True, check=True
+        )
+        wall = time.perf_counter() - start
+        data = json.loads(out.stdout.strip().splitlines()[-1])
+        data["wall"] = wall
+        results.append(data)
+    first = results[0]
+    print(
+        f"content pack {content}: {first['figures']} figures, {first['items']} items, {first['docs']} indexed docs"
+    )
+    if first["errors"]:
+        print(f"  NOTE: the pack has {first['errors']} check error(s); timed with their result ignored")
+    print(f"cold start, {runs} fresh interpreters on one CPU (median; min-max):")
+    for key in ("import", "load", "checks", "build"):
+        values = [r[key] for r in results]
+        print(f"  {key:<8} {_ms(statistics.median(values)):>8}   ({_ms(min(values))}-{_ms(max(values))})")
+    core = [r["load"] + r["checks"] + r["build"] for r in results]
+    total = [r["import"] + c for r, c in zip(results, core, strict=True)]
+    print(f"  load + validation + build: {_ms(statistics.median(core))} (target < 1000 ms)")
+    print(
+        f"  with imports: {_ms(statistics.median(total))}; whole process incl. interpreter start: "
+        f"{_ms(statistics.median(r['wall'] for r in results))}"
+    )
+
+
+def eval_queries() -> list[str]:
+    import yaml
+
+    queries = []
+    for path in sorted(EVAL_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        queries.extend(str(e["q"]) for e in data.get("queries") or [])
+    return queries
+
+
+def latency(content: Path, repeat: int) -> None:
+    sys.path.insert(0, str(ROOT))
+    from unittest import mock
+
+    from bot.content import ContentError, load_pack
+    from bot.content.search import SearchIndex
+
+    try:
+        pack = load_pack(content)
+    except ContentError:
+        with mock.patch("bot.content.checks.check_pack", return_value=[]):
+            pack = load_pack(content)
+    index = SearchIndex.build(pack)
+    queries = eval_queries()
+    print(f"search latency: {len(queries)} eval queries x {repeat} runs each, per call:")
+    calls = {
+        "figures(q, 3)": lambda q: index.figures(q, 3),
+        "search(q)": lambda q: index.search(q),
+        "passages(q)": lambda q: index.passages(q),
+        "suggest(q)": lambda q: index.suggest(q),
+    }
+    for name, call in calls.items():
+        for q in queries:  # warm-up
+            call(q)
+        samples: list[float] = []
+        per_query: list[tuple[float, str]] = []
+        for q in queries:
+            times = []
+            for _ in range(repeat):
+                start = time.perf_counter_ns()
+                call(q)
+                times.append((time.perf_counter_ns() - start) / 1e6)
+            samples.extend(times)
+            per_query.append((statistics.median(times), q))
+        samples.sort()
+        p50 = samples[len(samples) // 2]
+        p99 = samples[min(len(samples) - 1, int(len(samples) * 0.99))]
+        slowest = ", ".join(f"{q!r} {t:.2f}" for t, q in sorted(per_query, reverse=True)[:3])
+        print(
+            f"  {name:<14} p50 {p50:.3f} ms  p99 {p99:.3f} ms  max {samples[-1]:.3f} ms  (slowest: {slowest})"
+        )
+    print("  target: p99 < 2 ms")
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--content", type=Path, default=Path(os.environ.get("BOT_CONTENT_DIR", ROOT / "content"))
+    )
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=50)
+    args = parser.parse_args()
+    cold(args.content.resolve(), args.runs)
+    latency(args.content.resolve(), args.repeat)
+
+
+if __name__ == "__main__":
+    main()
