@@ -16,7 +16,7 @@ from datetime import date, datetime, tzinfo
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.content import ContentPack
-from bot.digest.compose import Digest, changed_figures, compose, figure_values
+from bot.digest.compose import Digest, FigureChange, changed_figures, compose, figure_values
 from bot.digest.schedule import local_today
 from bot.store.database import Database
 from bot.store.digest_repo import LedgerRepository, SnapshotRepository, Subscription, SubscriptionRepository
@@ -69,6 +69,7 @@ class DigestService:
         self.started_at = int(self.clock().timestamp())
         self._lock = asyncio.Lock()
         self._stopping = False
+        self._changes: dict[tuple[str, str], list[FigureChange]] = {}
 
     @property
     def busy(self) -> bool:
@@ -88,10 +89,13 @@ class DigestService:
 
     def digest_for(self, sub: Subscription, day: date) -> Digest:
         pack = self.pack()
-        changes = []
+        changes: list[FigureChange] = []
         if sub.last_fingerprint and sub.last_fingerprint != pack.fingerprint:
-            old = self.snapshots.load(sub.last_fingerprint)
-            changes = changed_figures(pack, old) if old else []
+            key = (sub.last_fingerprint, pack.fingerprint)
+            if key not in self._changes:  # once per pack pair, not once per subscriber
+                old = self.snapshots.load(sub.last_fingerprint)
+                self._changes[key] = changed_figures(pack, old) if old else []
+            changes = self._changes[key]
         return compose(pack, sub.position, sub.fields, day, changes)
 
     def preview(self, sub: Subscription | None, fields: tuple[str, ...] = ()) -> Digest:
@@ -200,8 +204,9 @@ class DigestService:
                 log.exception("digest to chat %s failed", sub.chat_id)
                 self._fail(sub, day, f"error: {type(exc).__name__}", attempts, report)
                 return
-            self.ledger.mark_sent(sub.chat_id, day, message_id, attempts)
-            self.subscriptions.record_delivery(sub.chat_id, self.pack().fingerprint)
+            with self.db.transaction():  # one commit: 'sent' and the rotation advance together
+                self.ledger.mark_sent(sub.chat_id, day, message_id, attempts)
+                self.subscriptions.record_delivery(sub.chat_id, self.pack().fingerprint)
             report.sent += 1
             return
 

@@ -45,6 +45,7 @@ TICK_JOB = "DIGEST_TICK"
 CATCHUP_JOB = "DIGEST_CATCHUP"
 CATCHUP_DELAY = 2.0   # seconds after start: digests due earlier today go out (oldest first)
 DEFAULT_MINUTE = 7 * 60
+RENDER_CACHE = 2048   # rendered digests kept by the sender (distinct issue/fields/language combinations)
 STOP_WAIT = 30.0      # seconds shutdown waits for requests in flight before cancelling them
 
 MANAGERS = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
@@ -68,8 +69,22 @@ def make_sender(bot: Bot, pack: Callable[[], Any], catalogues: Catalogues,
                 language_of: Callable[[Subscription], str]) -> Sender:
     """The service's sender: render in the subscriber's language and send one message."""
 
+    rendered: dict[tuple[Any, ...], Any] = {}
+
     async def send(sub: Subscription, digest: Digest) -> int:
-        text, markup = view.render_digest(pack(), digest, catalogues.get(language_of(sub)))
+        current, lang = pack(), language_of(sub)
+        # Subscribers who joined the same day, with the same fields and language, get the same message:
+        # render it once per run instead of once per chat.
+        key = (id(current), current.fingerprint, lang, digest.issue_no, digest.day,
+               *(x.id if x is not None else None
+                 for x in (digest.figure, digest.result, digest.limitation_or_task, digest.target)),
+               tuple((c.figure.id, c.old_value, c.old_status) for c in digest.changes))
+        page = rendered.get(key)
+        if page is None:
+            if len(rendered) >= RENDER_CACHE:
+                rendered.clear()
+            page = rendered[key] = view.render_digest(current, digest, catalogues.get(lang))
+        text, markup = page
         message = await bot.send_message(sub.chat_id, text, reply_markup=markup)
         return message.message_id
 

@@ -1,0 +1,184 @@
+"""Digest fan-out benchmarks (printed, never asserted).
+
+    python bench/bench_digest.py [--subscribers 100000] [--duration 60] [--only a|b|b0]
+
+(a) Our own pipeline: SUBSCRIBERS in a temporary SQLite database, one day's run through the real
+    DigestService, the real renderer and PTB's ExtBot over a FakeBotAPI that answers sendMessage at once
+    (no HTML check, nothing recorded), rate limiter and pacing off. Prints messages/s (target >= 1000/s)
+    and peak RSS (target < 200 MB).
+(b) Against Telegram's limit: AIORateLimiter on (as bot/app.py builds it) and the service's pacing at
+    its default, over a fake that answers 429 (retry_after=1) whenever more than 30 requests arrived
+    in the last second, for --duration seconds. Prints the achieved rate (target >= 95% of 30/s) and the
+    429s seen. (b0) is the same with the service's own pacing off: AIORateLimiter alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import json
+import pstats
+import resource
+import sys
+import tempfile
+import time
+from collections import deque
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from telegram.constants import ParseMode  # noqa: E402
+from telegram.ext import AIORateLimiter, Defaults, ExtBot  # noqa: E402
+
+from bot.content import load_pack  # noqa: E402
+from bot.digest.service import DeliveryPolicy, DigestService  # noqa: E402
+from bot.fakeapi import FAKE_TOKEN, FakeBotAPI, error_payload  # noqa: E402
+from bot.handlers.digest import digest_language, make_sender  # noqa: E402
+from bot.i18n import Catalogues  # noqa: E402
+from bot.store import Store  # noqa: E402
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+NOW = datetime(2026, 11, 26, 7, 0, tzinfo=HANOI)
+
+
+class InstantAPI(FakeBotAPI):
+    """Answers sendMessage at once without recording it (100,000 recorded calls would be the RSS)."""
+
+    def __init__(self, window: int | None = None) -> None:
+        super().__init__(strict_html=False)
+        self.sent = 0
+        self.refused = 0
+        self.window = window  # None: no limit; else 429 above this many requests in the last second
+        self.arrivals: deque[float] = deque()
+        self.sent_at: list[float] = []
+
+    async def do_request(self, url: str, method: str, request_data: Any = None, read_timeout: Any = None,
+                         write_timeout: Any = None, connect_timeout: Any = None,
+                         pool_timeout: Any = None) -> tuple[int, bytes]:
+        if not url.endswith("/sendMessage"):
+            return await super().do_request(url, method, request_data, read_timeout, write_timeout,
+                                            connect_timeout, pool_timeout)
+        params = request_data.parameters if request_data is not None else {}
+        if self.window is not None:
+            now = time.monotonic()
+            self.arrivals.append(now)
+            while self.arrivals and self.arrivals[0] <= now - 1.0:
+                self.arrivals.popleft()
+            if len(self.arrivals) > self.window:
+                self.refused += 1
+                return 429, json.dumps(error_payload(429, "Too Many Requests: retry after 1", 1)).encode()
+            self.sent_at.append(now)
+        self.sent += 1
+        chat_id = int(params["chat_id"])
+        message = {"message_id": self.sent, "date": 0, "text": params.get("text", ""),
+                   "chat": {"id": chat_id, "type": "private", "first_name": "U"}}
+        return 200, json.dumps({"ok": True, "result": message}).encode()
+
+
+def seed(store: Store, count: int, fields: list[str]) -> None:
+    """Subscribers spread over 05:00-07:00, a fifth with one field of interest, half in English."""
+    rows = []
+    for n in range(count):
+        chosen = fields[n % len(fields)] if n % 5 == 0 else ""
+        rows.append((10_000_000 + n, 300 + n % 121, chosen, "en" if n % 2 else "vi"))
+    with store.db.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO subscriptions(chat_id, chat_type, minute_of_day, fields, lang, created_at, updated_at)"
+            " VALUES (?, 'private', ?, ?, ?, 0, 0)", rows)
+
+
+def rss_mb() -> float:
+    try:
+        import psutil
+
+        return psutil.Process().memory_info().rss / 2**20
+    except ImportError:  # pragma: no cover
+        return float("nan")
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+async def make(tmp: Path, subscribers: int, api: InstantAPI, policy: DeliveryPolicy,
+               limiter: bool) -> tuple[DigestService, ExtBot[Any], Store]:
+    pack = load_pack(ROOT / "content")
+    catalogues = Catalogues.load(ROOT / "locales")
+    store = Store.open(tmp / "bench.sqlite3")
+    seed(store, subscribers, list(pack.fields))
+    bot: ExtBot[Any] = ExtBot(FAKE_TOKEN, request=api, get_updates_request=api,
+                              defaults=Defaults(parse_mode=ParseMode.HTML),
+                              rate_limiter=AIORateLimiter(max_retries=3) if limiter else None)
+    await bot.initialize()
+    sender = make_sender(bot, lambda: pack, catalogues, lambda sub: digest_language(store, sub))
+    service = DigestService(store.db, HANOI, sender, lambda: pack, policy=policy, clock=lambda: NOW)
+    service.remember_pack()
+    return service, bot, store
+
+
+async def bench_a(subscribers: int, profile: bool) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        api = InstantAPI()
+        service, bot, store = await make(Path(tmp), subscribers, api, DeliveryPolicy(rate_per_second=None),
+                                         limiter=False)
+        before = rss_mb()
+        profiler = cProfile.Profile() if profile else None
+        started = time.perf_counter()
+        if profiler:
+            profiler.enable()
+        report = await service.run_due()
+        if profiler:
+            profiler.disable()
+        elapsed = time.perf_counter() - started
+        print(f"(a) fan-out, rate limiter and pacing off: {report.sent:,} digests in {elapsed:.1f} s = "
+              f"{report.sent / elapsed:,.0f} messages/s (target >= 1,000/s); failed {report.failed}")
+        print(f"    RSS before the run {before:.0f} MB, after {rss_mb():.0f} MB, peak {peak_rss_mb():.0f} MB "
+              f"(target < 200 MB)")
+        if profiler:
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        await bot.shutdown()
+        store.close()
+
+
+async def bench_b(duration: float, pace: float | None, label: str) -> None:
+    subscribers = int(40 * duration) + 200
+    with tempfile.TemporaryDirectory() as tmp:
+        api = InstantAPI(window=30)
+        policy = DeliveryPolicy() if pace == -1 else DeliveryPolicy(rate_per_second=pace)
+        service, bot, store = await make(Path(tmp), subscribers, api, policy, limiter=True)
+        started = time.monotonic()
+        run = asyncio.create_task(service.run_due())
+        await asyncio.sleep(duration)
+        service.request_stop()
+        await run
+        window = [t for t in api.sent_at if t - started <= duration]
+        rate = len(window) / duration
+        print(f"({label}) AIORateLimiter on, service pacing {policy.rate_per_second or 'off'}/s, fake 429 above "
+              f"30 requests/s, {duration:.0f} s: {len(window):,} delivered = {rate:.1f}/s = {rate / 30:.0%} of "
+              f"30/s (target >= 95%); 429s seen {api.refused}")
+        await bot.shutdown()
+        store.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--subscribers", type=int, default=100_000)
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of (b)")
+    parser.add_argument("--only", choices=("a", "b", "b0"))
+    parser.add_argument("--profile", action="store_true", help="cProfile (a)")
+    args = parser.parse_args()
+    if args.only in (None, "a"):
+        asyncio.run(bench_a(args.subscribers, args.profile))
+    if args.only in (None, "b"):
+        asyncio.run(bench_b(args.duration, -1, "b"))
+    if args.only in (None, "b0"):
+        asyncio.run(bench_b(args.duration, None, "b0"))
+
+
+if __name__ == "__main__":
+    main()
