@@ -34,5 +34,7 @@ async def inline_query(update: Update, context: BotContext) -> None:
     hits = index.search(text, limit=MAX_HITS, kinds=("figure", "passage")) if index and text else []
     offset = _offset(query.offset)
     page, more = inline_results(pack, tr, text, hits, offset, INLINE_MAX)
-    await query.answer(page, cache_time=CACHE_SECONDS, is_personal=False,
+    # Personal: the labels around the report's text follow each user's language, so Telegram must
+    # not serve one user's cached answer to another.
+    await query.answer(page, cache_time=CACHE_SECONDS, is_personal=True,
                        next_offset=str(offset + INLINE_MAX) if more else "")
