@@ -57,13 +57,16 @@ def ensure_venv() -> Path:
 
 def compile_catalogues(python: Path) -> None:
     """Build locales/*/LC_MESSAGES/bot.mo from the .po files (fuzzy entries are never compiled)."""
-    subprocess.run(
+    result = subprocess.run(
         [str(python), "-m", "babel.messages.frontend", "compile", "--domain", "bot",
-         "--directory", str(ROOT / "locales"), "--statistics"],
+         "--directory", str(ROOT / "locales")],
         cwd=ROOT,
-        check=True,
-        stdout=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
     )
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise subprocess.CalledProcessError(result.returncode, result.args)
 
 
 def setup() -> Path:
