@@ -6,8 +6,9 @@
    ``load_pack`` (YAML + parsing, without the cross-checks), the cross-checks (validation) and
    ``SearchIndex.build``. Target: load + validation + build under 1 s.
 2. Search latency over every query of tests/search_eval/*.yaml, each run ``--repeat`` times:
-   p50 / p99 / max per call of ``figures(q, 3)``, ``search(q)``, ``passages(q)`` and ``suggest(q)``.
-   Target: p99 under 2 ms.
+   p50 / p99 / max over all calls of ``figures(q, 3)``, ``search(q)``, ``passages(q)`` and
+   ``suggest(q)``, and over each query's median (which a busy machine's scheduling noise does not
+   move). Target: p99 under 2 ms.
 """
 
 from __future__ import annotations
@@ -138,13 +139,19 @@ def latency(content: Path, repeat: int) -> None:
             samples.extend(times)
             per_query.append((statistics.median(times), q))
         samples.sort()
-        p50 = samples[len(samples) // 2]
-        p99 = samples[min(len(samples) - 1, int(len(samples) * 0.99))]
+        typical = sorted(t for t, _ in per_query)
         slowest = ", ".join(f"{q!r} {t:.2f}" for t, q in sorted(per_query, reverse=True)[:3])
         print(
-            f"  {name:<14} p50 {p50:.3f} ms  p99 {p99:.3f} ms  max {samples[-1]:.3f} ms  (slowest: {slowest})"
+            f"  {name:<14} all calls: p50 {_pct(samples, 50):.3f}  p99 {_pct(samples, 99):.3f}  "
+            f"max {samples[-1]:.3f} ms | per-query median: p50 {_pct(typical, 50):.3f}  "
+            f"p99 {_pct(typical, 99):.3f} ms"
         )
+        print(f"  {'':<14} slowest (median ms): {slowest}")
     print("  target: p99 < 2 ms")
+
+
+def _pct(sorted_values: list[float], pct: float) -> float:
+    return sorted_values[min(len(sorted_values) - 1, int(len(sorted_values) * pct / 100))]
 
 
 def _ms(seconds: float) -> str:

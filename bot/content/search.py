@@ -49,6 +49,7 @@ MAX_QUERY_TOKENS = 16
 # few enough to keep a query well under 2 ms (items and passages are not re-ranked by bonuses).
 CANDIDATES = {"figure": 50, "item": 30, "passage": 30}
 RERANK = 30
+COMMON_SHARE = 0.3  # a word in more than this share of a kind's documents does not select candidates
 FUZZY_CUTOFF = 75  # rapidfuzz QRatio for the fallback when FTS finds nothing
 SUGGEST_CUTOFF = 55  # looser: "did you mean" may offer a label that merely looks alike
 YEAR_RE = re.compile(r"^(19|20)\d\d$")
@@ -385,8 +386,22 @@ class SearchIndex:
 
     # -- retrieval and ranking --------------------------------------------------------------
 
+    def _fts_alts(self, kind: str, q: _Query) -> list[tuple[str, ...]]:
+        """The phrases worth sending to FTS: not those no document of ``kind`` has, and not words
+        in most documents (``nam``, ``ty le``) unless nothing else is left. The latter still count
+        in the re-ranking; they just make BM25 score the whole table for nothing."""
+        df = self._kind_df[kind]
+        if len(self._docs[kind]) < 100:  # a small pack: nothing to save, and every word matters
+            return [alt for g in q.groups for alt in g.alts if all(w in df for w in alt)]
+        common = COMMON_SHARE * len(self._docs[kind])
+        present = [alt for g in q.groups for alt in g.alts if all(w in df for w in alt)]
+        rare = [alt for alt in present if min(df[w] for w in alt) <= common]
+        return rare or present
+
     def _fts(self, kind: str, q: _Query) -> list[tuple[int, float]]:
-        match = " OR ".join(_fts_phrase(alt) for g in q.groups for alt in g.alts)
+        match = " OR ".join(_fts_phrase(alt) for alt in self._fts_alts(kind, q))
+        if not match:
+            return []
         weights = ", ".join(str(w) for w in BM25_WEIGHTS[kind])
         sql = (
             f"SELECT rowid, -bm25(fts_{kind}, {weights}) AS s FROM fts_{kind} "
