@@ -174,6 +174,7 @@ def build_application(
         .defaults(defaults)
         .context_types(ContextTypes(context=BotContext))
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
     )
     if settings.api_base_url:
@@ -217,6 +218,11 @@ async def _post_init(app: AnyApp) -> None:
         # so full collections stay short (fewer latency spikes). Not in tests: many apps come and go.
         gc.collect()
         gc.freeze()
+
+
+async def _post_stop(app: AnyApp) -> None:
+    """While the bot can still send: a digest run claims no more chats and its requests in flight end."""
+    await digest.shutdown(app)
 
 
 async def _post_shutdown(app: AnyApp) -> None:

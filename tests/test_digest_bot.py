@@ -6,6 +6,7 @@ starts; ticks are awaited directly (tick_now) instead of waiting for the job que
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import time
 from collections import Counter
@@ -463,6 +464,29 @@ async def test_crash_mid_run_then_restart_on_the_same_data_dir(harness, clock, s
         calls = await send(app, "/digest status")
         assert f"Không chắc đã đến (gián đoạn do khởi động lại, không gửi lại): {len(uncertain)}" in calls[-1].text
         assert app.bot_data[handlers.DIGEST].uncertain_count() == len(uncertain)
+
+
+async def test_stopping_the_bot_mid_run_leaves_nothing_uncertain(harness, clock) -> None:
+    chats = list(range(3101, 3141))
+    slow = FakeBotAPI(latency=0.02)
+    async with harness(slow, policy=DeliveryPolicy(rate_per_second=None, concurrency=4)) as app:
+        for chat in chats:
+            await send(app, "/subscribe 7:00", user_id=chat)
+        clock.set(26, 7)
+        task = handlers.start_run(app.bot_data)
+        assert task is not None
+        assert handlers.start_run(app.bot_data) is None  # a second tick does not start a second run
+        await asyncio.sleep(0.1)
+    # the application stopped (post_stop/post_shutdown): requests in flight ended, nothing new claimed
+    assert task.done()
+    fake = FakeBotAPI()
+    clock.set(26, 7, 5)
+    async with harness(fake) as app:
+        ledger = app.bot_data[handlers.DIGEST].ledger
+        assert ledger.counts(date(2026, 11, 26)).sending == 0
+        await handlers.tick_now(app)
+        delivered = Counter(c.chat_id for f in (slow, fake) for c in digests(f))
+        assert sorted(delivered) == chats and set(delivered.values()) == {1}
 
 
 async def test_catch_up_after_downtime_oldest_first_and_yesterday_never(harness, clock) -> None:

@@ -123,13 +123,19 @@ def schedule(app: Any) -> None:
 
 async def tick(context: BotContext) -> None:
     """The job: start a run unless one is going (a run can take an hour at Telegram's pace)."""
-    service: DigestService | None = context.bot_data.get(DIGEST)
+    start_run(context.bot_data)
+
+
+def start_run(bot_data: dict[str, Any]) -> asyncio.Task[Any] | None:
+    """A run in the background, unless one is going; shutdown() waits for it."""
+    service: DigestService | None = bot_data.get(DIGEST)
     if service is None or service.busy:
-        return
-    task = context.bot_data.get(RUN_TASK)
+        return None
+    task = bot_data.get(RUN_TASK)
     if task is not None and not task.done():
-        return
-    context.bot_data[RUN_TASK] = asyncio.create_task(_run(service), name="digest run")
+        return None
+    bot_data[RUN_TASK] = asyncio.create_task(_run(service), name="digest run")
+    return bot_data[RUN_TASK]
 
 
 async def _run(service: DigestService) -> RunReport | None:
@@ -239,7 +245,7 @@ async def subscribe(update: Update, context: BotContext) -> None:
             await message.reply_text(view.bad_time(text, tr))
             return
     else:
-        minute = existing.minute_of_day if existing is not None and existing.active else DEFAULT_MINUTE
+        minute = existing.minute_of_day if existing is not None else DEFAULT_MINUTE  # keep their time
     _subscribe(service, chat, update.effective_user, minute, context.lang)
     settings = settings_view(service, chat.id, chat.type, context.lang)
     text_, markup = view.subscribed_page(context.pack, settings, tr)
