@@ -42,7 +42,11 @@ def ensure_venv() -> Path:
     python = venv_python()
     if not python.exists():
         say(f"creating virtual environment in {VENV}")
-        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+        try:
+            venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+        except subprocess.CalledProcessError:
+            say("could not create .venv with pip; on Debian/Ubuntu install python3-venv, then retry")
+            raise
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if not STAMP.exists() or STAMP.read_text().strip() != digest:
         say("installing the project and its dev tools (pip install -e .[dev])")
