@@ -15,6 +15,8 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.content import ContentError, ContentPack, load_pack
 from bot.content.folding import SearchLexicon, find_phrases, fold, index_tokens, tokens
@@ -318,3 +320,38 @@ def test_module_is_pure() -> None:
         "assert 'sqlite3' in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+# -- properties --------------------------------------------------------------------------------
+
+VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵĐĂ"
+QUERY_TEXT = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(VIETNAMESE), st.sampled_from(" .,:*\"()-^'%/0123456789"), st.characters()
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(query=QUERY_TEXT)
+def test_any_query_is_answered_without_error(index: SearchIndex, query: str) -> None:
+    hits = index.search(query, limit=5)
+    assert len(hits) <= 5
+    assert all(h.kind in ("figure", "item", "passage") for h in hits)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert all(h.kind == "figure" for h in index.figures(query))
+    assert isinstance(index.suggest(query), list)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=QUERY_TEXT, query=QUERY_TEXT)
+def test_highlight_spans_are_ordered_words_of_the_query(text: str, query: str) -> None:
+    wanted = set(tokens(query))
+    end = 0
+    for a, b in highlight_spans(text, query):
+        assert end <= a < b <= len(text)
+        word = tokens(text[a:b])
+        assert len(word) == 1
+        assert word[0] in wanted or any(w[:1].isdigit() for w in wanted)
+        end = b

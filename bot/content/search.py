@@ -76,7 +76,13 @@ FIELD_STRENGTH = {
 
 @dataclass(frozen=True)
 class Hit:
-    """One search result. ``id`` is a figure id, an item id or (for passages) a section id."""
+    """One search result. ``id`` is a figure id, an item id or (for passages) a section id.
+
+    ``score``: higher is better, comparable across kinds within one query. Hits whose words were
+    found score above 0.5 when they cover the query well; the fuzzy fallback (label likeness only,
+    when nothing matched word for word) scores at most 0.5. ``line`` is the source line of a
+    passage (for a footnote: the line holding its marker); ``footnote`` its number.
+    """
 
     kind: str
     id: str
