@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
@@ -49,6 +50,7 @@ MAX_QUERY_TOKENS = 16
 # few enough to keep a query well under 2 ms (items and passages are not re-ranked by bonuses).
 CANDIDATES = {"figure": 50, "item": 30, "passage": 30}
 RERANK = 30
+ADJACENCY = 0.15  # bonus when the query's words stand side by side in the document as typed
 _ZEROS = (0.0,) * (MAX_QUERY_TOKENS * 2)  # default values for map(dict.get, words, _ZEROS)
 FTS_GROUPS = 5  # the rarest concepts of a query select the FTS candidates
 COMMON_SHARE = 0.3  # a word in more than this share of a kind's documents does not select candidates
@@ -96,6 +98,7 @@ class Hit:
 class _Field:
     words: frozenset[str]
     fts: str  # what FTS5 indexes: tokens in order plus each number's digits-only form
+    bigrams: frozenset[str]  # "a b" for each two words side by side
 
 
 @dataclass
@@ -116,6 +119,7 @@ class _Doc:
     name_words: tuple[frozenset[str], ...] = ()
     name_years: frozenset[str] = frozenset()
     strength: dict[str, float] = field(default_factory=dict)  # word -> best column it is in
+    bigrams: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -143,6 +147,7 @@ class _Query:
     target: bool
     years: frozenset[str]
     numbers: frozenset[str]
+    bigrams: tuple[str, ...] = ()  # query words side by side: "xay dung dang" is not "dang xay dung"
 
     @property
     def empty(self) -> bool:
@@ -156,7 +161,7 @@ class _Query:
 def _field(text: str) -> _Field:
     toks, extra = token_forms(text)
     indexed = toks + extra
-    return _Field(frozenset(indexed), " ".join(indexed))
+    return _Field(frozenset(indexed), " ".join(indexed), frozenset(map(" ".join, pairwise(toks))))
 
 
 def _fts_phrase(phrase: tuple[str, ...]) -> str:
@@ -257,6 +262,7 @@ class SearchIndex:
         strengths = FIELD_STRENGTH[doc.kind]
         for name, f in sorted(doc.fields.items(), key=lambda x: strengths.get(x[0], 0.0)):
             doc.strength.update(dict.fromkeys(f.words, strengths.get(name, 0.0)))
+        doc.bigrams = frozenset().union(*(f.bigrams for name, f in doc.fields.items() if name != "context"))
         doc.name_years = frozenset(w for words in doc.name_words for w in words if YEAR_RE.match(w))
         self._docs[doc.kind].append(doc)
         words: set[str] = set()
@@ -368,6 +374,7 @@ class SearchIndex:
         return _Query(
             groups=groups,
             text=" ".join(flat),
+            bigrams=tuple(dict.fromkeys(map(" ".join, pairwise(flat)))),
             target=target,
             years=frozenset(g.year for g in groups if g.year),
             numbers=frozenset(g.number for g in groups if g.number and not g.year),
@@ -437,6 +444,8 @@ class SearchIndex:
         # A phrase counts as strong as its weakest word (adjacency was FTS's job when selecting).
         prepared = [(tuple(g.singles), g.phrases, w / total) for g, w in zip(q.groups, weights, strict=True)]
         out: list[tuple[float, _Doc]] = []
+        bigrams = q.bigrams
+        adjacency = ADJACENCY / len(bigrams) if bigrams else 0.0
         for rowid, bm in rows:
             get = docs[rowid].strength.get
             coverage = 0.0
@@ -451,7 +460,11 @@ class SearchIndex:
                     matched = True
                     coverage += weight * best
             if matched:
-                out.append((coverage + 0.15 * (bm / best_bm25), docs[rowid]))
+                score = coverage + 0.15 * (bm / best_bm25)
+                if adjacency:
+                    doc_bigrams = docs[rowid].bigrams
+                    score += adjacency * sum(1 for b in bigrams if b in doc_bigrams)
+                out.append((score, docs[rowid]))
         if not out:
             return []
         out.sort(key=lambda x: -x[0])
@@ -479,7 +492,7 @@ class SearchIndex:
             if number in doc.value_tokens or digits_only(number) in doc.value_tokens:
                 bonus += 0.25
         if doc.figure_kind in TARGET_KINDS:
-            bonus += 0.2 if q.target else -0.05
+            bonus += 0.2 if q.target else -0.1
         if doc.headline:
             bonus += 0.03
         return bonus
