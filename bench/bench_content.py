@@ -116,9 +116,10 @@ def latency(content: Path, repeat: int) -> None:
     except ContentError:
         with mock.patch("bot.content.checks.check_pack", return_value=[]):
             pack = load_pack(content)
-    index = SearchIndex.build(pack)
+    index = SearchIndex.build(pack, cache_size=0)  # every call does the whole work
+    cached_index = SearchIndex.build(pack)
     queries = eval_queries()
-    print(f"search latency: {len(queries)} eval queries x {repeat} runs each, per call:")
+    print(f"search latency, answer cache off: {len(queries)} eval queries x {repeat} runs each, per call:")
     calls = {
         "figures(q, 3)": lambda q: index.figures(q, 3),
         "search(q)": lambda q: index.search(q),
@@ -147,7 +148,18 @@ def latency(content: Path, repeat: int) -> None:
             f"p99 {_pct(typical, 99):.3f} ms"
         )
         print(f"  {'':<14} slowest (median ms): {slowest}")
-    print("  target: p99 < 2 ms")
+    samples = []
+    for q in queries:
+        cached_index.search(q)
+        for _ in range(repeat):
+            start = time.perf_counter_ns()
+            cached_index.search(q)
+            samples.append((time.perf_counter_ns() - start) / 1e6)
+    samples.sort()
+    print(
+        f"  {'search(q)':<14} repeated (answer cache): p50 {_pct(samples, 50):.3f}  p99 {_pct(samples, 99):.3f} ms"
+    )
+    print("  target: p99 < 2 ms (uncached)")
 
 
 def _pct(sorted_values: list[float], pct: float) -> float:

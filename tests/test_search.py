@@ -355,3 +355,16 @@ def test_highlight_spans_are_ordered_words_of_the_query(text: str, query: str) -
         assert len(word) == 1
         assert word[0] in wanted or any(w[:1].isdigit() for w in wanted)
         end = b
+
+
+def test_answers_are_cached_and_the_cache_is_bounded(mini: ContentPack) -> None:
+    cached = SearchIndex.build(mini, cache_size=2)
+    uncached = SearchIndex.build(mini, cache_size=0)
+    first = cached.search("ho ngheo")
+    assert cached.search("ho ngheo") == first == uncached.search("ho ngheo")
+    first.clear()  # callers own the list they get
+    assert cached.search("ho ngheo")
+    for query in ("tang truong", "thu nhap", "ho ngheo", "2024"):
+        assert cached.figures(query) == uncached.figures(query)
+    assert len(cached._cache) == 2
+    assert not uncached._cache

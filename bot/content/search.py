@@ -17,7 +17,7 @@ import math
 import re
 import sqlite3
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 KINDS = ("figure", "item", "passage")
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TOKENS = 16
+CACHE_SIZE = 512
 # FTS candidates re-ranked per kind: enough that BM25's order cannot hide the intended figure,
 # few enough to keep a query well under 2 ms (items and passages are not re-ranked by bonuses).
 CANDIDATES = {"figure": 50, "item": 30, "passage": 30}
@@ -172,8 +173,13 @@ def _fts_phrase(phrase: tuple[str, ...]) -> str:
 class SearchIndex:
     """In-memory index; build once with :meth:`build`, then query from any thread."""
 
-    def __init__(self, lexicon: SearchLexicon | None = None) -> None:
+    def __init__(self, lexicon: SearchLexicon | None = None, cache_size: int = CACHE_SIZE) -> None:
         self.lexicon = lexicon or SearchLexicon()
+        # The index never changes once built, so answers can be remembered: inline mode and
+        # result pages ask the same query again and again.
+        self.cache_size = cache_size
+        self._cache: OrderedDict[tuple[str, int, tuple[str, ...]], tuple[Hit, ...]] = OrderedDict()
+        self._cache_lock = threading.Lock()
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._lock = threading.Lock()
         self._docs: dict[str, list[_Doc]] = {k: [] for k in KINDS}
@@ -189,14 +195,17 @@ class SearchIndex:
     # -- building ---------------------------------------------------------------------------
 
     @classmethod
-    def build(cls, pack: ContentPack, lexicon: SearchLexicon | None = None) -> SearchIndex:
+    def build(
+        cls, pack: ContentPack, lexicon: SearchLexicon | None = None, cache_size: int = CACHE_SIZE
+    ) -> SearchIndex:
         """Index every figure, item, source paragraph and footnote of ``pack``.
 
-        The lexicon defaults to ``search.yaml`` at the pack root (optional file).
+        The lexicon defaults to ``search.yaml`` at the pack root (optional file). ``cache_size``
+        answers are remembered (0: none).
         """
         if lexicon is None:
             lexicon = SearchLexicon.load(getattr(pack, "root", None))
-        index = cls(lexicon)
+        index = cls(lexicon, cache_size)
         index._add_pack(pack)
         index._finish()
         return index
@@ -524,6 +533,22 @@ class SearchIndex:
         """Best hits across ``kinds``, best first; never raises on odd input."""
         if not isinstance(query, str) or limit <= 0:
             return []
+        query = query[:MAX_QUERY_CHARS]
+        key = (query, limit, tuple(kinds))
+        with self._cache_lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return list(cached)
+        hits = self._search(query, limit, kinds)
+        if self.cache_size > 0:
+            with self._cache_lock:
+                self._cache[key] = tuple(hits)
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+        return hits
+
+    def _search(self, query: str, limit: int, kinds: tuple[str, ...]) -> list[Hit]:
         q = self._analyze(query)
         if q.empty:
             return []
