@@ -9,7 +9,9 @@
 (b) Against Telegram's limit: AIORateLimiter on (as bot/app.py builds it) and the service's pacing at
     its default, over a fake that answers 429 (retry_after=1) whenever more than 30 requests arrived
     in the last second, for --duration seconds. Prints the achieved rate (target >= 95% of 30/s) and the
-    429s seen. (b0) is the same with the service's own pacing off: AIORateLimiter alone.
+    429s seen, and how long a user's reply sent meanwhile (every 250 ms) waits in the limiter.
+    (bp) is the same with the service pacing at --pace (default 29/s); (b0) with the service's own
+    pacing off: AIORateLimiter alone.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from telegram.constants import ParseMode  # noqa: E402
 from telegram.ext import AIORateLimiter, Defaults, ExtBot  # noqa: E402
 
 from bot.content import load_pack  # noqa: E402
+from bot.digest.pacing import MeteredRateLimiter, TrafficWindow  # noqa: E402
 from bot.digest.service import DeliveryPolicy, DigestService  # noqa: E402
 from bot.fakeapi import FAKE_TOKEN, FakeBotAPI, error_payload  # noqa: E402
 from bot.handlers.digest import digest_language, make_sender  # noqa: E402
@@ -106,17 +109,24 @@ def peak_rss_mb() -> float:
 
 
 async def make(tmp: Path, subscribers: int, api: InstantAPI, policy: DeliveryPolicy,
-               limiter: bool) -> tuple[DigestService, ExtBot[Any], Store]:
+               limiter: str | None) -> tuple[DigestService, ExtBot[Any], Store]:
+    """limiter: None, "aio" (plain AIORateLimiter) or "metered" (as bot/app.py builds it)."""
     pack = load_pack(ROOT / "content")
     catalogues = Catalogues.load(ROOT / "locales")
     store = Store.open(tmp / "bench.sqlite3")
     seed(store, subscribers, list(pack.fields))
+    rate_limiter: AIORateLimiter | None = None
+    if limiter == "aio":
+        rate_limiter = AIORateLimiter(max_retries=3)
+    elif limiter == "metered":
+        rate_limiter = MeteredRateLimiter(TrafficWindow(), max_retries=3)
     bot: ExtBot[Any] = ExtBot(FAKE_TOKEN, request=api, get_updates_request=api,
                               defaults=Defaults(parse_mode=ParseMode.HTML),
-                              rate_limiter=AIORateLimiter(max_retries=3) if limiter else None)
+                              rate_limiter=rate_limiter)
     await bot.initialize()
     sender = make_sender(bot, lambda: pack, catalogues, lambda sub: digest_language(store, sub))
-    service = DigestService(store.db, HANOI, sender, lambda: pack, policy=policy, clock=lambda: NOW)
+    service = DigestService(store.db, HANOI, sender, lambda: pack, policy=policy, clock=lambda: NOW,
+                            window=getattr(rate_limiter, "window", None))
     service.remember_pack()
     return service, bot, store
 
@@ -125,7 +135,7 @@ async def bench_a(subscribers: int, profile: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         api = InstantAPI()
         service, bot, store = await make(Path(tmp), subscribers, api, DeliveryPolicy(rate_per_second=None),
-                                         limiter=False)
+                                         limiter=None)
         before = rss_mb()
         profiler = cProfile.Profile() if profile else None
         started = time.perf_counter()
@@ -145,22 +155,43 @@ async def bench_a(subscribers: int, profile: bool) -> None:
         store.close()
 
 
-async def bench_b(duration: float, pace: float | None, label: str) -> None:
+async def bench_b(duration: float, pace: float | None, label: str, limiter: str, reply_every: float) -> None:
     subscribers = int(40 * duration) + 200
     with tempfile.TemporaryDirectory() as tmp:
         api = InstantAPI(window=30)
         policy = DeliveryPolicy() if pace == -1 else DeliveryPolicy(rate_per_second=pace)
-        service, bot, store = await make(Path(tmp), subscribers, api, policy, limiter=True)
+        service, bot, store = await make(Path(tmp), subscribers, api, policy, limiter=limiter)
         started = time.monotonic()
         run = asyncio.create_task(service.run_due())
+        latencies: list[float] = []
+
+        async def user_replies() -> None:
+            """A user's reply every ``reply_every`` s while the digests go out: how long does it wait?"""
+            while time.monotonic() - started < duration - 1:
+                await asyncio.sleep(reply_every)
+                sent = time.monotonic()
+                await bot.send_message(42, "reply")
+                latencies.append(time.monotonic() - sent)
+
+        probe = asyncio.create_task(user_replies())
         await asyncio.sleep(duration)
         service.request_stop()
         await run
+        await probe
         window = [t for t in api.sent_at if t - started <= duration]
-        rate = len(window) / duration
-        print(f"({label}) AIORateLimiter on, service pacing {policy.rate_per_second or 'off'}/s, fake 429 above "
-              f"30 requests/s, {duration:.0f} s: {len(window):,} delivered = {rate:.1f}/s = {rate / 30:.0%} of "
-              f"30/s (target >= 95%); 429s seen {api.refused}")
+        rate = (len(window) - len(latencies)) / duration
+        total = len(window) / duration
+        latencies.sort()
+        p50, p99 = latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.99)]
+        pace_text = f"{policy.rate_per_second:g}/s" if policy.rate_per_second else "off"
+        if service.window is not None:
+            pace_text = f"what replies leave of {policy.window_budget}/rolling s (MeteredRateLimiter)"
+        print(f"({label}) AIORateLimiter on, digest pacing {pace_text}, fake 429 above 30 requests/s, "
+              f"{duration:.0f} s, a user's reply every {reply_every:g} s:\n"
+              f"    {len(window) - len(latencies):,} digests = "
+              f"{rate:.1f}/s = {rate / 30:.0%} of 30/s; with the replies {total:.1f}/s = {total / 30:.0%} "
+              f"(target >= 95%); 429s seen {api.refused}; a reply waited "
+              f"p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms")
         await bot.shutdown()
         store.close()
 
@@ -169,15 +200,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--subscribers", type=int, default=100_000)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of (b)")
-    parser.add_argument("--only", choices=("a", "b", "b0"))
+    parser.add_argument("--only", choices=("a", "b", "b0", "bp"))
+    parser.add_argument("--reply-every", type=float, default=1.0,
+                        help="seconds between the user replies sent during (b), (bp), (b0)")
+    parser.add_argument("--pace", type=float, default=DeliveryPolicy().rate_per_second,
+                        help="fixed pacing of (bp), per second")
     parser.add_argument("--profile", action="store_true", help="cProfile (a)")
     args = parser.parse_args()
     if args.only in (None, "a"):
         asyncio.run(bench_a(args.subscribers, args.profile))
     if args.only in (None, "b"):
-        asyncio.run(bench_b(args.duration, -1, "b"))
+        asyncio.run(bench_b(args.duration, -1, "b", "metered", args.reply_every))
+    if args.only in (None, "bp"):
+        asyncio.run(bench_b(args.duration, args.pace, "bp", "aio", args.reply_every))
     if args.only in (None, "b0"):
-        asyncio.run(bench_b(args.duration, None, "b0"))
+        asyncio.run(bench_b(args.duration, None, "b0", "aio", args.reply_every))
 
 
 if __name__ == "__main__":

@@ -29,7 +29,6 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     BaseHandler,
     CallbackQueryHandler,
@@ -46,6 +45,7 @@ from telegram.request import BaseRequest
 from bot import context as ctx
 from bot.config import Settings
 from bot.context import BotContext
+from bot.digest.pacing import MeteredRateLimiter, TrafficWindow
 from bot.fakeapi import FAKE_TOKEN
 from bot.handlers import digest, errors, fallback, figures, gate, inline, menu, search, start
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, Catalogues
@@ -186,7 +186,9 @@ def build_application(
     else:
         builder = builder.concurrent_updates(8)
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        # AIORateLimiter (30/s overall, 20/min per group, retries 429) that also meters all traffic, so
+        # digests fill only what replies to users leave (bot/digest/pacing.py).
+        builder = builder.rate_limiter(MeteredRateLimiter(TrafficWindow(), max_retries=3))
     app = builder.build()
     app.bot_data[ctx.SETTINGS] = settings
     app.bot_data[ctx.CATALOGUES] = catalogues

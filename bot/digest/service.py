@@ -17,6 +17,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 
 from bot.content import ContentPack
 from bot.digest.compose import Digest, FigureChange, changed_figures, compose, figure_values
+from bot.digest.pacing import BULK, DEFAULT_BUDGET, TrafficWindow, WindowPacer
 from bot.digest.schedule import local_today
 from bot.store.database import Database
 from bot.store.digest_repo import LedgerRepository, SnapshotRepository, Subscription, SubscriptionRepository
@@ -45,6 +46,9 @@ class RunReport:
 class DeliveryPolicy:
     concurrency: int = 32          # requests in flight; bounds the loss on a crash too
     rate_per_second: float | None = 25.0  # below Telegram's 30/s so replies to users get through
+    # With a TrafficWindow (bot/app.py wires one through MeteredRateLimiter) digests instead fill what
+    # the rest of the bot leaves of this many requests per rolling second; rate_per_second is unused.
+    window_budget: int = DEFAULT_BUDGET
     max_attempts: int = 4          # timeouts and 5xx: bounded backoff, then a recorded failure
     backoff_base: float = 1.0
     max_retry_after: float = 120.0  # a 429 asking for longer is recorded as a failure for today
@@ -55,7 +59,8 @@ class DigestService:
     def __init__(self, db: Database, tz: tzinfo, sender: Sender,
                  pack: Callable[[], ContentPack], policy: DeliveryPolicy | None = None,
                  clock: Callable[[], datetime] | None = None,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                 window: TrafficWindow | None = None) -> None:
         self.db = db
         self.tz = tz
         self.sender = sender
@@ -63,6 +68,7 @@ class DigestService:
         self.policy = policy or DeliveryPolicy()
         self.clock = clock or (lambda: datetime.now(tz))
         self.sleep = sleep
+        self.window = window
         self.subscriptions = SubscriptionRepository(db)
         self.ledger = LedgerRepository(db)
         self.snapshots = SnapshotRepository(db)
@@ -120,7 +126,9 @@ class DigestService:
         now = self.clock()
         day, minute = local_today(now, self.tz)
         midnight = int(datetime.combine(day, datetime.min.time(), tzinfo=self.tz).timestamp())
-        limiter = _Pacer(self.policy.rate_per_second, self.sleep)
+        limiter: _Pacer | WindowPacer = (
+            WindowPacer(self.window, self.policy.window_budget, self.sleep) if self.window is not None
+            else _Pacer(self.policy.rate_per_second, self.sleep))
         slots = asyncio.Semaphore(self.policy.concurrency)
         tasks: set[asyncio.Task[None]] = set()
         fatal: list[BaseException] = []
@@ -155,7 +163,9 @@ class DigestService:
             log.info("digest run %s: %s", day, report)
         return report
 
-    async def _deliver_one(self, sub: Subscription, day: date, report: RunReport, limiter: _Pacer) -> None:
+    async def _deliver_one(self, sub: Subscription, day: date, report: RunReport,
+                           limiter: _Pacer | WindowPacer) -> None:
+        BULK.set(True)  # this task's requests are paced here, not counted again by the limiter
         digest = self.digest_for(sub, day)
         if not self.ledger.claim(sub.chat_id, day, digest.issue_no, at=int(self.clock().timestamp())):
             report.skipped += 1

@@ -101,6 +101,7 @@ async def setup(app: Any) -> DigestService:
         store.db, settings.timezone, sender, lambda: app.bot_data[ctx.PACK],
         policy=app.bot_data.get(POLICY) or DeliveryPolicy(),
         clock=app.bot_data.get(CLOCK), sleep=app.bot_data.get(SLEEP) or asyncio.sleep,
+        window=getattr(app.bot.rate_limiter, "window", None),  # see bot/digest/pacing.py
     )
     service.remember_pack()
     app.bot_data[DIGEST] = service
