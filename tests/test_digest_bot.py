@@ -304,6 +304,15 @@ async def test_digest_buttons_open_the_menu(harness, clock) -> None:
         assert calls[0].method == "answerCallbackQuery" and calls[-1].method == "editMessageText"
 
 
+async def test_digest_status_is_for_bot_admins_only(harness, settings) -> None:
+    async with harness(settings_=dataclasses.replace(settings, admins=frozenset({USER}))) as app:
+        await send(app, "/subscribe 7:00", user_id=2002)
+        calls = await send(app, "/digest status", user_id=2002)
+        assert "Đang nhận bản tin" not in calls[-1].text and _is_digest(calls[-1].text)
+        calls = await send(app, "/digest status")
+        assert "Đang nhận bản tin: 1" in calls[-1].text and "Đã gửi: 0" in calls[-1].text
+
+
 # ---------------------------------------------------------------------------------------------
 # Groups
 
