@@ -49,11 +49,11 @@ MAX_QUERY_TOKENS = 16
 CACHE_SIZE = 512
 # FTS candidates re-ranked per kind: enough that BM25's order cannot hide the intended figure,
 # few enough to keep a query well under 2 ms (items and passages are not re-ranked by bonuses).
-CANDIDATES = {"figure": 50, "item": 30, "passage": 30}
+CANDIDATES = {"figure": 50, "item": 20, "passage": 20}
 RERANK = 30
 ADJACENCY = 0.15  # bonus when the query's words stand side by side in the document as typed
 _ZEROS = (0.0,) * (MAX_QUERY_TOKENS * 2)  # default values for map(dict.get, words, _ZEROS)
-FTS_GROUPS = 5  # the rarest concepts of a query select the FTS candidates
+FTS_GROUPS = 4  # the rarest concepts of a query select the FTS candidates
 COMMON_SHARE = 0.3  # a word in more than this share of a kind's documents does not select candidates
 FUZZY_CUTOFF = 75  # rapidfuzz QRatio for the fallback when FTS finds nothing
 SUGGEST_CUTOFF = 55  # looser: "did you mean" may offer a label that merely looks alike
