@@ -368,3 +368,22 @@ def test_answers_are_cached_and_the_cache_is_bounded(mini: ContentPack) -> None:
         assert cached.figures(query) == uncached.figures(query)
     assert len(cached._cache) == 2
     assert not uncached._cache
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("synonyms:\n  grdp: [tong san pham\n", 3, "not valid YAML"),
+        ("synonyms:\n  grdp: tong san pham\n  kcn: {a: b}\n", 3, "synonym 'kcn'"),
+        ("synonyms: [grdp]\n", 1, "'synonyms' must be a mapping"),
+        ("stopwords: bao nhieu\n", 1, "'stopwords' must be a list"),
+        ("synonym:\n  grdp: [x]\n", 1, "unknown key 'synonym'"),
+    ],
+)
+def test_broken_lexicon_is_a_clear_content_error(tmp_path: Path, text: str, line: int, words: str) -> None:
+    (tmp_path / "search.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        SearchLexicon.load(tmp_path)
+    [error] = caught.value.errors
+    assert error.startswith(f"{tmp_path / 'search.yaml'}:{line}: "), error
+    assert words in error

@@ -41,12 +41,13 @@ def eval_queries() -> list[tuple[str, str, str]]:
 
 
 @pytest.fixture(scope="module")
-def index() -> SearchIndex:
-    return SearchIndex.build(load_content())
+def pack() -> ContentPack:
+    return load_content()
 
 
-def test_eval_accuracy(index: SearchIndex) -> None:
-    pack_figures = set(index._labels)
+def test_eval_accuracy(pack: ContentPack) -> None:
+    index = SearchIndex.build(pack)
+    pack_figures = set(pack.figures)
     queries = [(f, q, e) for f, q, e in eval_queries() if e in pack_figures]
     skipped = len(eval_queries()) - len(queries)
     assert len(queries) >= MIN_QUERIES, f"only {len(queries)} eval queries name figures of the pack"

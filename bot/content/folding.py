@@ -103,32 +103,52 @@ class SearchLexicon:
         """Build from the parsed YAML: ``synonyms: {key: [alt, ...]}``, ``stopwords: [...]``.
 
         Synonyms work both ways: a query for an alternative also finds the key (``tong san pham``
-        finds ``grdp``), and alternatives of one key are equivalent to each other.
+        finds ``grdp``), and alternatives of one key are equivalent to each other. Raises
+        ValueError naming the offending entry.
         """
         data = data or {}
+        if not isinstance(data, Mapping):
+            raise ValueError("search.yaml must be a mapping with 'synonyms:', 'stopwords:', 'target_words:'")
+        unknown = set(data) - {"synonyms", "stopwords", "target_words"}
+        if unknown:
+            raise ValueError(
+                f"unknown key {sorted(map(str, unknown))[0]!r}; use synonyms, stopwords, target_words"
+            )
         groups: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
         raw = data.get("synonyms") or {}
         if not isinstance(raw, Mapping):
-            raise ValueError("search.yaml: 'synonyms' must be a mapping of word -> list of alternatives")
+            raise ValueError("'synonyms' must be a mapping of word -> list of alternatives")
         for key, alts in raw.items():
             if isinstance(alts, str):
                 alts = [alts]
+            if not isinstance(alts, list) or not all(isinstance(a, str | int | float) for a in alts):
+                raise ValueError(
+                    f"synonym {key!r}: alternatives must be a list of words, e.g. [tong san pham]"
+                )
             phrases = {_phrase(str(key))}
-            for alt in alts or []:
+            for alt in alts:
                 for part in str(alt).split("|"):
                     phrases.add(_phrase(part))
             phrases.discard(())
             for phrase in phrases:
                 groups.setdefault(phrase, set()).update(phrases - {phrase})
         synonyms = {k: tuple(sorted(v)) for k, v in groups.items()}
-        stopwords = frozenset(p for p in (_phrase(str(w)) for w in data.get("stopwords") or []) if p)
-        target_words = frozenset(p for p in (_phrase(str(w)) for w in data.get("target_words") or []) if p)
+        lists = {}
+        for name in ("stopwords", "target_words"):
+            values = data.get(name) or []
+            if not isinstance(values, list):
+                raise ValueError(f"{name!r} must be a list of words or phrases")
+            lists[name] = frozenset(p for p in (_phrase(str(w)) for w in values) if p)
+        stopwords, target_words = lists["stopwords"], lists["target_words"]
         longest = max((len(p) for p in (*synonyms, *stopwords, *target_words)), default=1)
         return cls(synonyms=synonyms, stopwords=stopwords, target_words=target_words, max_phrase=longest)
 
     @classmethod
     def load(cls, root: Path | None) -> SearchLexicon:
-        """Read ``search.yaml`` from a pack root; the file is optional (an empty lexicon without it)."""
+        """Read ``search.yaml`` from a pack root; the file is optional (an empty lexicon without it).
+
+        A broken file raises ContentError with ``file:line: what is wrong``, like the rest of the pack.
+        """
         if root is None:
             return cls()
         path = Path(root) / "search.yaml"
@@ -136,9 +156,28 @@ class SearchLexicon:
             return cls()
         import yaml  # local: only needed when a pack ships a lexicon
 
-        with path.open(encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        return cls.from_data(data if isinstance(data, Mapping) else None)
+        from bot.content.pack import ContentError  # local: the pack module is heavier than this one
+
+        try:
+            text = path.read_text(encoding="utf-8")
+            data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            return cls.from_data(data)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else 1
+            raise ContentError([f"{path}:{line}: not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise ContentError([f"{path}:{_line_of(text, str(exc))}: {exc}"]) from None
+
+
+def _line_of(text: str, message: str) -> int:
+    """The line of the entry an error message quotes (``synonym 'grdp': ...``), else 1."""
+    match = re.search(r"'([^']+)'", message)
+    if match:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip().startswith((match.group(1) + ":", "- " + match.group(1))):
+                return number
+    return 1
 
 
 def _phrase(text: str) -> tuple[str, ...]:
