@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.content import ContentError, ContentPack, load_pack
-from bot.content.folding import SearchLexicon, find_phrases, fold, index_tokens, tokens
+from bot.content.folding import SearchLexicon, canonical_number, find_phrases, fold, index_tokens, tokens
 from bot.content.search import Hit, SearchIndex, highlight_spans
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,11 +81,15 @@ def test_fold_collapses_punctuation() -> None:
     assert fold("...") == ""
 
 
-def test_numbers_kept_as_written_and_digits_only() -> None:
+def test_numbers_kept_as_written_and_canonical() -> None:
     assert tokens("đạt 239.163 nghìn tỷ, 14,99%") == ["dat", "239.163", "nghin", "ty", "14,99"]
     indexed = index_tokens("đạt 239.163 nghìn tỷ, 14,99%; 03 xã; năm 2025.")
-    assert {"239.163", "239163", "14,99", "1499", "03", "3", "2025"} <= set(indexed)
+    assert {"239.163", "239163", "14,99", "14d99", "03", "3", "2025"} <= set(indexed)
     assert "2025." not in indexed
+    assert "1499" not in indexed  # 14,99 is not fourteen hundred and ninety-nine
+    assert canonical_number("1.250") == canonical_number("1250") == "1250"
+    assert canonical_number("14,99") == canonical_number("14.99") == "14d99"
+    assert canonical_number("3.4") != canonical_number("34")
 
 
 def test_lexicon_synonyms_work_both_ways() -> None:
@@ -139,6 +143,8 @@ def test_value_as_written_or_digits(index: SearchIndex) -> None:
     assert ids(index.figures("1.250"))[0] == "thu-nhap-2030"
     assert ids(index.figures("1250"))[0] == "thu-nhap-2030"
     assert ids(index.figures("8,1"))[0] == "tang-truong-2024"
+    assert ids(index.figures("8.1"))[0] == "tang-truong-2024"  # decimal mark typed the English way
+    assert "tang-truong-2024" not in ids(index.figures("81"))
 
 
 def test_typos_are_corrected(index: SearchIndex) -> None:
@@ -230,6 +236,12 @@ def test_highlight_spans_in_original_text() -> None:
     assert highlight_spans("", "dang") == []
 
 
+def test_highlight_spans_numbers_by_value() -> None:
+    text = "đạt 14,99%, mục 3.4, 1.250 USD"
+    assert [text[a:b] for a, b in highlight_spans(text, "14.99 1250")] == ["14,99", "1.250"]
+    assert highlight_spans(text, "34") == []
+
+
 def test_highlight_spans_nfd_text_offsets() -> None:
     text = unicodedata.normalize("NFD", "Tỷ lệ hộ nghèo giảm")
     spans = highlight_spans(text, "ho ngheo")
@@ -240,6 +252,10 @@ def test_index_highlight_applies_typos_and_synonyms(index: SearchIndex) -> None:
     text = "Tỷ lệ hộ nghèo còn cao"
     assert [text[a:b] for a, b in index.highlight(text, "poverty")] == ["hộ", "nghèo"]
     assert [text[a:b] for a, b in index.highlight(text, "ho nghoe")] == ["hộ", "nghèo"]
+    assert [text[a:b] for a, b in index.highlight(text, "bao nhieu ho ngheo")] == ["hộ", "nghèo"]
+    # A synonym phrase is marked only where its words stand together.
+    other = "Hộ đông, nghèo nàn; hộ nghèo"
+    assert [other[a:b] for a, b in index.highlight(other, "poverty")] == ["hộ", "nghèo"]
 
 
 NASTY = [

@@ -57,10 +57,24 @@ def is_number(token: str) -> bool:
     return token[:1].isdigit()
 
 
-def digits_only(token: str) -> str:
-    """``239.163`` -> ``239163``; ``03`` -> ``3`` (the report writes both 03 and 3)."""
-    digits = "".join(ch for ch in token if ch.isdigit())
-    return digits.lstrip("0") or digits
+THOUSANDS_RE = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,(\d+))?$")
+
+
+def canonical_number(token: str) -> str:
+    """One spelling per number, so a cadre's ``239163`` finds the report's ``239.163``.
+
+    Thousands grouped with dots (the report's way) become bare digits: ``239.163`` -> ``239163``,
+    ``1.250,5`` -> ``1250d5``. Any other separator is a decimal mark, typed either way:
+    ``14,99`` and ``14.99`` -> ``14d99`` (so ``34`` never finds ``3,4`` or section ``3.4``).
+    Leading zeros go: ``03`` -> ``3`` (the report writes both).
+    """
+    grouped = THOUSANDS_RE.match(token)
+    if grouped:
+        integer = token.split(",")[0].replace(".", "").lstrip("0") or "0"
+        return integer + ("d" + grouped.group(1) if grouped.group(1) else "")
+    parts = re.split(r"[.,]", token)
+    head = parts[0].lstrip("0") or "0"
+    return "d".join([head, *parts[1:]])
 
 
 def tokens(text: str) -> list[str]:
@@ -69,20 +83,20 @@ def tokens(text: str) -> list[str]:
 
 
 def index_tokens(text: str) -> list[str]:
-    """Tokens as indexed: each number as written *and* digits-only, so either spelling matches."""
+    """Tokens as indexed: each number as written *and* in its canonical form (see canonical_number)."""
     toks, extra = token_forms(text)
     return toks + extra
 
 
 def token_forms(text: str) -> tuple[list[str], list[str]]:
-    """``(tokens in order, digits-only forms of numbers written with separators or leading 0)``."""
+    """``(tokens in order, canonical forms of numbers that are not written canonically)``."""
     folded = fold_chars(text)
     toks = TOKEN_RE.findall(folded)
     extra = []
     for number in NUMBER_RE.findall(folded):
-        bare = digits_only(number)
-        if bare != number:
-            extra.append(bare)
+        canonical = canonical_number(number)
+        if canonical != number:
+            extra.append(canonical)
     return toks, extra
 
 

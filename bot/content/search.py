@@ -30,7 +30,7 @@ from rapidfuzz.distance import OSA
 from bot.content.folding import (
     ORIGINAL_WORD_RE,
     SearchLexicon,
-    digits_only,
+    canonical_number,
     find_phrases,
     fold,
     fold_chars,
@@ -370,8 +370,8 @@ class SearchIndex:
             if i in options:
                 groups.append(_Group(tuple((w,) for w in options[i])))
             elif is_number(word):
-                bare = digits_only(word)
-                alts = ((word,),) if bare == word else ((word,), (bare,))
+                canonical = canonical_number(word)
+                alts = ((word,),) if canonical == word else ((word,), (canonical,))
                 groups.append(_Group(alts, number=word, year=word if YEAR_RE.match(word) else None))
             else:
                 groups.append(_Group(((word,),)))
@@ -498,7 +498,7 @@ class SearchIndex:
         if not q.years and doc.label_years == 1:
             bonus -= 0.05  # no year asked: the figure for the whole term before one year's figure
         for number in q.numbers:
-            if number in doc.value_tokens or digits_only(number) in doc.value_tokens:
+            if number in doc.value_tokens or canonical_number(number) in doc.value_tokens:
                 bonus += 0.25
         if doc.figure_kind in TARGET_KINDS:
             bonus += 0.2 if q.target else -0.1
@@ -585,12 +585,14 @@ class SearchIndex:
         return out[:limit]
 
     def highlight(self, text: str, query: str) -> list[tuple[int, int]]:
-        """Like :func:`highlight_spans`, but with the query's typo fixes and synonyms applied."""
+        """Like :func:`highlight_spans`, but with the query's stopwords dropped, typos fixed and
+        synonyms applied (a synonym phrase is marked only where its words stand together)."""
         q = self._analyze(query) if isinstance(query, str) else None
         if q is None or q.empty:
             return []
-        words = {w for g in q.groups for alt in g.alts for w in alt}
-        return _spans(text, words)
+        singles = {alt[0] for g in q.groups for alt in g.alts if len(alt) == 1}
+        phrases = [alt for g in q.groups for alt in g.alts if len(alt) > 1]
+        return _spans(text, singles, phrases)
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._docs.values())
@@ -647,22 +649,32 @@ def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
     """Spans ``(start, end)`` in the ORIGINAL ``text`` of words matching the query's words.
 
     Diacritics-insensitive (``dang vien`` marks ``đảng viên``); a number matches however its
-    digits are grouped (``239163`` marks ``239.163``). For ``<b>`` highlighting by the renderer.
+    thousands are grouped (``239163`` marks ``239.163``) or its decimal mark typed (``14.99``
+    marks ``14,99``). For ``<b>`` highlighting by the renderer.
     """
     if not isinstance(text, str) or not isinstance(query, str):
         return []
-    words = set(tokens(query[:MAX_QUERY_CHARS])[:MAX_QUERY_TOKENS])
-    return _spans(text, words)
+    return _spans(text, tokens(query[:MAX_QUERY_CHARS])[:MAX_QUERY_TOKENS])
 
 
-def _spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
-    words = set(words)
-    if not words:
+def _spans(
+    text: str, singles: Iterable[str], phrases: Iterable[tuple[str, ...]] = ()
+) -> list[tuple[int, int]]:
+    """Spans of words in ``singles``, and of runs of words spelling one of ``phrases``."""
+    wanted = {_key(w) for w in singles}
+    runs = [tuple(map(_key, p)) for p in phrases]
+    if not wanted and not runs:
         return []
-    numbers = {digits_only(w) for w in words if is_number(w)}
-    spans: list[tuple[int, int]] = []
-    for m in ORIGINAL_WORD_RE.finditer(text):
-        folded = fold_chars(m.group())
-        if folded in words or (folded[:1].isdigit() and digits_only(folded) in numbers):
-            spans.append((m.start(), m.end()))
-    return spans
+    found = [(m.start(), m.end(), _key(fold_chars(m.group()))) for m in ORIGINAL_WORD_RE.finditer(text)]
+    keys = [k for _, _, k in found]
+    marked = [k in wanted for k in keys]
+    for run in runs:
+        n = len(run)
+        for i in range(len(keys) - n + 1):
+            if keys[i] == run[0] and tuple(keys[i : i + n]) == run:
+                marked[i : i + n] = [True] * n
+    return [(a, b) for (a, b, _), hit in zip(found, marked, strict=True) if hit]
+
+
+def _key(word: str) -> str:
+    return canonical_number(word) if is_number(word) else word
