@@ -58,6 +58,7 @@ COMMON_SHARE = 0.3  # a word in more than this share of a kind's documents does 
 FUZZY_CUTOFF = 75  # rapidfuzz QRatio for the fallback when FTS finds nothing
 SUGGEST_CUTOFF = 55  # looser: "did you mean" may offer a label that merely looks alike
 YEAR_RE = re.compile(r"^(19|20)\d\d$")
+ENGLISH_THOUSANDS_RE = re.compile(r"^\d{1,3}(?:,\d{3})+$")
 TARGET_KINDS = {"target_2030", "target_prev"}
 
 # Columns of every FTS table; a kind leaves the ones it does not use empty.
@@ -370,8 +371,10 @@ class SearchIndex:
             if i in options:
                 groups.append(_Group(tuple((w,) for w in options[i])))
             elif is_number(word):
-                canonical = canonical_number(word)
-                alts = ((word,),) if canonical == word else ((word,), (canonical,))
+                spellings = [word, canonical_number(word)]
+                if ENGLISH_THOUSANDS_RE.match(word):  # 10,000 typed the English way
+                    spellings.append(word.replace(",", ""))
+                alts = tuple((w,) for w in dict.fromkeys(spellings))
                 groups.append(_Group(alts, number=word, year=word if YEAR_RE.match(word) else None))
             else:
                 groups.append(_Group(((word,),)))
