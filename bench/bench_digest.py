@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import json
 import pstats
@@ -177,12 +178,14 @@ async def bench_b(duration: float, pace: float | None, label: str, limiter: str,
         await asyncio.sleep(duration)
         service.request_stop()
         await run
-        await probe
+        probe.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await probe
         window = [t for t in api.sent_at if t - started <= duration]
         rate = (len(window) - len(latencies)) / duration
         total = len(window) / duration
         latencies.sort()
-        p50, p99 = latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.99)]
+        p50, p99 = (latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.99)]) if latencies else (0, 0)
         pace_text = f"{policy.rate_per_second:g}/s" if policy.rate_per_second else "off"
         if service.window is not None:
             pace_text = f"what replies leave of {policy.window_budget}/rolling s (MeteredRateLimiter)"
@@ -191,7 +194,7 @@ async def bench_b(duration: float, pace: float | None, label: str, limiter: str,
               f"    {len(window) - len(latencies):,} digests = "
               f"{rate:.1f}/s = {rate / 30:.0%} of 30/s; with the replies {total:.1f}/s = {total / 30:.0%} "
               f"(target >= 95%); 429s seen {api.refused}; a reply waited "
-              f"p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms")
+              f"p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, max {max(latencies, default=0) * 1000:.0f} ms")
         await bot.shutdown()
         store.close()
 
