@@ -120,3 +120,9 @@ def test_cli_exits_non_zero_without_traceback(pack_dir: Path) -> None:
     combined = result.stdout + result.stderr
     assert "Traceback" not in combined
     assert "items.yaml:" in combined
+
+
+def test_broken_search_lexicon_fails_the_pack(pack_dir: Path) -> None:
+    (pack_dir / "search.yaml").write_text("synonyms:\n  grdp: {a: 1}\n", encoding="utf-8")
+    errors = errors_of(pack_dir)
+    assert any(re.match(r".*search\.yaml:\d+: .*grdp", e) for e in errors), errors

@@ -356,6 +356,12 @@ def load_pack(root: Path) -> ContentPack:
     )
     if not errors:
         errors.extend(check_pack(pack))
+    try:  # the optional search lexicon is part of the pack: a broken one must fail check-content too
+        from bot.content.folding import SearchLexicon
+
+        SearchLexicon.load(root)
+    except ContentError as exc:
+        errors.extend(exc.errors)
     if errors:
         raise ContentError(errors)
     return pack
