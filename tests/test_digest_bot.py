@@ -291,17 +291,30 @@ async def test_rotation_over_days_never_repeats_a_result(harness, clock, content
         assert len(set(shown)) == days
 
 
-async def test_digest_buttons_open_the_menu(harness, clock) -> None:
+async def test_digest_buttons_open_cards_below_and_keep_the_digest(harness, clock) -> None:
     async with harness() as app:
         await send(app, "/subscribe 7:00")
         clock.set(26, 7)
         await handlers.tick_now(app)
-        message = digests(handlers_fake(app))[-1]
-        kinds = [type(cb.decode(b["callback_data"], app.bot_data["pack"].fingerprint)).__name__
-                 for b in message.buttons]
-        assert kinds[0] == "FigureCard" and "ItemCard" in kinds and kinds[-1] == "DigestAction"
+        fake = handlers_fake(app)
+        message = digests(fake)[-1]
+        pack = app.bot_data["pack"]
+        actions = [cb.decode(b["callback_data"], pack.fingerprint) for b in message.buttons]
+        assert all(isinstance(a, DigestAction) for a in actions)
+        assert actions[0].action == "show"
+        assert actions[0].arg.startswith("f.")
+        assert any(a.action == "show" and a.arg.startswith("i.") for a in actions)
+        assert actions[-1].action == "open"
         calls = await press(app, message.buttons[1]["callback_data"], message=message.result["message_id"])
-        assert calls[0].method == "answerCallbackQuery" and calls[-1].method == "editMessageText"
+        assert calls[0].method == "answerCallbackQuery"
+        assert [c.method for c in calls[1:]] == ["sendMessage"]  # a new message; the digest is not edited
+        item_id = actions[1].arg.split(".", 1)[1]
+        assert pack.items[item_id].title in parse_html(calls[-1].params["text"])
+        calls = await press(app, message.buttons[0]["callback_data"], message=message.result["message_id"])
+        assert pack.figures[actions[0].arg[2:]].label in parse_html(calls[-1].params["text"])
+        forged = cb.encode(DigestAction("show", "i.no-such-item"), pack.fingerprint)
+        calls = await press(app, forged, message=message.result["message_id"])
+        assert [c.method for c in calls] == ["answerCallbackQuery"]
 
 
 async def test_digest_status_is_for_bot_admins_only(harness, settings) -> None:

@@ -305,6 +305,26 @@ async def _send_preview(context: BotContext, chat_id: int, tr: Translator) -> No
     await context.bot.send_message(chat_id, text, reply_markup=markup)
 
 
+async def _show_piece(query: Any, context: BotContext, arg: str) -> None:
+    """A figure or item of a digest, as a new message under it: the digest stays readable in the chat."""
+    from bot.handlers.menu import render as render_screen
+
+    kind, _, ident = arg.partition(".")
+    pack = context.pack
+    data: cb.Callback | None = None
+    if kind == "f" and ident in pack.figures:
+        data = cb.FigureCard(ident)
+    elif kind == "i" and ident in pack.items:
+        data = cb.ItemCard(ident)
+    page = render_screen(pack, context.tr, data, context) if data is not None else None
+    if page is None:
+        await query.answer(stale_button(context.tr))
+        return
+    await query.answer()
+    text, markup = page
+    await query.message.reply_text(text, reply_markup=markup)
+
+
 async def reactivate(update: Update, context: BotContext) -> None:
     """/start from a chat Telegram refused earlier (blocked, kicked): its digest resumes."""
     chat = update.effective_chat
@@ -329,6 +349,9 @@ async def button(update: Update, context: BotContext) -> None:
         return
     action = parsed[1]
     chat = message.chat
+    if action.action == "show":
+        await _show_piece(query, context, action.arg)
+        return
     if action.action in CHANGES and chat.type != ChatType.PRIVATE and not await may_manage(update, context):
         await query.answer(view.admins_only(context.tr), show_alert=True)
         return

@@ -24,7 +24,7 @@ MAX_INT = 9999
 SEP = ":"
 
 _PREFIX_RE = re.compile(r"^[a-z]{1,3}$")
-_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
+_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,48}$")  # each field also has its own max length
 _INT_RE = re.compile(r"^(0|[1-9][0-9]{0,3})$")
 _FP_RE = re.compile(r"^[0-9a-f]{4}$")
 

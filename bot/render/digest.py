@@ -39,11 +39,12 @@ class DigestAction(cb.Callback):
 
     Actions: home (settings or the offer to subscribe), times (time picker), t (set time), wd (toggle
     weekdays only), fl (toggle a field), pause, resume, unsub, sub (subscribe at ``arg`` or 07:00),
-    lang (digest language), now (today's digest as a new message), open (settings as a new message).
+    lang (digest language), now (today's digest as a new message), open (settings as a new message),
+    show (``f.<figure id>`` or ``i.<item id>`` as a new message, so the digest itself stays in the chat).
     """
 
     action: str = dataclasses.field(default="home", metadata={"max": 8})
-    arg: str = dataclasses.field(default="-", metadata={"max": 24})
+    arg: str = dataclasses.field(default="-", metadata={"max": 42})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -170,12 +171,13 @@ def render_digest(pack: Any, digest: Digest, tr: Translator) -> Page:
         limit -= 100
     rows: list[Row] = []
     if digest.figure is not None:
-        rows.append([button("📊 " + shorten(digest.figure.label, 44), cb.FigureCard(digest.figure.id), pack)])
+        rows.append([button("📊 " + shorten(digest.figure.label, 44), DigestAction("show", f"f.{digest.figure.id}"),
+                            pack)])
     for icon, item in (("✅", digest.result), ("⚠️" if digest.limitation_or_task is not None
                                                and digest.limitation_or_task.kind != "task" else "📌",
                                                digest.limitation_or_task), ("🎯", digest.target)):
         if item is not None:
-            rows.append([button(f"{icon} " + shorten(item.title, 44), cb.ItemCard(item.id), pack)])
+            rows.append([button(f"{icon} " + shorten(item.title, 44), DigestAction("show", f"i.{item.id}"), pack)])
     rows.append([button(tr.gettext("⚙️ Digest settings"), DigestAction("open"), pack)])
     return text, markup(rows)
 
