@@ -64,6 +64,7 @@ CASES = [  # noqa: E501 - one mistake per line reads best
     ),
     ("figures/figures.yaml", "id: muc-tieu-tang-truong", "id: tang-truong", r"figure id 'tang-truong' is already used at .*figures\.yaml:\d+"),
     ("figures/figures.yaml", "status: pending", "status: pending\n    value: \"5\"", r"a pending figure carries no value"),
+    ("figures/figures.yaml", "value: \"1.250\"", "value: \"1.250\"\n    qualifier: khoảng", r"qualifier 'khoảng' must stand right before the value"),
     ("figures/figures.yaml", "source: p2\n", "source: p9\n", r"source section 'p9' does not exist"),
     ("figures/figures.yaml", "footnote: 1", "footnote: 7", r"footnote 7 does not exist"),
     ("figures/figures.yaml", "relation: target", "relation: aim", r"figures\.yaml:\d+: figure 'tang-truong': field 'compare\.0\.relation'"),

@@ -61,6 +61,13 @@ def _check_figures(pack: ContentPack, errors: list[str]) -> None:
             errors.append(at(f"{name}: `value` is required (exactly as written), unless status is pending"))
         elif figure.value not in quote:
             errors.append(at(f"{name}: value {figure.value!r} does not occur in its quote; copy it as written"))
+        elif figure.qualifier and f"{figure.qualifier} {figure.value}" not in quote:
+            errors.append(
+                at(f"{name}: qualifier {figure.qualifier!r} must stand right before the value in the quote "
+                   f"(\"{figure.qualifier} {figure.value}\")")
+            )
+        if figure.qualifier and figure.value is None:
+            errors.append(at(f"{name}: a qualifier needs a value"))
         for comparison in figure.compare:
             if comparison.figure not in pack.figures:
                 errors.append(at(f"{name}: compares with unknown figure '{comparison.figure}'"))

@@ -80,6 +80,8 @@ class FigureSpec(Strict):
     label: str = Field(min_length=3, max_length=100)
     aliases: list[str] = Field(default_factory=list, max_length=20)
     value: str | None = Field(default=None, max_length=40)
+    # A word the report puts before the value and a reader must not lose: "gần", "khoảng", "trên", "ước đạt".
+    qualifier: str | None = Field(default=None, max_length=20)
     number: float | None = None
     number_max: float | None = None
     total: float | None = None

@@ -69,4 +69,8 @@ def with_unit(value: str, unit: str | None) -> str:
 def figure_value(fig: Any, tr: Translator) -> str | None:
     """Value and unit of a figure for the locale (plain text, not escaped), or None when pending."""
     value = format_value(fig.value, tr)
-    return None if value is None else with_unit(value, fig.unit)
+    if value is None:
+        return None
+    # The report's own hedge ("gần 92.000", "trên 68,4%") stays with the number in every locale.
+    qualifier = getattr(fig, "qualifier", None)
+    return with_unit(f"{qualifier} {value}" if qualifier else value, fig.unit)
