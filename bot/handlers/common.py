@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardMarkup
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.i18n import Translator
-from bot.render.info import Page, placeholder_menu
+from bot.render.info import Page, placeholder_menu, too_long
+
+#: Longest query a lookup or search accepts; longer text gets a polite "too long" answer.
+MAX_QUERY_CHARS = 300
 
 
 def main_menu(pack: Any, tr: Translator) -> Page:
@@ -28,3 +32,15 @@ async def edit_or_ignore(query: CallbackQuery, text: str, markup: InlineKeyboard
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
             raise
+
+
+async def answer_query(update: Update, context: Any, query: str, answer: Callable[[Any, str], Page]) -> None:
+    """Reply to a typed query with ``answer(context, query)``, or say it is too long to be a query."""
+    message = update.effective_message
+    if message is None:
+        return
+    if len(query) > MAX_QUERY_CHARS:
+        await message.reply_text(too_long(MAX_QUERY_CHARS, context.tr))
+        return
+    text, markup = answer(context, query)
+    await message.reply_text(text, reply_markup=markup)

@@ -227,15 +227,23 @@ def _subscribe(service: DigestService, chat: Any, user: Any, minute: int, lang: 
 # Commands
 
 
-async def subscribe(update: Update, context: BotContext) -> None:
-    """/subscribe [HH:MM] (/dangky): subscribe or change the time; says when the next digest comes."""
+async def _managed_chat(update: Update, context: BotContext) -> tuple[Any, Any] | None:
+    """(message, chat) when this user may change the chat's digest; else refuse politely, None."""
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
-        return
-    tr = context.tr
+        return None
     if not await may_manage(update, context):
-        await message.reply_text(view.admins_only(tr))
+        await message.reply_text(view.admins_only(context.tr))
+        return None
+    return message, chat
+
+
+async def subscribe(update: Update, context: BotContext) -> None:
+    """/subscribe [HH:MM] (/dangky): subscribe or change the time; says when the next digest comes."""
+    if (target := await _managed_chat(update, context)) is None:
         return
+    message, chat = target
+    tr = context.tr
     service = service_of(context)
     existing = service.subscriptions.get(chat.id)
     text = " ".join(context.args or [])
@@ -255,13 +263,10 @@ async def subscribe(update: Update, context: BotContext) -> None:
 
 async def unsubscribe(update: Update, context: BotContext) -> None:
     """/unsubscribe (/huy)."""
-    message, chat = update.effective_message, update.effective_chat
-    if message is None or chat is None:
+    if (target := await _managed_chat(update, context)) is None:
         return
+    message, chat = target
     tr = context.tr
-    if not await may_manage(update, context):
-        await message.reply_text(view.admins_only(tr))
-        return
     service = service_of(context)
     existing = service.subscriptions.get(chat.id)
     if existing is None or not existing.active:

@@ -11,11 +11,10 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from bot.context import BotContext
-from bot.handlers.common import main_menu
+from bot.handlers.common import MAX_QUERY_CHARS, main_menu
 from bot.render import info
 
 #: Longer texts are not looked up; a cadre types a few words, not a page.
-MAX_QUERY_CHARS = 300
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from bot.handlers.fallback import MAX_QUERY_CHARS
+from bot.handlers.common import answer_query
 from bot.handlers.search import remember
 from bot.render import callbacks as cb
-from bot.render import figures, info
+from bot.render import figures
 from bot.render.common import Page
 
 #: Other matches offered as buttons under the best card.
@@ -39,24 +39,11 @@ def lookup(context: BotContext, query: str) -> Page:
 
 
 async def figure_command(update: Update, context: BotContext) -> None:
-    message = update.effective_message
-    if message is None:
-        return
-    query = " ".join(context.args or [])
-    if len(query) > MAX_QUERY_CHARS:
-        await message.reply_text(info.too_long(MAX_QUERY_CHARS, context.tr))
-        return
-    text, markup = lookup(context, query)
-    await message.reply_text(text, reply_markup=markup)
+    await answer_query(update, context, " ".join(context.args or []), lookup)
 
 
 async def text_lookup(update: Update, context: BotContext) -> None:
     """Any plain text in a private chat is a figure lookup."""
     message = update.effective_message
-    if message is None or not message.text:
-        return
-    if len(message.text) > MAX_QUERY_CHARS:
-        await message.reply_text(info.too_long(MAX_QUERY_CHARS, context.tr))
-        return
-    text, markup = lookup(context, message.text)
-    await message.reply_text(text, reply_markup=markup)
+    if message is not None and message.text:
+        await answer_query(update, context, message.text, lookup)

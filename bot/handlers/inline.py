@@ -9,7 +9,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from bot.handlers.fallback import MAX_QUERY_CHARS
+from bot.handlers.common import MAX_QUERY_CHARS
 from bot.render.search import INLINE_MAX, inline_results
 
 #: Hits ranked per query; pages of INLINE_MAX are cut from them with the offset.

@@ -12,9 +12,8 @@ from typing import Any
 from telegram import Update
 
 from bot.context import BotContext
-from bot.handlers.fallback import MAX_QUERY_CHARS
+from bot.handlers.common import answer_query
 from bot.render import callbacks as cb
-from bot.render import info
 from bot.render import search as render
 from bot.render.common import Page
 from bot.render.figures import lookup_examples
@@ -68,12 +67,4 @@ def search_page(context: BotContext, data: cb.SearchPage) -> Page | None:
 
 
 async def search_command(update: Update, context: BotContext) -> None:
-    message = update.effective_message
-    if message is None:
-        return
-    query = " ".join(context.args or [])
-    if len(query) > MAX_QUERY_CHARS:
-        await message.reply_text(info.too_long(MAX_QUERY_CHARS, context.tr))
-        return
-    text, markup = results(context, query)
-    await message.reply_text(text, reply_markup=markup)
+    await answer_query(update, context, " ".join(context.args or []), results)
