@@ -359,3 +359,15 @@ async def test_due_query_streams_in_batches(tmp_path: Path, pack) -> None:
     assert len(sender.sent) == 1200
     assert len({c for c, _ in sender.sent}) == 1200
     assert service.ledger.counts(day).sent == 1200
+
+
+async def test_old_ledger_rows_are_pruned_once_a_day(tmp_path: Path, pack) -> None:
+    sender = Recorder()
+    clock = Clock(at_hanoi(26, 7, 0))
+    service, _ = make_service(tmp_path / "d.db", pack, clock, sender)
+    service.subscriptions.subscribe(1, "private", 7 * 60, "vi", 1, at=ts(at_hanoi(1, 0)))
+    for day in (date(2026, 9, 1), date(2026, 10, 27), date(2026, 10, 28)):
+        service.ledger.claim(1, day, 1)
+    await service.run_due()
+    kept = [d for d, _ in service.ledger.rows_for(1)]
+    assert kept == ["2026-10-27", "2026-10-28", "2026-11-26"]  # 30 days back from the 26th

@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
@@ -25,6 +25,9 @@ from bot.store.digest_repo import LedgerRepository, SnapshotRepository, Subscrip
 log = logging.getLogger(__name__)
 
 Sender = Callable[[Subscription, Digest], Awaitable[int | None]]
+
+#: Ledger rows kept for admins' questions ("did chat X get Monday's digest?"); older ones are pruned.
+LEDGER_KEEP_DAYS = 30
 
 # 400 answers that mean the chat is gone for good, like a 403.
 GONE_PHRASES = ("chat not found", "user not found", "chat_write_forbidden", "have no rights to send",
@@ -74,6 +77,7 @@ class DigestService:
         self.snapshots = SnapshotRepository(db)
         self.started_at = int(self.clock().timestamp())
         self._lock = asyncio.Lock()
+        self._pruned_on: date | None = None
         self._stopping = False
         self._changes: dict[tuple[str, str], list[FigureChange]] = {}
 
@@ -126,6 +130,9 @@ class DigestService:
         now = self.clock()
         day, minute = local_today(now, self.tz)
         midnight = int(datetime.combine(day, datetime.min.time(), tzinfo=self.tz).timestamp())
+        if self._pruned_on != day:  # once a day: 100,000 rows a day would otherwise pile up for ever
+            self.ledger.prune(day - timedelta(days=LEDGER_KEEP_DAYS))
+            self._pruned_on = day
         limiter: _Pacer | WindowPacer = (
             WindowPacer(self.window, self.policy.window_budget, self.sleep) if self.window is not None
             else _Pacer(self.policy.rate_per_second, self.sleep))

@@ -210,6 +210,11 @@ class LedgerRepository:
         ).fetchone()
         return int(row[0])
 
+    def prune(self, before: date) -> int:
+        """Forget ledger rows older than ``before``: only today's rows guard against a second send."""
+        cur = self.db.conn.execute("DELETE FROM digest_ledger WHERE local_date < ?", (before.isoformat(),))
+        return cur.rowcount
+
     def rows_for(self, chat_id: int) -> list[tuple[str, str]]:
         rows = self.db.conn.execute(
             "SELECT local_date, status FROM digest_ledger WHERE chat_id = ? ORDER BY local_date", (chat_id,)
