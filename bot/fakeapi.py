@@ -41,19 +41,27 @@ class HTMLParseError(ValueError):
     """Raised for what Telegram would refuse with "Bad Request: can't parse entities"."""
 
 
+_SPECIAL_RE = re.compile(r"[<&]")
+
+
 def parse_html(text: str) -> str:
     """Return the plain text Telegram would show for `text` in HTML parse mode, or raise HTMLParseError."""
     out: list[str] = []
     stack: list[str] = []
     i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "<":
-            m = _TAG_RE.match(text, i)
+    while True:
+        special = _SPECIAL_RE.search(text, i)  # copy plain runs in one go: benches measure the bot, not us
+        if special is None:
+            out.append(text[i:])
+            break
+        start = special.start()
+        out.append(text[i:start])
+        if text[start] == "<":
+            m = _TAG_RE.match(text, start)
+            offset = len(text[:start].encode())
             if not m:
-                raise HTMLParseError(f"Unsupported start tag at byte offset {len(text[:i].encode())}")
+                raise HTMLParseError(f"Unsupported start tag at byte offset {offset}")
             closing, name = m.group(1) == "/", m.group(2).lower()
-            offset = len(text[:i].encode())
             if name not in SUPPORTED_TAGS:
                 raise HTMLParseError(f'Unsupported start tag "{name}" at byte offset {offset}')
             if closing:
@@ -63,20 +71,14 @@ def parse_html(text: str) -> str:
             else:
                 stack.append(name)
             i = m.end()
-        elif ch == "&":
-            m = _ENTITY_RE.match(text, i)
+        else:
+            m = _ENTITY_RE.match(text, start)
             if m:
                 out.append(unescape(m.group(0)))
                 i = m.end()
             else:  # Telegram keeps a lone ampersand as it is
-                out.append(ch)
-                i += 1
-        elif ch == ">":
-            out.append(ch)
-            i += 1
-        else:
-            out.append(ch)
-            i += 1
+                out.append("&")
+                i = start + 1
     if stack:
         raise HTMLParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1]}"')
     return "".join(out)

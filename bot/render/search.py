@@ -27,8 +27,11 @@ from bot.render.text import esc, excerpt, highlight, shorten
 #: Passages per page of /search results (each excerpt is a few hundred characters).
 RESULTS_PER_PAGE = 5
 EXCERPT_CHARS = 320
-#: Telegram's limit of results per inline answer.
-INLINE_MAX = 50
+#: Results per inline answer. Telegram allows 50; 20 fill a phone's list with room to spare and keep the
+#: answer fast (each article carries a whole card); scrolling fetches the next page via next_offset.
+INLINE_MAX = 20
+#: Telegram's own cap on results per inline answer.
+TELEGRAM_INLINE_LIMIT = 50
 #: An inserted passage: long enough to read whole in most cases, far under 4096.
 INLINE_PASSAGE_CHARS = 1500
 
