@@ -7,8 +7,8 @@ import re
 from bot.fakeapi import parse_html
 from bot.render import callbacks as cb
 from bot.render.original import original_parts
-from bot.render.text import highlight
 from bot.render.search import INLINE_MAX, TELEGRAM_INLINE_LIMIT
+from bot.render.text import highlight
 from bot.simulate import inline, press, send
 from tests.ui_helpers import callback_buttons, check_html, screen
 
