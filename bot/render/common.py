@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import Translator
 from bot.render import callbacks as cb
-from bot.render.text import esc
+from bot.render.text import esc, shorten
 
 Page = tuple[str, InlineKeyboardMarkup | None]
 Row = list[InlineKeyboardButton]
@@ -76,3 +76,15 @@ def back_home_row(pack: Any, tr: Translator, back: cb.Callback | None) -> Row:
 
 def markup(rows: Sequence[Row]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([row for row in rows if row])
+
+
+def usage_page(pack: Any, tr: Translator, title: str, intro: str, command: str, examples: Sequence[str],
+               tail: str) -> Page:
+    """A command sent without words: what to type, examples as code, and the first three to tap."""
+    lines = ["<b>" + esc(title) + "</b>", esc(intro)]
+    lines += [f"<code>/{command} {esc(e)}</code>" for e in examples]
+    lines.append(esc(tail))
+    rows: list[Row] = [[InlineKeyboardButton("🔎 " + shorten(e, 40), switch_inline_query_current_chat=e)]
+                       for e in examples[:3]]
+    rows.append(back_home_row(pack, tr, None))
+    return "\n".join(lines), markup(rows)

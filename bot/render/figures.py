@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import InlineKeyboardButton
-
 from bot.i18n import N_, Translator
 from bot.render import callbacks as cb
 from bot.render.cache import memo
@@ -24,6 +22,7 @@ from bot.render.common import (
     markup,
     page_slice,
     pager_row,
+    usage_page,
 )
 from bot.render.menu import figure_button_label, figure_line
 from bot.render.numbers import figure_value
@@ -254,14 +253,9 @@ def lookup_examples(pack: Any, limit: int = 3) -> list[str]:
 
 def lookup_usage(pack: Any, tr: Translator, examples: list[str]) -> Page:
     """/figure without a query: how to use it, with examples to tap."""
-    lines = ["<b>" + esc(tr.gettext("Look up a figure")) + "</b>",
-             esc(tr.gettext("Send /figure followed by a few words, for example:"))]
-    lines += [f"<code>/figure {esc(e)}</code>" for e in examples]
-    lines.append(esc(tr.gettext("In a private chat you can also just send the words.")))
-    rows: list[Row] = [[InlineKeyboardButton("🔎 " + shorten(e, 40), switch_inline_query_current_chat=e)]
-                       for e in examples[:3]]
-    rows.append(back_home_row(pack, tr, None))
-    return "\n".join(lines), markup(rows)
+    return usage_page(pack, tr, tr.gettext("Look up a figure"),
+                      tr.gettext("Send /figure followed by a few words, for example:"), "figure", examples,
+                      tr.gettext("In a private chat you can also just send the words."))
 
 
 def no_match(pack: Any, tr: Translator, query: str, suggested: list[Any],

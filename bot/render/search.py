@@ -10,7 +10,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from telegram import (
-    InlineKeyboardButton,
     InlineQueryResultArticle,
     InputTextMessageContent,
 )
@@ -18,7 +17,7 @@ from telegram.constants import ParseMode
 
 from bot.i18n import Translator
 from bot.render import callbacks as cb
-from bot.render.common import Page, Row, back_home_row, button, markup, page_slice, pager_row
+from bot.render.common import Page, Row, back_home_row, button, markup, page_slice, pager_row, usage_page
 from bot.render.figures import card_text
 from bot.render.numbers import figure_value
 from bot.render.original import part_of
@@ -48,14 +47,9 @@ def hit_target(pack: Any, hit: Any) -> cb.Original:
 
 
 def search_usage(pack: Any, tr: Translator, examples: Sequence[str]) -> Page:
-    lines = ["<b>" + esc(tr.gettext("Search the report")) + "</b>",
-             esc(tr.gettext("Send /search followed by a few words, for example:"))]
-    lines += [f"<code>/search {esc(e)}</code>" for e in examples]
-    lines.append(esc(tr.gettext("Words may be typed without diacritics.")))
-    rows: list[Row] = [[InlineKeyboardButton("🔎 " + shorten(e, 40), switch_inline_query_current_chat=e)]
-                       for e in examples[:3]]
-    rows.append(back_home_row(pack, tr, None))
-    return "\n".join(lines), markup(rows)
+    return usage_page(pack, tr, tr.gettext("Search the report"),
+                      tr.gettext("Send /search followed by a few words, for example:"), "search", examples,
+                      tr.gettext("Words may be typed without diacritics."))
 
 
 def results_page(pack: Any, tr: Translator, query: str, hits: Sequence[Any], spans: Spans, token: str,
