@@ -77,6 +77,16 @@ CASES = [  # noqa: E501 - one mistake per line reads best
     ("sections.yaml", "starts: \"1. Kinh tế\"", "starts: \"1. Văn hóa\"", r"sections\.yaml:\d+: section 'p1\.1': source line 5 does not start with"),
     ("meta.yaml", "status: final", "status: maybe", r"meta\.yaml:\d+: meta: field 'status'"),
     ("source.txt", "đạt 7,5%/năm", "đạt 7,4%/năm", r"source\.txt changed since the pack was curated"),
+    # translation overlays (content/en/): real ids, complete when required, same hedges, no new numbers
+    ("en/figures/figures.yaml", "  ho-ngheo: {label: Poverty rate}\n", "", r"figures\.yaml:\d+: en: figure 'ho-ngheo' has no translation"),
+    ("en/figures/figures.yaml", "  ho-ngheo:", "  ho-ngheo-x:", r"en/figures/figures\.yaml:\d+: en: figure 'ho-ngheo-x' does not exist"),
+    ("en/figures/figures.yaml", "unit: USD, period", "period", r"en figure 'thu-nhap-2030': the original has a unit"),
+    ("en/figures/figures.yaml", "{label: Economic growth target", "{label: Economic growth target, qualifier: about", r"en figure 'muc-tieu-tang-truong': the original has no a qualifier"),
+    ("en/figures/figures.yaml", "label: Economic growth in 2024", "label: Economic growth in 2023", r"en figure 'tang-truong-2024': numbers \[2023\.0\]"),
+    ("en/items/items.yaml", "Average growth of 7.5% a year", "Average growth of 9.5% a year", r"en/items/items\.yaml:\d+: en item 'kinh-te': numbers \[9\.5\]"),
+    ("en/items/items.yaml", "    points: [\"8.1% in 2024.\"]\n", "", r"en item 'kinh-te': 0 points, the original has 1"),
+    ("en/items/items.yaml", "  mo-dau:\n", "  mo-dau:\n    colour: red\n", r"en/items/items\.yaml:\d+: en item 'mo-dau': field 'colour': unknown field"),
+    ("en/sections.yaml", "  p2: {label: Part II, title: Targets}\n", "", r"sections\.yaml:\d+: en: section 'p2' has no translation"),
 ]
 
 
@@ -87,6 +97,20 @@ def test_broken_pack_names_file_and_line(pack_dir: Path, file: str, old: str, ne
     assert any(re.search(pattern, e) for e in errors), errors
     for error in errors:
         assert re.match(r"^\S+:\d+: ", error), f"error without file:line: {error}"
+
+
+def test_translation_overlay_serves_english_and_falls_back(pack_dir: Path) -> None:
+    pack = load_pack(MINIPACK)
+    assert pack.reference("p1.1", 1, "en") == "Part I, section 1, footnote 1"
+    assert pack.figure_text("tang-truong", "en").unit == "%/year"
+    assert pack.figure_text("tang-truong", "vi").label == pack.figures["tang-truong"].label
+    assert pack.item_text("kinh-te", "en").points == ["8.1% in 2024."]
+    assert pack.section_title("p2", "en") == "Targets"
+    # a language not required complete may have gaps: the reader then sees the original
+    edit(pack_dir / "meta.yaml", "translations: [en]", "translations: []")
+    edit(pack_dir / "en/figures/figures.yaml", "  ho-ngheo: {label: Poverty rate}\n", "")
+    partial = load_pack(pack_dir)
+    assert partial.figure_text("ho-ngheo", "en").label == "Tỷ lệ hộ nghèo"
 
 
 def test_missing_meta_and_missing_dir(tmp_path: Path, pack_dir: Path) -> None:

@@ -6,7 +6,7 @@ must be in its quote, and no number may appear in our own words that the cited p
 
 from __future__ import annotations
 
-from bot.content.numbers import PLACEHOLDER_RE, number_tokens
+from bot.content.numbers import PLACEHOLDER_RE, number_tokens, number_values
 from bot.content.pack import ContentPack, Origin
 from bot.content.source import normalize_text
 
@@ -191,6 +191,69 @@ def _check_menu(pack: ContentPack, errors: list[str]) -> None:
         errors.append(f"{menu_file}:1: menu entry id '{dup}' is used twice")
 
 
+def _values_of_tokens(tokens: set[str]) -> set[float]:
+    return number_values(" ".join(tokens), "vi")
+
+
+def _check_overlays(pack: ContentPack, errors: list[str]) -> None:
+    """Each translation names real ids, keeps the hedge, unit, period and note the original has, and
+    states no number the original and its passage do not; a language listed in meta.yaml
+    `translations` must translate everything."""
+    for lang, overlay in pack.overlays.items():
+        complete = lang in pack.meta.translations
+        if complete and overlay.meta is None:
+            errors.append(f"{pack.root / lang / 'meta.yaml'}:1: {lang}: the document's description is missing")
+        if overlay.meta is not None and pack.meta.status_notice and not overlay.meta.status_notice:
+            errors.append(overlay.at("meta", "", f"{lang}: status_notice is missing (the original has one)"))
+        for kind, texts, known in (("section", overlay.sections, pack.sections),
+                                   ("figure", overlay.figures, pack.figures),
+                                   ("item", overlay.items, pack.items),
+                                   ("note", overlay.notes, {n.id: n for n in pack.notes})):
+            for key in texts:
+                if key not in known:
+                    errors.append(overlay.at(kind, key, f"{lang}: {kind} '{key}' does not exist in the pack"))
+            if complete:
+                for key in known:
+                    if key not in texts:
+                        where = (pack.origins[(kind, key)].at("") if (kind, key) in pack.origins
+                                 else f"{pack.root / 'sections.yaml'}:{pack.sections[key].line}: ")
+                        errors.append(f"{where}{lang}: {kind} '{key}' has no translation in {pack.root / lang}")
+        for figure_id, text in overlay.figures.items():
+            figure = pack.figures.get(figure_id)
+            if figure is None:
+                continue
+            prefix = f"{lang} figure '{figure_id}': "
+            for name in ("qualifier", "unit", "period", "note"):
+                if bool(getattr(figure, name)) != bool(getattr(text, name)):
+                    state = "has" if getattr(figure, name) else "has no"
+                    errors.append(overlay.at("figure", figure_id,
+                                             f"{prefix}the original {state} a {name}; the translation must match"))
+            known_place = figure.source in pack.sections and (
+                figure.footnote is None or figure.footnote in pack.footnotes)
+            passage = _passage(pack, figure.source, figure.footnote) if known_place else ""
+            allowed = _values_of_tokens(number_tokens(" ".join(filter(None, (
+                figure.label, figure.unit, figure.period, figure.note, figure.quote, figure.value, passage)))))
+            extra = number_values(" ".join(filter(None, (text.label, text.unit, text.period, text.note))),
+                                  lang) - allowed
+            if extra:
+                errors.append(overlay.at("figure", figure_id,
+                                         f"{prefix}numbers {sorted(extra)} are not in the original or its passage"))
+        for item_id, item_text in overlay.items.items():
+            item = pack.items.get(item_id)
+            if item is None:
+                continue
+            if len(item_text.points) != len(item.points):
+                errors.append(overlay.at("item", item_id, f"{lang} item '{item_id}': {len(item_text.points)} "
+                                         f"points, the original has {len(item.points)}"))
+            cited = [s for s in (item.source, *item.sections) if s in pack.sections]
+            allowed = _values_of_tokens(_item_allowed_numbers(pack, cited, item.figures))
+            allowed |= number_values(" ".join((item.title, item.summary, *item.points)), "vi")
+            extra = number_values(" ".join((item_text.title, item_text.summary, *item_text.points)), lang) - allowed
+            if extra:
+                errors.append(overlay.at("item", item_id, f"{lang} item '{item_id}': numbers {sorted(extra)} "
+                                         "are not in the original or its cited passages"))
+
+
 def check_pack(pack: ContentPack) -> list[str]:
     errors: list[str] = []
     _check_figures(pack, errors)
@@ -198,6 +261,7 @@ def check_pack(pack: ContentPack) -> list[str]:
     _check_notes(pack, errors)
     _check_menu(pack, errors)
     _check_coverage(pack, errors)
+    _check_overlays(pack, errors)
     return errors
 
 

@@ -53,3 +53,30 @@ def number_tokens(text: str) -> set[str]:
 def canonical_token(token: str) -> str:
     stripped = token.lstrip("0")
     return stripped if stripped and stripped[0] not in ".," else token
+
+
+def parse_en_number(token: str) -> float:
+    """Read English ``239,163`` as 239163 and ``14.99`` as 14.99 (a comma before three digits groups)."""
+    token = token.strip()
+    integer, _, decimals = token.partition(".")
+    groups = integer.split(",")
+    if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
+        integer = "".join(groups)
+    elif len(groups) > 1:
+        raise ValueError(f"cannot read number {token!r}")
+    if "." in decimals:
+        raise ValueError(f"cannot read number {token!r}")
+    return float(f"{integer}.{decimals}") if decimals else float(integer)
+
+
+def number_values(text: str, lang: str = "vi") -> set[float]:
+    """The numbers a text states, as values, whatever the language's separators (for comparing a
+    translation with what it translates). Tokens that read as nothing (``1.2.3``) are skipped."""
+    parse = parse_vn_number if lang == "vi" else parse_en_number
+    out: set[float] = set()
+    for token in NUMBER_TOKEN_RE.findall(text):
+        try:
+            out.add(round(parse(token), 6))
+        except ValueError:
+            continue
+    return out

@@ -10,20 +10,27 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
 from bot.content.numbers import parse_value
+from bot.content.overlay import Overlay, load_overlay
 from bot.content.schema import (
     FieldSpec,
     FigureSpec,
+    FigureText,
     ItemSpec,
+    ItemText,
     MenuEntrySpec,
     MenuFile,
     Meta,
+    MetaText,
     NoteSpec,
+    NoteText,
+    OverlayLanguage,
     SectionSpec,
+    SectionText,
 )
 from bot.content.source import Paragraph, SourceDocument, SourceError, normalize_text, parse_source
 from bot.content.yamlfile import YamlError, line_of, read_yaml
@@ -101,6 +108,61 @@ class ContentPack:
     fields: dict[str, Field]
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     fingerprint: str = ""  # short hash of every pack file: tells stale buttons and changed packs apart
+    # content/<lang>/ translations; the pack's own language is built from the specs (see texts_in).
+    overlays: dict[str, Overlay] = field(default_factory=dict)
+    base: Overlay | None = None
+
+    # -- the words a reader sees, in the reader's language ----------------------------------------
+    # Each falls back to the pack's own language where an overlay lacks an entry (check-content
+    # refuses that for the languages meta.yaml lists under `translations`).
+
+    def _overlay(self, lang: str | None) -> Overlay | None:
+        return self.overlays.get(lang) if lang else None
+
+    def _base(self) -> Overlay:
+        if self.base is None:
+            self.base = base_overlay(self)
+        return self.base
+
+    def meta_text(self, lang: str | None = None) -> MetaText:
+        overlay = self._overlay(lang)
+        if overlay is not None and overlay.meta is not None:
+            return overlay.meta
+        meta = self._base().meta
+        assert meta is not None
+        return meta
+
+    def figure_text(self, figure_id: str, lang: str | None = None) -> FigureText:
+        overlay = self._overlay(lang)
+        if overlay is not None and figure_id in overlay.figures:
+            return overlay.figures[figure_id]
+        return self._base().figures[figure_id]
+
+    def item_text(self, item_id: str, lang: str | None = None) -> ItemText:
+        overlay = self._overlay(lang)
+        if overlay is not None and item_id in overlay.items:
+            return overlay.items[item_id]
+        return self._base().items[item_id]
+
+    def note_text(self, note_id: str, lang: str | None = None) -> NoteText:
+        overlay = self._overlay(lang)
+        if overlay is not None and note_id in overlay.notes:
+            return overlay.notes[note_id]
+        return self._base().notes[note_id]
+
+    def section_title(self, section_id: str, lang: str | None = None) -> str:
+        overlay = self._overlay(lang)
+        if overlay is not None and section_id in overlay.sections:
+            return overlay.sections[section_id].title
+        return self.sections[section_id].title
+
+    def section_label(self, section_id: str, lang: str | None = None) -> str:
+        """How the report numbers a section ("I.1.1"); words ("Phần I") come from the overlay."""
+        overlay = self._overlay(lang)
+        text = overlay.sections.get(section_id) if overlay is not None else None
+        if text is not None and text.label:
+            return text.label
+        return self.sections[section_id].label
 
     # -- navigation helpers (pure; used by renderers, digests, search) --------------------------
 
@@ -114,13 +176,15 @@ class ContentPack:
             section = self.sections[section.parent]
         return section
 
-    def reference(self, section_id: str, footnote: int | None = None) -> str:
-        """How a cadre would cite the place: ``Phần I, mục I.1.1, chú thích 2``."""
+    def reference(self, section_id: str, footnote: int | None = None, lang: str | None = None) -> str:
+        """How a cadre would cite the place: ``Phần I, mục I.1.1, chú thích 2`` (words from the pack)."""
+        words = self.meta_text(lang).citation
         section = self.sections[section_id]
         part = self.part_of(section_id)
-        text = part.label if part.id == section.id else f"{part.label}, mục {section.label}"
+        part_label = self.section_label(part.id, lang)
+        text = part_label if part.id == section.id else f"{part_label}, {words.section} {section.label}"
         if footnote is not None:
-            text += f", chú thích {footnote}"
+            text += f", {words.footnote} {footnote}"
         return text
 
     def descendants(self, section_id: str) -> list[str]:
@@ -340,6 +404,11 @@ def load_pack(root: Path) -> ContentPack:
                 notes.append(spec)  # type: ignore[arg-type]
                 origins[("note", spec.id)] = origin
 
+    overlays: dict[str, Overlay] = {}
+    for lang in get_args(OverlayLanguage):
+        if (root / lang).is_dir() or lang in meta.translations:
+            overlays[lang] = load_overlay(root / lang, lang, errors)
+
     pack = ContentPack(
         root=root,
         meta=meta,
@@ -353,6 +422,7 @@ def load_pack(root: Path) -> ContentPack:
         fields={f.id: f for f in menu_file.fields} if menu_file else {},
         origins=origins,
         fingerprint=_fingerprint(root),
+        overlays=overlays,
     )
     if not errors:
         errors.extend(check_pack(pack))
@@ -365,6 +435,21 @@ def load_pack(root: Path) -> ContentPack:
     if errors:
         raise ContentError(errors)
     return pack
+
+
+def base_overlay(pack: ContentPack) -> Overlay:
+    """The pack's own language as an overlay, so every reader's text is looked up the same way."""
+    meta = pack.meta
+    base = Overlay(meta.language)
+    base.meta = MetaText(title=meta.title, document_kind=meta.document_kind, committee=meta.committee,
+                         congress=meta.congress, province=meta.province, summary=meta.summary,
+                         context=meta.context, status_notice=meta.status_notice, citation=meta.citation)
+    base.sections = {s.id: SectionText(label=s.label, title=s.title) for s in pack.sections.values()}
+    base.figures = {f.id: FigureText(label=f.label, qualifier=f.qualifier, unit=f.unit, period=f.period,
+                                     note=f.note) for f in pack.figures.values()}
+    base.items = {i.id: ItemText(title=i.title, summary=i.summary, points=i.points) for i in pack.items.values()}
+    base.notes = {n.id: NoteText(title=n.title, text=n.text) for n in pack.notes}
+    return base
 
 
 def _fingerprint(root: Path) -> str:

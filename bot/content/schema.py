@@ -32,6 +32,8 @@ ItemKind = Literal[
 FigureKind = Literal["baseline", "result", "target_prev", "target_2030", "rank", "count", "other"]
 FigureStatus = Literal["achieved", "exceeded", "not_achieved", "pending"]
 Relation = Literal["target", "result", "baseline", "previous", "rank", "part_of", "related"]
+# Languages a pack may be translated into (an overlay folder content/<lang>/ each).
+OverlayLanguage = Literal["en"]
 
 
 class Strict(BaseModel):
@@ -41,6 +43,13 @@ class Strict(BaseModel):
 class Localized(Strict):
     vi: str = Field(min_length=1, max_length=60)
     en: str = Field(min_length=1, max_length=60)
+
+
+class CitationWords(Strict):
+    """The words a reference is built from, in the pack's language (and in each overlay's)."""
+
+    section: str = Field(default="mục", min_length=1, max_length=20)
+    footnote: str = Field(default="chú thích", min_length=1, max_length=20)
 
 
 class Meta(Strict):
@@ -59,6 +68,14 @@ class Meta(Strict):
     source_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
     summary: str = Field(min_length=1, max_length=1200)
     context: str | None = Field(default=None, max_length=1200)
+    # One short line shown wherever a cadre might quote the document (start, targets, tasks, digests):
+    # what the document is and why it may differ from the adopted one. Required for a draft.
+    status_notice: str | None = Field(default=None, min_length=10, max_length=300)
+    # How a place in the report is cited: "Phần I, mục I.1.1, chú thích 2".
+    citation: CitationWords = Field(default_factory=lambda: CitationWords())
+    # Languages whose overlay folder (content/<lang>/) must translate every figure, item, section and
+    # note; a language listed here with anything missing fails check-content.
+    translations: list[OverlayLanguage] = Field(default_factory=list)
 
 
 class SectionSpec(Strict):
@@ -151,3 +168,46 @@ class MenuEntrySpec(Strict):
 class MenuFile(Strict):
     fields: list[FieldSpec]
     menu: list[MenuEntrySpec] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Translation overlays: content/<lang>/ holds, for each id, the words a reader of that language sees.
+# The report's exact quotes are never translated (a quote is what the report says, in Vietnamese).
+
+
+class MetaText(Strict):
+    title: str = Field(min_length=1, max_length=200)
+    document_kind: str = Field(min_length=1, max_length=120)
+    committee: str = Field(min_length=1, max_length=200)
+    congress: str = Field(min_length=1, max_length=200)
+    province: str = Field(min_length=1, max_length=80)
+    summary: str = Field(min_length=1, max_length=1200)
+    context: str | None = Field(default=None, max_length=1200)
+    status_notice: str | None = Field(default=None, min_length=10, max_length=300)
+    citation: CitationWords
+
+
+class SectionText(Strict):
+    label: str | None = Field(default=None, min_length=1, max_length=40)  # only where words: "Part I"
+    title: str = Field(min_length=1, max_length=100)
+
+
+class FigureText(Strict):
+    """A figure's words in one language. The value itself is formatted from the pack's value."""
+
+    label: str = Field(min_length=3, max_length=100)
+    qualifier: str | None = Field(default=None, max_length=20)
+    unit: str | None = Field(default=None, max_length=40)
+    period: str | None = Field(default=None, max_length=20)
+    note: str | None = Field(default=None, max_length=600)
+
+
+class ItemText(Strict):
+    title: str = Field(min_length=3, max_length=100)
+    summary: str = Field(min_length=20, max_length=1000)
+    points: list[str] = Field(default_factory=list, max_length=10)
+
+
+class NoteText(Strict):
+    title: str = Field(min_length=3, max_length=100)
+    text: str = Field(min_length=10, max_length=1200)
