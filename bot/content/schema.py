@@ -106,6 +106,9 @@ class FigureSpec(Strict):
     period: str | None = Field(default=None, max_length=20)
     kind: FigureKind
     status: FigureStatus | None = None
+    # The status is the draft's forecast, not a fact ("dự kiến không hoàn thành" written before the term
+    # ended): shown as expected, never as settled.
+    status_forecast: bool = False
     compare: list[Comparison] = Field(default_factory=list)
     quote: str = Field(min_length=5, max_length=1500)
     source: str = Field(pattern=SECTION_ID_PATTERN)
