@@ -87,6 +87,7 @@ CASES = [  # noqa: E501 - one mistake per line reads best
     ("en/items/items.yaml", "    points: [\"8.1% in 2024.\"]\n", "", r"en item 'kinh-te': 0 points, the original has 1"),
     ("en/items/items.yaml", "  mo-dau:\n", "  mo-dau:\n    colour: red\n", r"en/items/items\.yaml:\d+: en item 'mo-dau': field 'colour': unknown field"),
     ("en/sections.yaml", "  p2: {label: Part II, title: Targets}\n", "", r"sections\.yaml:\d+: en: section 'p2' has no translation"),
+    ("en/sections.yaml", "p1: {label: Part I, title", "p1: {title", r"en/sections\.yaml:\d+: en section 'p1': the label 'Phần I' has words"),
 ]
 
 

@@ -6,6 +6,8 @@ must be in its quote, and no number may appear in our own words that the cited p
 
 from __future__ import annotations
 
+import re
+
 from bot.content.numbers import PLACEHOLDER_RE, number_tokens, number_values
 from bot.content.pack import ContentPack, Origin
 from bot.content.source import normalize_text
@@ -14,6 +16,8 @@ from bot.content.source import normalize_text
 FIELD_KINDS = {"achievement", "limitation", "task"}
 # An item card (title + summary + points + references) must fit one 4096-character message.
 MAX_CARD_CHARS = 3000
+# A section label with letters other than Roman numerals ("Phần I", "IV, bài học 1") needs translating.
+WORDED_LABEL_RE = re.compile(r"[^\WIVXivx\d_]")
 # Section ids of the report that are headings only: covered when all their children are.
 HEADING_ONLY_CHARS = 130
 
@@ -218,6 +222,13 @@ def _check_overlays(pack: ContentPack, errors: list[str]) -> None:
                         where = (pack.origins[(kind, key)].at("") if (kind, key) in pack.origins
                                  else f"{pack.root / 'sections.yaml'}:{pack.sections[key].line}: ")
                         errors.append(f"{where}{lang}: {kind} '{key}' has no translation in {pack.root / lang}")
+        for section_id, section in pack.sections.items():
+            # "IV, bài học 1" reads as Vietnamese: a label with words needs its own translation
+            if WORDED_LABEL_RE.search(section.label) and not (
+                    section_id in overlay.sections and overlay.sections[section_id].label):
+                if section_id in overlay.sections or complete:
+                    errors.append(overlay.at("section", section_id, f"{lang} section '{section_id}': the label "
+                                             f"{section.label!r} has words; give `label:` in {lang}"))
         for figure_id, text in overlay.figures.items():
             figure = pack.figures.get(figure_id)
             if figure is None:

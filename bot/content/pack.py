@@ -182,7 +182,8 @@ class ContentPack:
         section = self.sections[section_id]
         part = self.part_of(section_id)
         part_label = self.section_label(part.id, lang)
-        text = part_label if part.id == section.id else f"{part_label}, {words.section} {section.label}"
+        label = self.section_label(section.id, lang)
+        text = part_label if part.id == section.id else f"{part_label}, {words.section} {label}"
         if footnote is not None:
             text += f", {words.footnote} {footnote}"
         return text
