@@ -224,11 +224,11 @@ def _check_overlays(pack: ContentPack, errors: list[str]) -> None:
                         errors.append(f"{where}{lang}: {kind} '{key}' has no translation in {pack.root / lang}")
         for section_id, section in pack.sections.items():
             # "IV, bài học 1" reads as Vietnamese: a label with words needs its own translation
-            if WORDED_LABEL_RE.search(section.label) and not (
-                    section_id in overlay.sections and overlay.sections[section_id].label):
-                if section_id in overlay.sections or complete:
-                    errors.append(overlay.at("section", section_id, f"{lang} section '{section_id}': the label "
-                                             f"{section.label!r} has words; give `label:` in {lang}"))
+            translated = overlay.sections.get(section_id)
+            if (WORDED_LABEL_RE.search(section.label) and not (translated and translated.label)
+                    and (translated or complete)):
+                errors.append(overlay.at("section", section_id, f"{lang} section '{section_id}': the label "
+                                         f"{section.label!r} has words; give `label:` in {lang}"))
         for figure_id, text in overlay.figures.items():
             figure = pack.figures.get(figure_id)
             if figure is None:
