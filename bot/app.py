@@ -47,7 +47,7 @@ from bot.config import Settings
 from bot.context import BotContext
 from bot.digest.pacing import MeteredRateLimiter, TrafficWindow
 from bot.fakeapi import FAKE_TOKEN
-from bot.handlers import digest, errors, fallback, figures, gate, inline, menu, search, start
+from bot.handlers import briefing, digest, errors, fallback, figures, gate, inline, menu, search, start
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, Catalogues
 from bot.render.info import LANG_PREFIX
 from bot.store import Store
@@ -89,6 +89,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("subscribe", N_("Daily digest at a time you choose, e.g. /subscribe 7:30"), digest.subscribe,
             aliases=("dangky",)),
     Command("unsubscribe", N_("Stop the daily digest"), digest.unsubscribe, aliases=("huy",)),
+    Command("briefing", N_("One-screen brief on a field or topic; add docx for a page to print"),
+            briefing.briefing_command, aliases=("tomtat",)),
+    Command("targets", N_("The targets for 2030 at a glance, and the last term's"), briefing.targets_command,
+            aliases=("chitieu",)),
 )
 
 
@@ -132,6 +136,8 @@ def register_handlers(app: AnyApp) -> None:
     app.add_handler(InlineQueryHandler(inline.inline_query), group=FEATURES)
     # DIGEST: settings buttons (any fingerprint); its service and DIGEST_TICK job start in post_init.
     app.add_handler(CallbackQueryHandler(digest.button, pattern=digest.is_digest_data), group=FEATURES)
+    # BRIEFING: brief, targets and handout buttons.
+    app.add_handler(CallbackQueryHandler(briefing.button, pattern=briefing.is_briefing_data), group=FEATURES)
     # After everything else: a /start from a chat that blocked the bot earlier resumes its digest.
     app.add_handler(CommandHandler("start", digest.reactivate), group=AFTER)
 
