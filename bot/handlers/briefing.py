@@ -12,8 +12,9 @@ import logging
 from collections import OrderedDict
 from datetime import date
 
-from telegram import Message, Update
-from telegram.error import BadRequest
+from telegram import CallbackQuery, Message, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden
 
 from bot.briefing import compose
 from bot.briefing.compose import Brief
@@ -95,22 +96,42 @@ def handout_caption(pack: ContentPack, title: str, tr: Translator) -> str:
     return "\n".join(lines)
 
 
-async def send_brief_handout(message: Message, context: BotContext, brief: Brief) -> None:
+Handout = tuple[bytes, str, str]  # the document, its file name, its caption
+
+
+def brief_handout(context: BotContext, brief: Brief) -> Handout:
     pack, tr = context.pack, context.tr
     assert pack.briefings is not None
-    data = brief_document(pack, brief, tr)
     title = text_of(pack.briefings.handout.brief_title, tr).format(title=brief.title(tr.lang))
-    await message.reply_document(data, filename=brief_filename(brief, tr),
-                                 caption=handout_caption(pack, title, tr))
+    return brief_document(pack, brief, tr), brief_filename(brief, tr), handout_caption(pack, title, tr)
 
 
-async def send_targets_handout(message: Message, context: BotContext) -> None:
+def targets_handout(context: BotContext) -> Handout:
     pack, tr = context.pack, context.tr
     assert pack.briefings is not None
-    data = targets_document(pack, tr)
-    await message.reply_document(data, filename=targets_filename(tr),
-                                 caption=handout_caption(pack, text_of(pack.briefings.handout.targets_title, tr),
-                                                         tr))
+    title = text_of(pack.briefings.handout.targets_title, tr)
+    return targets_document(pack, tr), targets_filename(tr), handout_caption(pack, title, tr)
+
+
+async def deliver(query: CallbackQuery, context: BotContext, handout: Handout) -> None:
+    """A handout asked for with a button. In a private chat it comes as a reply; in a group it goes to
+    the member privately, so a room pressing the button does not fill the group with documents."""
+    tr = context.tr
+    message, user = query.message, query.from_user
+    data, filename, caption = handout
+    if isinstance(message, Message) and message.chat.type == ChatType.PRIVATE:
+        await query.answer(tr.gettext("Preparing the document…"))
+        await message.reply_document(data, filename=filename, caption=caption)
+        return
+    try:
+        await context.bot.send_document(user.id, data, filename=filename, caption=caption)
+    except (Forbidden, BadRequest) as exc:  # the member never opened a private chat with the bot
+        log.info("handout to user %s privately failed: %s", user.id, exc)
+        await query.answer(tr.gettext("To get the document, open a private chat with me (@{bot}), press "
+                                      "Start, then press this button again.").format(bot=context.bot.username),
+                           show_alert=True)
+        return
+    await query.answer(tr.gettext("Sent to you in a private chat with me."))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -141,7 +162,8 @@ async def briefing_command(update: Update, context: BotContext) -> None:
         await message.reply_text(text, reply_markup=markup)
         return
     if handout:
-        await send_brief_handout(message, context, brief)
+        data, filename, caption = brief_handout(context, brief)
+        await message.reply_document(data, filename=filename, caption=caption)
         return
     text, markup = page_for(context, brief)
     await message.reply_text(text, reply_markup=markup)
@@ -162,7 +184,8 @@ async def targets_command(update: Update, context: BotContext) -> None:
             "Send /targets for the targets at a glance, or /targets docx for a page to print.")))
         return
     if handout:
-        await send_targets_handout(message, context)
+        data, filename, caption = targets_handout(context)
+        await message.reply_document(data, filename=filename, caption=caption)
         return
     text, markup = targets_view.targets_page(pack, tr)
     await message.reply_text(text, reply_markup=markup)
@@ -201,11 +224,9 @@ async def button(update: Update, context: BotContext) -> None:
             await query.answer(tr.gettext("This button is out of date: send /briefing with the topic and "
                                           "“docx” again."), show_alert=True)
             return
-        await query.answer(tr.gettext("Preparing the document…"))
-        await send_brief_handout(message, context, brief)
+        await deliver(query, context, brief_handout(context, brief))
     elif isinstance(data, targets_view.TargetsHandout):
-        await query.answer(tr.gettext("Preparing the document…"))
-        await send_targets_handout(message, context)
+        await deliver(query, context, targets_handout(context))
     elif isinstance(data, targets_view.TargetsPage):
         page = targets_view.keyboard_page(pack, tr, data.which, data.page)
         await query.answer()

@@ -134,12 +134,12 @@ def handout_button(pack: ContentPack, brief: Brief, tr: Translator, token: str |
 
 
 def brief_page(pack: ContentPack, brief: Brief, tr: Translator, *, header: Sequence[str] = (),
-               token: str | None = None, extra: Sequence[Row] = ()) -> Page:
-    """The brief with its buttons: ``extra`` rows first (e.g. "Đã đọc"), then the handout."""
+               token: str | None = None, extra: Sequence[Row] = (), handout: bool = True) -> Page:
+    """The brief with its buttons: ``extra`` rows first (e.g. "Đã đọc"), then the handout's."""
     rows: list[Row] = [list(row) for row in extra]
-    handout = handout_button(pack, brief, tr, token)
-    if handout is not None:
-        rows.append([handout])
+    handout_row = handout_button(pack, brief, tr, token) if handout else None
+    if handout_row is not None:
+        rows.append([handout_row])
     return fitted_text(pack, brief, tr, header), markup(rows)
 
 
