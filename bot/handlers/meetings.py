@@ -311,7 +311,7 @@ async def _schedule(message: Message, context: BotContext, text: str, update: Up
 async def _list(message: Message, context: BotContext) -> None:
     service, tr = service_of(context), context.tr
     meetings = [(m, title_of(context.pack, m, tr)) for m in service.upcoming(message.chat.id)]
-    await message.reply_text(view.meeting_list(meetings, service.tz, tr))
+    await message.reply_text(view.meeting_list(meetings, service.tz, example(context), tr))
 
 
 def _number(args: Sequence[str], count: int) -> int | None:

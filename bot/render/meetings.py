@@ -137,9 +137,9 @@ def scheduled(meeting: Meeting, title: str, posts: Sequence[Post], tz: tzinfo, r
     return "\n".join(lines)
 
 
-def meeting_list(meetings: Sequence[tuple[Meeting, str]], tz: tzinfo, tr: Translator) -> str:
+def meeting_list(meetings: Sequence[tuple[Meeting, str]], tz: tzinfo, example: str, tr: Translator) -> str:
     if not meetings:
-        return esc(tr.gettext("No meetings ahead. Schedule one, e.g. /meeting mai 8h kinh tế."))
+        return esc(tr.gettext("No meetings ahead. Schedule one, for example:")) + f"\n<code>{esc(example)}</code>"
     lines = ["📅 <b>" + esc(tr.gettext("Meetings ahead")) + "</b>"]
     lines += [f"{n}. {esc(when_text(local(m.starts_at, tz), tr))} — {esc(title)}"
               for n, (m, title) in enumerate(meetings, 1)]
