@@ -118,10 +118,10 @@ class MeetingService:
         now = self.now()
         starts_at = int(starts.timestamp())
         upcoming = self.repo.upcoming(chat_id, now)
-        if len(upcoming) >= MAX_UPCOMING:
-            raise MeetingError("too_many")
         if any(m.starts_at == starts_at and m.topic.casefold() == topic.casefold() for m in upcoming):
             raise MeetingError("duplicate")
+        if len(upcoming) >= MAX_UPCOMING:
+            raise MeetingError("too_many")
         settings = self.repo.settings(chat_id)
         meeting = self.repo.add(chat_id, starts_at, topic, brief, lang, user_id, now,
                                 plan(starts_at, settings, now))
