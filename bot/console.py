@@ -94,7 +94,7 @@ class Console:
         if "callback_data" in button:
             self.show(await press(self.app, button["callback_data"], message=self.keyboard_message,
                                   user_id=self.user_id, lang=self.lang, chat_id=self.chat_id,
-                                  chat_type=self.chat_type))
+                                  chat_type=self.chat_type, first_name=self.first_name))
         elif "url" in button:
             self.write(f"(opens {button['url']})")
         elif "switch_inline_query_current_chat" in button:

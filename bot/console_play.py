@@ -138,8 +138,10 @@ class Director:
             console.write(f"(usage: !vote N, with N from 1 to {len(poll['options'])})")
             return
         console.write(f"you voted: {', '.join(poll['options'][n]['text'] for n in choices)}")
-        payload = {"poll_answer": {"poll_id": poll["id"], "option_ids": choices,
-                                   "user": user_json(console.user_id, console.lang, console.first_name)}}
+        payload = {"poll_answer": {
+            "poll_id": poll["id"], "option_ids": choices,
+            "option_persistent_ids": [poll["options"][n].get("persistent_id", str(n)) for n in choices],
+            "user": user_json(console.user_id, console.lang, console.first_name)}}
         console.show(await feed(console.app, payload))
 
     # -- time -----------------------------------------------------------------------------------

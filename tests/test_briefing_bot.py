@@ -174,7 +174,7 @@ async def test_targets_lines_open_figure_cards_and_page(app, fake_api: FakeBotAP
 
 async def test_targets_in_english_format_numbers(app, fake_api: FakeBotAPI) -> None:
     calls = await send(app, "/targets", lang="en")
-    text = plain([c for c in calls if c.method == "sendMessage"][0])
+    text = plain(next(c for c in calls if c.method == "sendMessage"))
     assert "The 16 main targets for 2030" in text
     assert "8,000 USD/person/year" in text
     assert "not given in the draft" in text

@@ -41,8 +41,8 @@ def when_text(moment: datetime, tr: Translator) -> str:
     """``08:00, thứ Hai, ngày 28 tháng 12 năm 2026`` / ``08:00, Monday 28 December 2026``."""
     hhmm = f"{moment.hour:02d}:{moment.minute:02d}"
     if tr.lang == "vi":
-        weekday = tr.date(moment.date(), "EEEE")
-        weekday = weekday[:1].lower() + weekday[1:]
+        weekday = tr.date(moment.date(), "EEEE")  # "Thứ Hai" … "Chủ Nhật"
+        weekday = "thứ " + weekday[4:] if weekday.startswith("Thứ ") else weekday.capitalize()
         return f"{hhmm}, {weekday}, ngày {moment.day} tháng {moment.month} năm {moment.year}"
     return f"{hhmm}, {tr.date(moment.date(), 'EEEE d MMMM y')}"
 
