@@ -294,7 +294,7 @@ def _build_targets(pack: ContentPack, tr: Translator) -> bytes:
                 rows.append([str(target.number) if n == 0 else "", name, value_or_pending(pack, fig, tr), now,
                              figure_reference(pack, fig, tr)])
         _table(doc, ["#", tr.gettext("Target"), tr.gettext("2030"), tr.gettext("Now (as the report gives it)"),
-                     tr.gettext("Source")], rows, (0.8, 5.6, 3.2, 3.6, 2.8))
+                     tr.gettext("Source")], rows, (1.0, 5.4, 3.0, 3.6, 3.0))
     term = briefings.previous_term
     if term is not None:
         number += 1
@@ -313,7 +313,7 @@ def _build_targets(pack: ContentPack, tr: Translator) -> bytes:
                          value_or_pending(pack, result, tr) + (f" ({period})" if period else ""), target,
                          plain(status_text(result, tr) or "—"), figure_reference(pack, result, tr)])
         _table(doc, ["#", tr.gettext("Target"), tr.gettext("Result"), tr.gettext("Aimed at"),
-                     tr.gettext("Status"), tr.gettext("Source")], rows, (0.8, 4.6, 3.0, 2.4, 2.6, 2.6))
+                     tr.gettext("Status"), tr.gettext("Source")], rows, (1.0, 4.4, 3.0, 2.4, 2.6, 2.6))
         _paragraph(doc, tr.gettext("Estimates and forecasts are the draft's own, written before the term ended."),
                    italic=True)
     return _save(doc)
