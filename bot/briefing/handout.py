@@ -308,9 +308,9 @@ def _build_targets(pack: ContentPack, tr: Translator) -> bytes:
         for n, entry in enumerate(term.targets, 1):
             result = pack.figures[entry.result]
             period = figure_period(pack, result, tr)
-            target = value_or_pending(pack, pack.figures[entry.target], tr) if entry.target else "—"
+            aimed = value_or_pending(pack, pack.figures[entry.target], tr) if entry.target else "—"
             rows.append([str(n), figure_label(pack, result, tr),
-                         value_or_pending(pack, result, tr) + (f" ({period})" if period else ""), target,
+                         value_or_pending(pack, result, tr) + (f" ({period})" if period else ""), aimed,
                          plain(status_text(result, tr) or "—"), figure_reference(pack, result, tr)])
         _table(doc, ["#", tr.gettext("Target"), tr.gettext("Result"), tr.gettext("Aimed at"),
                      tr.gettext("Status"), tr.gettext("Source")], rows, (1.0, 4.4, 3.0, 2.4, 2.6, 2.6))
