@@ -47,7 +47,19 @@ from bot.config import Settings
 from bot.context import BotContext
 from bot.digest.pacing import MeteredRateLimiter, TrafficWindow
 from bot.fakeapi import FAKE_TOKEN
-from bot.handlers import digest, errors, fallback, figures, gate, inline, menu, search, start
+from bot.handlers import (
+    briefing,
+    digest,
+    errors,
+    fallback,
+    figures,
+    gate,
+    inline,
+    meetings,
+    menu,
+    search,
+    start,
+)
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, Catalogues
 from bot.render.info import LANG_PREFIX
 from bot.store import Store
@@ -89,6 +101,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("subscribe", N_("Daily digest at a time you choose, e.g. /subscribe 7:30"), digest.subscribe,
             aliases=("dangky",)),
     Command("unsubscribe", N_("Stop the daily digest"), digest.unsubscribe, aliases=("huy",)),
+    Command("briefing", N_("One-screen brief on a field or topic; add docx for a page to print"),
+            briefing.briefing_command, aliases=("tomtat",)),
+    Command("targets", N_("The targets for 2030 at a glance, and the last term's"), briefing.targets_command,
+            aliases=("chitieu",)),
+    Command("meeting", N_("Group meetings: briefs posted and pinned before each (administrators)"),
+            meetings.meeting_command, aliases=("lichhop",), private=False),
 )
 
 
@@ -132,6 +150,10 @@ def register_handlers(app: AnyApp) -> None:
     app.add_handler(InlineQueryHandler(inline.inline_query), group=FEATURES)
     # DIGEST: settings buttons (any fingerprint); its service and DIGEST_TICK job start in post_init.
     app.add_handler(CallbackQueryHandler(digest.button, pattern=digest.is_digest_data), group=FEATURES)
+    # BRIEFING: brief, targets and handout buttons.
+    app.add_handler(CallbackQueryHandler(briefing.button, pattern=briefing.is_briefing_data), group=FEATURES)
+    # MEETINGS: "Đã đọc" and handout buttons under a meeting's brief; its service and jobs start in post_init.
+    app.add_handler(CallbackQueryHandler(meetings.button, pattern=meetings.is_meeting_data), group=FEATURES)
     # After everything else: a /start from a chat that blocked the bot earlier resumes its digest.
     app.add_handler(CommandHandler("start", digest.reactivate), group=AFTER)
 
@@ -214,6 +236,7 @@ async def _post_init(app: AnyApp) -> None:
 
         app.bot_data[ctx.SEARCH] = SearchIndex.build(app.bot_data[ctx.PACK])
     await digest.setup(app)
+    await meetings.setup(app)
     await set_commands(app)
     if app.bot_data.get(FREEZE_GC):
         # The pack and the index live as long as the process: move them out of the collector's sight
@@ -225,10 +248,12 @@ async def _post_init(app: AnyApp) -> None:
 async def _post_stop(app: AnyApp) -> None:
     """While the bot can still send: a digest run claims no more chats and its requests in flight end."""
     await digest.shutdown(app)
+    await meetings.shutdown(app)
 
 
 async def _post_shutdown(app: AnyApp) -> None:
     await digest.shutdown(app)
+    await meetings.shutdown(app)
     store: Store | None = app.bot_data.pop(ctx.STORE, None)
     if store is not None:
         store.close()

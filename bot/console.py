@@ -2,6 +2,7 @@
 
 One line is one message from the user. A bare number presses that button of the last keyboard.
 `@words` is an inline query (`@` alone: the empty query); `@#N` sends inline result N into the chat.
+`!` lines play groups: switch chats and users, vote, move the clock (bot/console_play.py, `!help`).
 The bot's messages are printed readably: HTML tags dropped, entities unescaped, buttons numbered.
 End of input (Ctrl-D, or the end of a pipe) shuts the bot down cleanly.
 """
@@ -18,13 +19,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.config import Settings
+from bot.console_play import ConsoleClock, Director, install
 from bot.fakeapi import Call, FakeBotAPI
 from bot.simulate import DEFAULT_USER_ID, inline, press, send
 
 BANNER = (
     "Console: you are a Telegram user talking to the bot (no network). Type a message or a command "
     "such as /start; a number presses that button; @words runs an inline query, @#N sends result N; "
-    "Ctrl-D quits."
+    "!help shows how to play a group and move the clock; Ctrl-D quits."
 )
 
 _TAGS = re.compile(r"<[^>]+>")
@@ -54,6 +56,11 @@ class Console:
         self.buttons: list[dict[str, Any]] = []
         self.keyboard_message: int | None = None
         self.inline_results: list[dict[str, Any]] = []
+        # Where the user writes (None: the private chat) and as whom; `!` lines change them.
+        self.chat_id: int | None = None
+        self.chat_type = "private"
+        self.first_name = "An"
+        self.director: Director | None = None
 
     def write(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -67,14 +74,17 @@ class Console:
         if self.echo:
             self.write(f"you › {line}")
         stripped = line.strip()
-        if stripped.isdigit() and self.buttons:
+        if stripped.startswith("!") and self.director is not None:
+            await self.director.handle(self, stripped)
+        elif stripped.isdigit() and self.buttons:
             await self.press(int(stripped))
         elif stripped.startswith("@#") and stripped[2:].isdigit():
             await self.choose_inline(int(stripped[2:]))
         elif stripped.startswith("@"):
             self.show(await inline(self.app, stripped[1:].strip(), user_id=self.user_id, lang=self.lang))
         else:
-            self.show(await send(self.app, line, user_id=self.user_id, lang=self.lang))
+            self.show(await send(self.app, line, user_id=self.user_id, lang=self.lang, chat_id=self.chat_id,
+                                 chat_type=self.chat_type, first_name=self.first_name))
 
     async def press(self, number: int) -> None:
         if not 1 <= number <= len(self.buttons):
@@ -83,7 +93,8 @@ class Console:
         button = self.buttons[number - 1]
         if "callback_data" in button:
             self.show(await press(self.app, button["callback_data"], message=self.keyboard_message,
-                                  user_id=self.user_id, lang=self.lang))
+                                  user_id=self.user_id, lang=self.lang, chat_id=self.chat_id,
+                                  chat_type=self.chat_type, first_name=self.first_name))
         elif "url" in button:
             self.write(f"(opens {button['url']})")
         elif "switch_inline_query_current_chat" in button:
@@ -108,19 +119,31 @@ class Console:
         for call in calls:
             self.show_call(call)
 
+    def where(self, call: Call) -> str:
+        """``[Chi bộ thử nghiệm] `` before what the bot does in a chat other than the one you are in."""
+        here = self.chat_id if self.chat_id is not None else self.user_id
+        if call.chat_id is None or call.chat_id == here:
+            return ""
+        chat = self.fake.chat(call.chat_id)
+        return f"[{chat.get('title') or chat.get('first_name') or call.chat_id}] "
+
     def show_call(self, call: Call) -> None:
         if call.error is not None:
             self.write(f"(Telegram refused {call.method}: {call.error.get('description')})")
             return
         params = call.params
-        if call.method in {"sendMessage", "editMessageText"}:
-            prefix = "bot" if call.method == "sendMessage" else "bot (edited)"
+        if call.method in {"pinChatMessage", "unpinChatMessage"}:
+            done = "pinned" if call.method == "pinChatMessage" else "unpinned"
+            self.write(f"{self.where(call)}bot 📌 {done} message #{params.get('message_id')}")
+        elif call.method in {"sendMessage", "editMessageText"}:
+            prefix = self.where(call) + ("bot" if call.method == "sendMessage" else "bot (edited)")
             self.write(f"{prefix} › {html_to_text(params.get('text', ''))}")
             self.show_keyboard(call)
         elif call.method in {"sendPhoto", "sendDocument"}:
             kind = "photo" if call.method == "sendPhoto" else "document"
+            name = next((f" {n}" for n, _ in call.uploads.values()), "")
             caption = html_to_text(params.get("caption") or "")
-            self.write(f"bot › [{kind}] {caption}".rstrip())
+            self.write(f"{self.where(call)}bot › [{kind}{name}] {caption}".rstrip())
             self.show_keyboard(call)
         elif call.method == "sendPoll":
             self.write(f"bot › [poll] {params.get('question')}")
@@ -171,6 +194,8 @@ async def console_session(settings: Settings, lines: Any, out: TextIO, *, pack: 
     with tempfile.TemporaryDirectory(prefix="bot-console-") as tmp:
         app = build_application(replace(settings, token=None, data_dir=Path(tmp)), request=fake, pack=pack,
                                 rate_limiter=False, catalogues=catalogues)
+        clock = ConsoleClock(settings.timezone)
+        install(app, clock)
         await app.initialize()
         if app.post_init:
             await app.post_init(app)
@@ -178,6 +203,7 @@ async def console_session(settings: Settings, lines: Any, out: TextIO, *, pack: 
             if banner:
                 out.write(BANNER + "\n")
             console = Console(app, fake, out, echo=echo)
+            console.director = Director(clock)
             loop = asyncio.get_running_loop()
             iterator = iter(lines)
             while True:

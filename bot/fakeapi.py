@@ -118,6 +118,7 @@ class Call:
     result: Any = None
     error: JSON | None = None
     files: dict[str, int] = field(default_factory=dict)  # uploaded field name -> size in bytes
+    uploads: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # field name -> (file name, content)
 
     @property
     def chat_id(self) -> int | str | None:
@@ -184,6 +185,10 @@ class FakeBotAPI(BaseRequest):
         self._commands: dict[tuple[str, str], list[JSON]] = {}
         self._polls = 0
         self._files = 0
+        self.keep_uploads = True  # uploaded files' bytes stay on their Call (tests open documents)
+        self._upload_name: str | None = None
+        self._rights: dict[tuple[int | str, int], dict[str, bool]] = {}
+        self._pinned: dict[int | str, list[int]] = {}
 
     # ------------------------------------------------------------------ BaseRequest
     @property
@@ -209,13 +214,17 @@ class FakeBotAPI(BaseRequest):
         api_method = url.rstrip("/").rsplit("/", 1)[-1]
         params: JSON = {}
         files: dict[str, int] = {}
+        uploads: dict[str, tuple[str, bytes]] = {}
         if request_data is not None:
             params = json.loads(json.dumps(request_data.parameters, default=str))
             if request_data.contains_files:
                 for name, value in (request_data.multipart_data or {}).items():
                     content = value[1] if isinstance(value, tuple) else value
                     files[name] = len(content) if isinstance(content, bytes | bytearray) else 0
-        call = Call(api_method, params, files=files)
+                    if isinstance(content, bytes | bytearray) and self.keep_uploads:
+                        filename = value[0] if isinstance(value, tuple) and isinstance(value[0], str) else name
+                        uploads[name] = (filename, bytes(content))
+        call = Call(api_method, params, files=files, uploads=uploads)
         self._calls.append(call)
         if self.max_calls is not None and len(self._calls) > 2 * self.max_calls:
             del self._calls[: -self.max_calls]
@@ -286,6 +295,20 @@ class FakeBotAPI(BaseRequest):
         """Set what getChatMember answers: creator, administrator, member, restricted, left, kicked."""
         self._members[(chat_id, user_id)] = status
 
+    def set_rights(self, chat_id: int | str, user_id: int, **rights: bool) -> None:
+        """Administrator rights of a member (e.g. the bot's ``can_pin_messages``), shown by getChatMember
+        and enforced by pinChatMessage/unpinChatMessage. ``set_member_status`` sets the status itself."""
+        self._rights.setdefault((chat_id, user_id), {}).update(rights)
+
+    def grant_pin(self, chat_id: int | str, allowed: bool = True) -> None:
+        """Make the bot an administrator of a group that may (or may not) pin messages."""
+        self.set_member_status(chat_id, self.bot_id, "administrator")
+        self.set_rights(chat_id, self.bot_id, can_pin_messages=allowed)
+
+    def pinned(self, chat_id: int | str) -> list[int]:
+        """Message ids pinned in a chat, oldest pin first (the last one is shown at the top)."""
+        return list(self._pinned.get(chat_id, []))
+
     def commands(self, scope: str = "default", language_code: str = "") -> list[JSON]:
         """The commands set with setMyCommands for a scope type and language."""
         return self._commands.get((scope, language_code), [])
@@ -334,6 +357,7 @@ class FakeBotAPI(BaseRequest):
         if injected is not None:
             return injected
         handler = getattr(self, f"_m_{call.method}", None)
+        self._upload_name = next(iter(call.uploads.values()))[0] if call.uploads else None
         try:
             result = handler(call.params) if handler else True
         except TelegramAPIError as exc:
@@ -562,11 +586,55 @@ class FakeBotAPI(BaseRequest):
                 "can_invite_users", "can_pin_messages", "can_manage_topics"), False)})
         elif status == "kicked":
             member["until_date"] = 0
+        if status == "administrator":
+            member.update(self._rights.get((chat_id, user_id), {}))
         return member
 
     def _m_getChatMember(self, params: JSON) -> JSON:
         chat = self._chat(params.get("chat_id"))
         return self._member(chat["id"], int(params.get("user_id") or 0))
+
+    def _may_pin(self, chat: JSON) -> None:
+        """Telegram: bots pin in private chats; in groups only as an admin with can_pin_messages."""
+        if chat["type"] == "private":
+            return
+        status = self._members.get((chat["id"], self.bot_id), "member")
+        rights = self._rights.get((chat["id"], self.bot_id), {})
+        if status == "creator" or (status == "administrator" and rights.get("can_pin_messages")):
+            return
+        raise TelegramAPIError(400, "Bad Request: not enough rights to manage pinned messages in the chat")
+
+    def _m_pinChatMessage(self, params: JSON) -> bool:
+        chat = self._chat(params.get("chat_id"))
+        self._may_pin(chat)
+        message_id = int(params.get("message_id") or 0)
+        if not any(c == chat["id"] and m == message_id for c, m in self._messages) and \
+                message_id > self._next_id.get(chat["id"], 0):
+            raise TelegramAPIError(400, "Bad Request: message to pin not found")
+        pins = self._pinned.setdefault(chat["id"], [])
+        if message_id in pins:
+            pins.remove(message_id)
+        pins.append(message_id)
+        return True
+
+    def _m_unpinChatMessage(self, params: JSON) -> bool:
+        chat = self._chat(params.get("chat_id"))
+        self._may_pin(chat)
+        pins = self._pinned.setdefault(chat["id"], [])
+        message_id = params.get("message_id")
+        if message_id is None:  # the most recent pin
+            if pins:
+                pins.pop()
+            return True
+        if int(message_id) in pins:
+            pins.remove(int(message_id))
+        return True
+
+    def _m_unpinAllChatMessages(self, params: JSON) -> bool:
+        chat = self._chat(params.get("chat_id"))
+        self._may_pin(chat)
+        self._pinned.pop(chat["id"], None)
+        return True
 
     def _m_getChatAdministrators(self, params: JSON) -> list[JSON]:
         chat = self._chat(params.get("chat_id"))
@@ -589,7 +657,8 @@ class FakeBotAPI(BaseRequest):
     def _m_sendDocument(self, params: JSON) -> JSON:
         content = self._caption(params)
         file_id = self._file_id()
-        document = {"file_id": file_id, "file_unique_id": file_id.lower(), "file_name": "document"}
+        document = {"file_id": file_id, "file_unique_id": file_id.lower(),
+                    "file_name": self._upload_name or "document"}
         return self._new_message(params, document=document, **content)
 
     def _m_sendPoll(self, params: JSON) -> JSON:

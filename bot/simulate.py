@@ -137,6 +137,7 @@ async def press(
     chat_id: int | None = None,
     chat_type: str = "private",
     lang: str | None = "vi",
+    first_name: str = "An",
 ) -> list[Call]:
     """The user taps an inline button carrying `callback_data`.
 
@@ -144,7 +145,7 @@ async def press(
     default: the newest bot message in the chat that has a keyboard (as a real tap would be).
     """
     fake = fake_api(app)
-    user = user_json(user_id, lang)
+    user = user_json(user_id, lang, first_name)
     chat_id = chat_id if chat_id is not None else user_id
     if chat_type != "private":
         fake.register_chat(chat_json(chat_id, chat_type))

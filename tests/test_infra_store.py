@@ -11,10 +11,11 @@ from bot.store import Database, MigrationError, Store
 from bot.store.database import load_migrations
 
 
-def test_shipped_migrations_are_numbered_without_gaps():
+def test_shipped_migrations_are_numbered_in_order():
+    # Areas own ranges of numbers (meetings: 010-019), so gaps are expected; duplicates are refused.
     versions = [m.version for m in load_migrations()]
     assert versions[0] == 1
-    assert versions == list(range(1, len(versions) + 1))
+    assert versions == sorted(set(versions))
 
 
 def test_open_applies_and_records_migrations(tmp_path: Path):

@@ -14,6 +14,7 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
+from bot.content.briefings import Briefings, load_briefings
 from bot.content.numbers import parse_value
 from bot.content.overlay import Overlay, load_overlay
 from bot.content.schema import (
@@ -111,6 +112,7 @@ class ContentPack:
     # content/<lang>/ translations; the pack's own language is built from the specs (see texts_in).
     overlays: dict[str, Overlay] = field(default_factory=dict)
     base: Overlay | None = None
+    briefings: Briefings | None = None  # content/briefings.yaml (optional): briefs, targets, handouts
 
     # -- the words a reader sees, in the reader's language ----------------------------------------
     # Each falls back to the pack's own language where an overlay lacks an entry (check-content
@@ -427,6 +429,8 @@ def load_pack(root: Path) -> ContentPack:
     )
     if not errors:
         errors.extend(check_pack(pack))
+        pack.briefings, briefing_errors = load_briefings(root, pack)
+        errors.extend(briefing_errors)
     try:  # the optional search lexicon is part of the pack: a broken one must fail check-content too
         from bot.content.folding import SearchLexicon
 
