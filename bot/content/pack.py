@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -34,6 +34,9 @@ from bot.content.schema import (
 )
 from bot.content.source import Paragraph, SourceDocument, SourceError, normalize_text, parse_source
 from bot.content.yamlfile import YamlError, line_of, read_yaml
+
+if TYPE_CHECKING:
+    from bot.study.content import StudyContent
 
 Figure = FigureSpec
 Item = ItemSpec
@@ -111,6 +114,7 @@ class ContentPack:
     # content/<lang>/ translations; the pack's own language is built from the specs (see texts_in).
     overlays: dict[str, Overlay] = field(default_factory=dict)
     base: Overlay | None = None
+    study: StudyContent | None = None  # content/study.yaml: quiz topics and questions, charts
 
     # -- the words a reader sees, in the reader's language ----------------------------------------
     # Each falls back to the pack's own language where an overlay lacks an entry (check-content
@@ -433,6 +437,10 @@ def load_pack(root: Path) -> ContentPack:
         SearchLexicon.load(root)
     except ContentError as exc:
         errors.extend(exc.errors)
+    if not errors:  # quizzes and charts name figures, sections and notes: checked once those are sound
+        from bot.study.content import load_study
+
+        pack.study = load_study(pack, errors)
     if errors:
         raise ContentError(errors)
     return pack
