@@ -267,8 +267,11 @@ def _search(problem: Problem, ordered: Sequence[tuple[Value, bool]], count: int,
     """The first ``count`` candidates in ``ordered`` that can all stand together (depth-first, so a
     choice that blocks the rest is undone), with at most ``table_limit`` from other figures."""
     judge = _Judge(problem)
+    best: list[Value] = []  # the most found together, for a figure that allows fewer than ``count``
 
     def fill(start: int, from_table: int) -> bool:
+        if len(judge.chosen) > len(best):
+            best[:] = judge.chosen
         if len(judge.chosen) == count:
             return True
         for index in range(start, len(ordered)):
@@ -283,7 +286,7 @@ def _search(problem: Problem, ordered: Sequence[tuple[Value, bool]], count: int,
         return False
 
     fill(0, 0)
-    return list(judge.chosen)
+    return list(best)
 
 
 def distractors(problem: Problem, rng: random.Random | None, count: int = 3) -> list[Value]:
