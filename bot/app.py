@@ -37,6 +37,7 @@ from telegram.ext import (
     Defaults,
     InlineQueryHandler,
     MessageHandler,
+    PollAnswerHandler,
     TypeHandler,
     filters,
 )
@@ -47,7 +48,7 @@ from bot.config import Settings
 from bot.context import BotContext
 from bot.digest.pacing import MeteredRateLimiter, TrafficWindow
 from bot.fakeapi import FAKE_TOKEN
-from bot.handlers import digest, errors, fallback, figures, gate, inline, menu, search, start
+from bot.handlers import charts, digest, errors, fallback, figures, gate, inline, menu, quiz, search, start
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, Catalogues
 from bot.render.info import LANG_PREFIX
 from bot.store import Store
@@ -89,6 +90,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("subscribe", N_("Daily digest at a time you choose, e.g. /subscribe 7:30"), digest.subscribe,
             aliases=("dangky",)),
     Command("unsubscribe", N_("Stop the daily digest"), digest.unsubscribe, aliases=("huy",)),
+    Command("quiz", N_("Quiz on the report: /quiz 5, /quiz top"), quiz.quiz_command, aliases=("tracnghiem",)),
+    Command("chart", N_("Charts of the report's figures"), charts.chart_command, aliases=("bieudo",)),
 )
 
 
@@ -132,6 +135,10 @@ def register_handlers(app: AnyApp) -> None:
     app.add_handler(InlineQueryHandler(inline.inline_query), group=FEATURES)
     # DIGEST: settings buttons (any fingerprint); its service and DIGEST_TICK job start in post_init.
     app.add_handler(CallbackQueryHandler(digest.button, pattern=digest.is_digest_data), group=FEATURES)
+    # STUDY: answers to quiz polls (non-anonymous polls only), quiz and chart buttons.
+    app.add_handler(PollAnswerHandler(quiz.on_poll_answer), group=FEATURES)
+    app.add_handler(CallbackQueryHandler(quiz.button, pattern=quiz.is_quiz_data), group=FEATURES)
+    app.add_handler(CallbackQueryHandler(charts.button, pattern=charts.is_chart_data), group=FEATURES)
     # After everything else: a /start from a chat that blocked the bot earlier resumes its digest.
     app.add_handler(CommandHandler("start", digest.reactivate), group=AFTER)
 
@@ -214,6 +221,7 @@ async def _post_init(app: AnyApp) -> None:
 
         app.bot_data[ctx.SEARCH] = SearchIndex.build(app.bot_data[ctx.PACK])
     await digest.setup(app)
+    await quiz.setup(app)  # its tick job re-reads running quiz series: a restart resumes them
     await set_commands(app)
     if app.bot_data.get(FREEZE_GC):
         # The pack and the index live as long as the process: move them out of the collector's sight
