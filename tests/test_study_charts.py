@@ -105,7 +105,7 @@ def _check_png(png: bytes) -> None:
     assert png.startswith(PNG_MAGIC)
     pixels = image.imread(io.BytesIO(png), format="png")
     height, width = pixels.shape[:2]
-    assert width == 1280 and 600 <= height <= 2600
+    assert width == 1280 and 500 <= height <= 2600
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

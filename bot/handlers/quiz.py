@@ -12,7 +12,7 @@ import random
 import re
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal, cast
 
 from telegram import Bot, InputPollOption, Poll, Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -54,6 +54,7 @@ STOP_WORDS = {"stop", "dung", "ket thuc", "end"}
 SETTINGS_WORDS = {"settings", "caidat", "cai dat", "setting"}
 HELP_WORDS = {"help", "topics", "chude", "chu de", "huong dan", "?"}
 MAX_ARGS_CHARS = 100
+OptionIndex = Literal[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]  # what Bot.send_poll accepts as correct_option_id
 _COUNT_RE = re.compile(r"^\d{1,6}$")
 
 
@@ -76,8 +77,8 @@ class TelegramOutbox:
             options = [InputPollOption(o, text_parse_mode=None) for o in shown.options]  # plain text
             message = await self.bot.send_poll(
                 series.chat_id, shown.question, options, is_anonymous=False, type=Poll.QUIZ,
-                correct_option_id=shown.correct, explanation=shown.explanation, explanation_parse_mode=None,
-                question_parse_mode=None, open_period=series.pause or None,
+                correct_option_id=cast(OptionIndex, shown.correct), explanation=shown.explanation,
+                explanation_parse_mode=None, question_parse_mode=None, open_period=series.pause or None,
             )
         except Forbidden as exc:
             raise Gone(str(exc)) from exc

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from bot.render.charts import BarView, ChartView, GroupView
 
 if TYPE_CHECKING:
+    from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
@@ -31,14 +32,14 @@ STATUS_TEXT = {"exceeded": "#00704f", "achieved": "#005a8c", "not_achieved": "#b
 LABEL_BOX = {"boxstyle": "round,pad=0.18", "fc": "white", "ec": "none", "alpha": 0.85}
 GRID = "#dddddd"
 TEXT = "#222222"
-HEADROOM = 1.22  # the value axis runs to this much above the tallest bar, for the value labels
+HEADROOM = 1.3  # the value axis runs to this much above the tallest bar, for two-line value labels
 
 
 def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)) or text
 
 
-def _style() -> dict[str, Any]:
+def _style() -> Any:  # matplotlib types rc keys as a Literal of every setting
     return {"font.family": FONT, "font.size": 13, "axes.edgecolor": "#888888", "axes.labelcolor": TEXT,
             "xtick.color": TEXT, "ytick.color": TEXT, "text.color": TEXT, "axes.titleweight": "bold"}
 
@@ -118,7 +119,7 @@ def _bars(figure: type[Figure], view: ChartView) -> Figure:
             x = g + (s - (n_series - 1) / 2) * width
             _bar(ax, x, width * 0.92, bar, COLOURS.get(view.series[s][1], COLOURS["result"]), f"bar:{g}:{s}",
                  top, label_size)
-    handles = []
+    handles: list[Artist] = []
     from matplotlib.patches import Patch
 
     for label, style in view.series:
@@ -150,10 +151,10 @@ def _bars(figure: type[Figure], view: ChartView) -> Figure:
 def _pairs(figure: type[Figure], view: ChartView) -> Figure:
     cols = 3
     rows = -(-len(view.groups) // cols)
-    height = 2.8 + rows * 3.3
+    height = 2.8 + rows * 3.15
     fig = figure(figsize=(WIDTH, height), dpi=DPI)
     gs = fig.add_gridspec(rows, cols, left=0.03, right=0.98, top=1 - 2.2 / height, bottom=1.05 / height,
-                          hspace=1.0, wspace=0.18)
+                          hspace=0.9, wspace=0.18)
     colours = [COLOURS.get(style, COLOURS["result"]) for _, style in view.series]
     # Shares in % share one 0-100 scale, so 1% never looks as tall as 80%; other panels start at zero
     # on their own scale (their units differ), with every value written on its bar.
@@ -176,7 +177,8 @@ def _pairs(figure: type[Figure], view: ChartView) -> Figure:
             ax.set_yticks([])
             ax.spines[["top", "right", "left"]].set_visible(False)
         title = ("⚠ " if group.flagged else "") + group.label
-        unit = group.unit if group.unit.strip() != "%" else ""  # a bare % is on every value already
+        # A bare % is on every value already; a unit the title already says is not repeated.
+        unit = "" if group.unit.strip() == "%" or group.unit.casefold() in group.label.casefold() else group.unit
         ax.set_title(_wrap(title, 34), fontsize=13, fontweight="bold", pad=24 if unit else 8)
         if unit:
             ax.text(0.5, 1.03, unit, transform=ax.transAxes, ha="center", va="bottom", fontsize=11,

@@ -158,9 +158,9 @@ def chart_view(pack: ContentPack, chart_id: str, tr: Translator) -> ChartView | 
                    tr.gettext("Status"))
     series = []
     absent = tr.gettext("not stated")
-    for n, s in enumerate(spec.series):  # a series the report never gives says so in the legend
+    for n, one in enumerate(spec.series):  # a series the report never gives says so in the legend
         empty = all(g.bars[n].value is None for g in groups)
-        series.append((f"{text.series[n]} ({absent})" if empty else text.series[n], s.style))
+        series.append((f"{text.series[n]} ({absent})" if empty else text.series[n], one.style))
     return ChartView(spec.id, spec.kind, tr.lang, text.title, text.axis or "", tuple(series), tuple(groups),
                      tuple(lines), footer, headers, counts, gaps)
 

@@ -225,6 +225,7 @@ def _check_quiz(pack: ContentPack, study: StudyContent, data: Any, path: Path, e
         return
     seen: dict[str, str] = {}
     topic_ids = [t.id for t in quiz.topics]
+    index = _Index.build(pack)
     for n, topic in enumerate(quiz.topics):
         where = _at(path, data, "quiz", "topics", n)
         if topic_ids.count(topic.id) > 1:
@@ -235,7 +236,7 @@ def _check_quiz(pack: ContentPack, study: StudyContent, data: Any, path: Path, e
                               "list each quiz figure once")
                 continue
             seen[figure_id] = topic.id
-            problem = _problem(pack, study, figure_id, where, errors)
+            problem = _problem(pack, study, index, figure_id, where, errors)
             if problem is not None:
                 study.problems[figure_id] = problem
     question_ids = [q.id for q in quiz.questions]
@@ -293,27 +294,52 @@ def _series_key(label: str) -> str:
     return fold(_YEAR_RE.sub(" ", _PAREN_RE.sub(" ", label)))
 
 
-def _linked(pack: ContentPack, figure_id: str) -> set[str]:
-    """Figures whose values are true values of this one: compared with it, in a note with it, the same
-    indicator in another period, or quoted from the same sentence."""
-    fig = pack.figures[figure_id]
-    linked = {c.figure for c in fig.compare}
-    linked |= {f.id for f in pack.figures.values() if any(c.figure == figure_id for c in f.compare)}
-    for note in pack.notes:
-        if figure_id in note.figures:
-            linked |= set(note.figures)
-    key = _series_key(fig.label)
-    linked |= {f.id for f in pack.figures.values() if f.quote == fig.quote or _series_key(f.label) == key}
-    linked.discard(figure_id)
-    return {f for f in linked if f in pack.figures}
+@dataclass
+class _Index:
+    """What distractor problems look up for every quiz figure, computed once per pack."""
+
+    series: dict[str, list[str]] = field(default_factory=dict)      # series key -> figure ids
+    series_of: dict[str, str] = field(default_factory=dict)          # figure id -> its series key
+    quoted: dict[str, list[str]] = field(default_factory=dict)       # quote -> figure ids
+    compared: dict[str, set[str]] = field(default_factory=dict)      # figure id -> compared both ways
+    noted: dict[str, set[str]] = field(default_factory=dict)         # figure id -> in a note with it
+    table: dict[tuple[str, str | None], list[tuple[str, Value]]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, pack: ContentPack) -> _Index:
+        index = cls()
+        for fig in pack.figures.values():
+            key = _series_key(fig.label)
+            index.series_of[fig.id] = key
+            index.series.setdefault(key, []).append(fig.id)
+            index.quoted.setdefault(fig.quote, []).append(fig.id)
+            for c in fig.compare:
+                index.compared.setdefault(fig.id, set()).add(c.figure)
+                index.compared.setdefault(c.figure, set()).add(fig.id)
+            value = parse(fig.value)
+            if value is not None:
+                index.table.setdefault((fig.kind, fig.unit), []).append((fig.id, value))
+        for note in pack.notes:
+            for figure_id in note.figures:
+                index.noted.setdefault(figure_id, set()).update(note.figures)
+        return index
+
+    def linked(self, pack: ContentPack, figure_id: str) -> set[str]:
+        """Figures whose values are true values of this one: compared with it, in a note with it, the
+        same indicator in another period, or quoted from the same sentence."""
+        fig = pack.figures[figure_id]
+        out = set(self.compared.get(figure_id, ())) | self.noted.get(figure_id, set())
+        out |= set(self.series[self.series_of[figure_id]]) | set(self.quoted[fig.quote])
+        out.discard(figure_id)
+        return {f for f in out if f in pack.figures}
 
 
 def _numbers(values: Iterable[float]) -> set[Decimal]:
     return {Decimal(str(round(v, 6))) for v in values}
 
 
-def _problem(pack: ContentPack, study: StudyContent, figure_id: str, where: str, errors: list[str]
-             ) -> Problem | None:
+def _problem(pack: ContentPack, study: StudyContent, index: _Index, figure_id: str, where: str,
+             errors: list[str]) -> Problem | None:
     fig = pack.figures.get(figure_id)
     if fig is None:
         errors.append(f"{where}: quiz figure '{figure_id}' does not exist (figures/*.yaml)")
@@ -329,19 +355,14 @@ def _problem(pack: ContentPack, study: StudyContent, figure_id: str, where: str,
         return None
     quiz = study.spec.quiz
     assert quiz is not None
-    linked = _linked(pack, figure_id)
+    linked = index.linked(pack, figure_id)
     taken = _numbers(number_values(fig.quote)) | set(answer.numbers())
-    for other in linked:
-        value = parse(pack.figures[other].value)
+    for linked_id in linked:
+        value = parse(pack.figures[linked_id].value)
         if value is not None:
             taken |= set(value.numbers())
-    table: list[Value] = []
-    for other in pack.figures.values():
-        if other.id == figure_id or other.id in linked or other.kind != fig.kind or other.unit != fig.unit:
-            continue
-        value = parse(other.value)
-        if value is not None:
-            table.append(value)
+    table = [value for other, value in index.table.get((fig.kind, fig.unit), [])
+             if other != figure_id and other not in linked]
     cap = Decimal(100) if (fig.unit or "").strip().startswith("%") and answer.low <= 100 else None
     problem = Problem(answer, bound_of(fig.qualifier, fig.unit, quiz.bounds.lower, quiz.bounds.upper), cap,
                       tuple(sorted(taken)), tuple(table))
