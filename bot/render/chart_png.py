@@ -76,7 +76,10 @@ def render_png(view: ChartView) -> bytes:
 
 
 def _header(fig: Figure, view: ChartView, top: float) -> None:
-    fig.suptitle(_wrap(view.title, 70), fontsize=19, fontweight="bold", y=top, va="top")
+    # One line always: a long title (the pack allows 90 characters) gets a smaller font, not a second
+    # line that would run into the legend.
+    size = 19 if len(view.title) <= 70 else 15.5
+    fig.suptitle(view.title, fontsize=size, fontweight="bold", y=top, va="top")
     fig.text(0.5, 0.012, _wrap(view.footer, 150), ha="center", va="bottom", fontsize=10.5, color="#555555")
 
 
