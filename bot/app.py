@@ -37,6 +37,7 @@ from telegram.ext import (
     Defaults,
     InlineQueryHandler,
     MessageHandler,
+    PollAnswerHandler,
     TypeHandler,
     filters,
 )
@@ -49,6 +50,7 @@ from bot.digest.pacing import MeteredRateLimiter, TrafficWindow
 from bot.fakeapi import FAKE_TOKEN
 from bot.handlers import (
     briefing,
+    charts,
     digest,
     errors,
     fallback,
@@ -57,6 +59,7 @@ from bot.handlers import (
     inline,
     meetings,
     menu,
+    quiz,
     search,
     start,
 )
@@ -107,6 +110,8 @@ COMMANDS: tuple[Command, ...] = (
             aliases=("chitieu",)),
     Command("meeting", N_("Group meetings: briefs posted and pinned before each (administrators)"),
             meetings.meeting_command, aliases=("lichhop",), private=False),
+    Command("quiz", N_("Quiz on the report: /quiz 5, /quiz top"), quiz.quiz_command, aliases=("tracnghiem",)),
+    Command("chart", N_("Charts of the report's figures"), charts.chart_command, aliases=("bieudo",)),
 )
 
 
@@ -154,6 +159,10 @@ def register_handlers(app: AnyApp) -> None:
     app.add_handler(CallbackQueryHandler(briefing.button, pattern=briefing.is_briefing_data), group=FEATURES)
     # MEETINGS: "Đã đọc" and handout buttons under a meeting's brief; its service and jobs start in post_init.
     app.add_handler(CallbackQueryHandler(meetings.button, pattern=meetings.is_meeting_data), group=FEATURES)
+    # STUDY: answers to quiz polls (non-anonymous polls only), quiz and chart buttons.
+    app.add_handler(PollAnswerHandler(quiz.on_poll_answer), group=FEATURES)
+    app.add_handler(CallbackQueryHandler(quiz.button, pattern=quiz.is_quiz_data), group=FEATURES)
+    app.add_handler(CallbackQueryHandler(charts.button, pattern=charts.is_chart_data), group=FEATURES)
     # After everything else: a /start from a chat that blocked the bot earlier resumes its digest.
     app.add_handler(CommandHandler("start", digest.reactivate), group=AFTER)
 
@@ -237,6 +246,7 @@ async def _post_init(app: AnyApp) -> None:
         app.bot_data[ctx.SEARCH] = SearchIndex.build(app.bot_data[ctx.PACK])
     await digest.setup(app)
     await meetings.setup(app)
+    await quiz.setup(app)  # its tick job re-reads running quiz series: a restart resumes them
     await set_commands(app)
     if app.bot_data.get(FREEZE_GC):
         # The pack and the index live as long as the process: move them out of the collector's sight

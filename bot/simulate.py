@@ -8,6 +8,7 @@ Each helper returns the Bot API calls the bot made while handling that one updat
     calls = await press(app, calls[-1].buttons[0]["callback_data"])
     calls = await press_button(app, "Kinh tế")       # by label (substring) or index in the last keyboard
     calls = await inline(app, "grdp")
+    calls = await poll_answer(app, poll_id, [2], user_id=1002)  # a vote on a quiz poll
 """
 
 from __future__ import annotations
@@ -206,6 +207,14 @@ async def inline(
     if chat_type is not None:
         payload["chat_type"] = chat_type
     return await feed(app, {"inline_query": payload})
+
+
+async def poll_answer(app: Any, poll_id: str, option_ids: list[int], *, user_id: int = DEFAULT_USER_ID,
+                      first_name: str = "An", lang: str | None = "vi") -> list[Call]:
+    """A user votes on a (non-anonymous) poll the bot sent: Telegram sends a poll_answer update."""
+    payload: JSON = {"poll_id": poll_id, "user": user_json(user_id, lang, first_name), "option_ids": option_ids,
+                     "option_persistent_ids": [str(i) for i in option_ids]}  # FakeBotAPI's persistent ids
+    return await feed(app, {"poll_answer": payload})
 
 
 @asynccontextmanager

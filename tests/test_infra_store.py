@@ -11,11 +11,25 @@ from bot.store import Database, MigrationError, Store
 from bot.store.database import load_migrations
 
 
-def test_shipped_migrations_are_numbered_in_order():
-    # Areas own ranges of numbers (meetings: 010-019), so gaps are expected; duplicates are refused.
+def test_shipped_migrations_are_numbered_uniquely_in_order():
+    # Areas own ranges of numbers (003-019, 020-029 study, 030+), so gaps between ranges are expected.
     versions = [m.version for m in load_migrations()]
     assert versions[0] == 1
     assert versions == sorted(set(versions))
+
+
+def test_a_lower_number_added_later_is_still_applied(tmp_path: Path):
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "001_a.sql").write_text("CREATE TABLE a (x INTEGER);")
+    (folder / "020_t.sql").write_text("CREATE TABLE t (x INTEGER);")
+    db = Database(tmp_path / "x.sqlite3", folder).open()
+    assert db.schema_version() == 20
+    (folder / "005_e.sql").write_text("CREATE TABLE e (x INTEGER);")
+    assert db.migrate() == [5]
+    assert db.conn.execute("SELECT COUNT(*) FROM e").fetchone()[0] == 0
+    assert db.migrate() == []
+    db.close()
 
 
 def test_open_applies_and_records_migrations(tmp_path: Path):

@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -35,6 +35,9 @@ from bot.content.schema import (
 )
 from bot.content.source import Paragraph, SourceDocument, SourceError, normalize_text, parse_source
 from bot.content.yamlfile import YamlError, line_of, read_yaml
+
+if TYPE_CHECKING:
+    from bot.study.content import StudyContent
 
 Figure = FigureSpec
 Item = ItemSpec
@@ -113,6 +116,7 @@ class ContentPack:
     overlays: dict[str, Overlay] = field(default_factory=dict)
     base: Overlay | None = None
     briefings: Briefings | None = None  # content/briefings.yaml (optional): briefs, targets, handouts
+    study: StudyContent | None = None  # content/study.yaml: quiz topics and questions, charts
 
     # -- the words a reader sees, in the reader's language ----------------------------------------
     # Each falls back to the pack's own language where an overlay lacks an entry (check-content
@@ -437,6 +441,10 @@ def load_pack(root: Path) -> ContentPack:
         SearchLexicon.load(root)
     except ContentError as exc:
         errors.extend(exc.errors)
+    if not errors:  # quizzes and charts name figures, sections and notes: checked once those are sound
+        from bot.study.content import load_study
+
+        pack.study = load_study(pack, errors)
     if errors:
         raise ContentError(errors)
     return pack

@@ -105,17 +105,19 @@ class Database:
         return int(row[0])
 
     def migrate(self) -> list[int]:
-        """Apply every migration newer than schema_version, each in its own transaction; return them."""
+        """Apply every migration not yet recorded in schema_version, each in its own transaction."""
         conn = self.conn
         conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_version ("
             " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
             " applied_at TEXT NOT NULL DEFAULT (datetime('now')))"
         )
-        current = self.schema_version()
+        # Numbers are reserved in ranges per area (003-019, 020-029, 030+), so a lower number can land
+        # after a higher one was applied: apply every migration not yet recorded, in number order.
+        done = {int(row[0]) for row in conn.execute("SELECT version FROM schema_version")}
         applied: list[int] = []
         for migration in load_migrations(self.migrations_dir):
-            if migration.version <= current:
+            if migration.version in done:
                 continue
             try:
                 conn.execute("BEGIN IMMEDIATE")
