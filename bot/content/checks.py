@@ -6,8 +6,10 @@ must be in its quote, and no number may appear in our own words that the cited p
 
 from __future__ import annotations
 
-from bot.content.numbers import PLACEHOLDER_RE, number_tokens, number_values
+from bot.content.fidelity import check_meaning, reference_words
+from bot.content.numbers import PLACEHOLDER_RE, number_tokens, number_values, quantity_runs, value_spans
 from bot.content.pack import ContentPack, Origin
+from bot.content.passages import passage as _passage
 from bot.content.source import normalize_text
 
 # Kinds whose items sort into fields in the menus; the others stand on their own.
@@ -16,12 +18,6 @@ FIELD_KINDS = {"achievement", "limitation", "task"}
 MAX_CARD_CHARS = 3000
 # Section ids of the report that are headings only: covered when all their children are.
 HEADING_ONLY_CHARS = 130
-
-
-def _passage(pack: ContentPack, section_id: str, footnote: int | None) -> str:
-    if footnote is not None:
-        return pack.footnotes[footnote].text
-    return pack.section_text(section_id)
 
 
 def _check_figures(pack: ContentPack, errors: list[str]) -> None:
@@ -59,13 +55,9 @@ def _check_figures(pack: ContentPack, errors: list[str]) -> None:
                 errors.append(at(f"{name}: status pending, but its quote has no placeholder ('...' or '…')"))
         elif figure.value is None:
             errors.append(at(f"{name}: `value` is required (exactly as written), unless status is pending"))
-        elif figure.value not in quote:
-            errors.append(at(f"{name}: value {figure.value!r} does not occur in its quote; copy it as written"))
-        elif figure.qualifier and f"{figure.qualifier} {figure.value}" not in quote:
-            errors.append(
-                at(f"{name}: qualifier {figure.qualifier!r} must stand right before the value in the quote "
-                   f"(\"{figure.qualifier} {figure.value}\")")
-            )
+        elif not value_spans(figure.value, quote, figure.unit):
+            errors.append(at(f"{name}: value {figure.value!r} does not occur in its quote as a whole number "
+                             "(not inside another: 1 is not in 14%); copy it as written"))
         if figure.qualifier and figure.value is None:
             errors.append(at(f"{name}: a qualifier needs a value"))
         for comparison in figure.compare:
@@ -169,11 +161,13 @@ def _check_coverage(pack: ContentPack, errors: list[str]) -> None:
                 "is not the source of any item; add an item citing it"
             )
     figure_notes = {f.footnote for f in pack.figures.values() if f.footnote is not None}
+    refs = reference_words(pack)
     for number, note in pack.footnotes.items():
-        if number_tokens(note.text) and number not in figure_notes:
+        # years, dates, document and list numbers need no figure; quantities do
+        if quantity_runs(note.text, refs) and number not in figure_notes:
             errors.append(
                 f"{pack.root / pack.meta.source_file}:{pack.sections[note.section].line if note.section else 1}: "
-                f"coverage: footnote {number} carries numbers but no figure cites it (footnote: {number})"
+                f"coverage: footnote {number} states quantities but no figure cites it (footnote: {number})"
             )
     target_items = [i for i in pack.items.values() if i.kind == "target"]
     for item in target_items:
@@ -262,6 +256,7 @@ def check_pack(pack: ContentPack) -> list[str]:
     _check_menu(pack, errors)
     _check_coverage(pack, errors)
     _check_overlays(pack, errors)
+    check_meaning(pack, errors)
     return errors
 
 

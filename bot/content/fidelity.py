@@ -1,0 +1,505 @@
+"""Meaning-level checks: a card must mean what the report means, not only quote it.
+
+The verbatim checks (bot/content/checks.py) prove that each quote is in the report and each value in
+its quote. These prove the rest of what a cadre reads:
+
+- aliases name the figure's own indicator (every alias word stands in its label, unit or value
+  clause, or is an abbreviation, a synonym or a question word of the search lexicon);
+- a hedge before the value is carried once ("khoảng 900 nghìn con", never "(khoảng)" again), an
+  estimate or forecast governing the value ("ước", "dự kiến") is carried, and a status the report
+  states as a forecast is marked as one;
+- figures compared as target/result/baseline/previous measure the same thing (same `basis`);
+- values are quantities (no years, document or list numbers) and a place in a ranking is
+  `kind: rank` (rendered with "thứ"), its unit the scope that follows it in the report;
+- periods are the report's, and one fact has one period;
+- every number a note or a footnote states can be looked up as a figure;
+- an item does not claim more than the passages it cites (claim words, hedges on numbers).
+
+The words these checks read are the pack's (meta.yaml `wording`, Vietnamese by default).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from bot.content.folding import SearchLexicon, canonical_number, find_phrases, fold, is_number, tokens
+from bot.content.numbers import (
+    NUMBER_RUN_RE,
+    is_year_run,
+    normal_run,
+    quantity_runs,
+    run_kind,
+    run_parts,
+    value_spans,
+    years_in,
+)
+from bot.content.passages import (
+    clause_after,
+    has_phrase,
+    has_words,
+    hedge_before,
+    known_place,
+    marker_sentence,
+    passage,
+    quote_sentences,
+    sentence_bounds,
+    value_clause,
+    value_position,
+    value_scope,
+    without_brackets,
+)
+from bot.content.source import normalize_text
+
+if TYPE_CHECKING:
+    from bot.content.pack import ContentPack, Figure
+    from bot.content.schema import Wording
+
+# Relations that put two numbers side by side as the same measure.
+LIKE_FOR_LIKE = {"target", "result", "baseline", "previous"}
+TARGET_KINDS = {"target_prev", "target_2030"}
+
+
+def check_meaning(pack: ContentPack, errors: list[str]) -> None:
+    wording = pack.meta.wording
+    lexicon = _lexicon(pack)
+    for figure in pack.figures.values():
+        if not known_place(pack, figure.source, figure.footnote):
+            continue  # reported by the verbatim checks
+        found: list[str] = []
+        _check_aliases(pack, figure, lexicon, found)
+        _check_hedges(pack, figure, wording, found)
+        _check_status(pack, figure, wording, found)
+        _check_basis(pack, figure, wording, found)
+        _check_quantity(pack, figure, wording, found)
+        _check_period(pack, figure, found)
+        at = pack.origins[("figure", figure.id)].at
+        errors.extend(at(f"figure '{figure.id}': {message}") for message in found)
+    _check_one_fact_one_period(pack, errors)
+    _check_reachable(pack, wording, errors)
+    _check_items(pack, wording, errors)
+
+
+def _lexicon(pack: ContentPack) -> SearchLexicon:
+    from bot.content.pack import ContentError  # local: pack imports the checks
+
+    try:
+        return SearchLexicon.load(pack.root)
+    except ContentError:
+        return SearchLexicon()  # a broken search.yaml is reported on its own
+
+
+def reference_words(pack: ContentPack) -> tuple[str, ...]:
+    citation = pack.meta.citation
+    return (*pack.meta.wording.references, citation.section, citation.footnote)
+
+
+# -- aliases --------------------------------------------------------------------------------------
+
+
+def _ground_tokens(pack: ContentPack, figure: Figure) -> list[str]:
+    title = pack.sections[figure.source].title
+    text = " ".join(x for x in (figure.label, figure.unit, figure.value, figure.period, value_clause(figure),
+                                title) if x)
+    return [canonical_number(t) if is_number(t) else t for t in tokens(text)]
+
+
+def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1))
+
+
+def _initialism(word: str, words: list[str]) -> bool:
+    """``tccsd`` stands for "tổ chức cơ sở đảng" when those words stand together in the ground."""
+    n = len(word)
+    if n < 2 or not word.isalpha():
+        return False
+    return any("".join(w[0] for w in words[i : i + n]) == word for i in range(len(words) - n + 1))
+
+
+def ungrounded_words(alias: str, ground: list[str], lexicon: SearchLexicon) -> list[str]:
+    """The words of an alias that neither the ground text nor the lexicon accounts for."""
+    words = tokens(alias)
+    keys = [canonical_number(w) if is_number(w) else w for w in words]
+    covered = [k in ground for k in keys]
+    for start, end in find_phrases(words, lexicon.stopwords, lexicon.max_phrase):
+        covered[start:end] = [True] * (end - start)
+    for start, end in find_phrases(words, lexicon.synonyms, lexicon.max_phrase):
+        phrase = tuple(words[start:end])
+        if any(_contains(ground, alt) for alt in (phrase, *lexicon.synonyms[phrase])):
+            covered[start:end] = [True] * (end - start)
+    letters = [w for w in ground if not is_number(w)]
+    return [w for w, ok in zip(words, covered, strict=True) if not ok and not _initialism(w, letters)]
+
+
+def _check_aliases(pack: ContentPack, figure: Figure, lexicon: SearchLexicon, found: list[str]) -> None:
+    ground = _ground_tokens(pack, figure)
+    for alias in figure.aliases:
+        missing = ungrounded_words(alias, ground, lexicon)
+        if missing:
+            found.append(
+                f"alias {alias!r}: {missing} stand neither in the label, unit, section title nor the quote's "
+                "clause about the value, nor as an abbreviation, synonym or question word in search.yaml; "
+                "an alias must name this "
+                "figure's own indicator (drop it, or reword it with the figure's words)"
+            )
+
+
+# -- hedges ---------------------------------------------------------------------------------------
+
+
+def _check_hedges(pack: ContentPack, figure: Figure, wording: Wording, found: list[str]) -> None:
+    if figure.value is None:
+        return
+    quote = normalize_text(figure.quote)
+    spans = value_spans(figure.value, quote, figure.unit)
+    if not spans:
+        return  # reported by the verbatim checks
+    runs = [hedge_before(quote, start, wording.hedges) for start, _ in spans]
+    scope = value_scope(pack, figure)
+    qualifier = figure.qualifier
+    if qualifier:
+        if qualifier.lower() not in {r.lower() for r in runs} and not (
+            has_phrase(qualifier, wording.sentence_hedges) and has_phrase(scope, [qualifier])
+        ):
+            shown = next((r for r in runs if r), "")
+            found.append(
+                f"qualifier {qualifier!r} must be the hedge standing right before the value in the quote"
+                + (f" ({shown!r}, in full)" if shown else "")
+            )
+    elif all(runs):
+        found.append(f"the quote hedges the value ({runs[0]!r} {figure.value}); set qualifier: {runs[0]}")
+    if figure.unit and has_words(figure.unit, wording.hedges):
+        found.append(f"unit {figure.unit!r} carries a hedge; the hedge belongs in `qualifier`, once")
+    if qualifier and any(has_words(figure.label, [h]) for h in wording.hedges + wording.sentence_hedges
+                         if has_words(qualifier, [h])):
+        found.append(f"label repeats the qualifier {qualifier!r}; carry the hedge once (in `qualifier`)")
+    if figure.kind not in TARGET_KINDS:
+        carried = " ".join(x for x in (qualifier, figure.label) if x)
+        for hedge in wording.sentence_hedges:
+            if has_phrase(scope, [hedge]) and not has_phrase(carried, [hedge]):
+                found.append(
+                    f"the report writes {hedge!r} in the value's sentence; say so in the label "
+                    f"(or qualifier) so the value is not read as settled"
+                )
+
+
+# -- status ---------------------------------------------------------------------------------------
+
+
+def _status_sentences(pack: ContentPack, source: str, footnote: int | None, quote: str) -> str:
+    text = quote_sentences(pack, source, footnote, quote)
+    if footnote is not None:
+        text += " \n" + marker_sentence(pack, footnote)
+    return text
+
+
+def _check_status(pack: ContentPack, figure: Figure, wording: Wording, found: list[str]) -> None:
+    if figure.status in (None, "pending"):
+        if figure.status_forecast or figure.status_basis:
+            found.append("status_forecast and status_basis need a status")
+        return
+    words = wording.status_words.get(figure.status, [])
+    evidence = []
+    own = _status_sentences(pack, figure.source, figure.footnote, figure.quote)
+    if has_phrase(own, words):
+        evidence.append(own)
+    basis = figure.status_basis
+    if basis is not None:
+        if not known_place(pack, basis.source, basis.footnote):
+            found.append(f"status_basis cites {basis.source!r}/footnote {basis.footnote}, which does not exist")
+        elif normalize_text(basis.quote) not in passage(pack, basis.source, basis.footnote):
+            found.append("status_basis quote does not occur verbatim in the passage it cites")
+        else:
+            stated = _status_sentences(pack, basis.source, basis.footnote, basis.quote)
+            if has_phrase(stated, words):
+                evidence.append(stated)
+            else:
+                found.append(f"status_basis does not state {figure.status!r} ({words})")
+    if not evidence:
+        found.append(
+            f"status {figure.status!r} is not stated in the figure's sentence (no {words}); quote the "
+            "sentence that states it in status_basis"
+        )
+        return
+    forecast = any(has_phrase(text, wording.forecasts) for text in evidence)
+    if forecast and not figure.status_forecast:
+        found.append(
+            f"the sentence the status rests on states it as a forecast ({wording.forecasts}); "
+            "set status_forecast: true"
+        )
+    elif figure.status_forecast and not forecast:
+        found.append("status_forecast is set, but the sentence the status rests on states no forecast")
+
+
+# -- like for like --------------------------------------------------------------------------------
+
+
+def _value_segment(figure: Figure) -> str:
+    quote = normalize_text(figure.quote)
+    where = value_position(figure, quote)
+    if where is None:
+        return quote
+    start = quote.rfind(";", 0, where[0]) + 1
+    end = quote.find(";", where[1])
+    return quote[start : end if end >= 0 else len(quote)]
+
+
+def _basis_key(figure: Figure) -> str:
+    return fold(figure.basis or "")
+
+
+def _check_basis(pack: ContentPack, figure: Figure, wording: Wording, found: list[str]) -> None:
+    if has_words(_value_segment(figure), wording.exclusions) and not figure.basis:
+        found.append(
+            f"the quote narrows what the value counts ({wording.exclusions}); write it in `basis` "
+            "so the figure is only compared with figures of the same basis"
+        )
+    for comparison in figure.compare:
+        other = pack.figures.get(comparison.figure)
+        if other is None or comparison.relation not in LIKE_FOR_LIKE:
+            continue
+        if _basis_key(figure) != _basis_key(other):
+            found.append(
+                f"compared as {comparison.relation} with '{other.id}', which counts on another basis "
+                f"({figure.basis or 'none given'} / {other.basis or 'none given'}); compare them as "
+                "related, with a note, or compare with the figure of the same basis"
+            )
+
+
+# -- quantities and ranks -------------------------------------------------------------------------
+
+
+def _check_quantity(pack: ContentPack, figure: Figure, wording: Wording, found: list[str]) -> None:
+    if figure.value is None:
+        return
+    if is_year_run(figure.value):
+        found.append(
+            f"value {figure.value!r} is a year or a span of years, not a quantity; say it in an item's "
+            "text, a label or a period instead"
+        )
+        return
+    quote = normalize_text(figure.quote)
+    spans = value_spans(figure.value, quote, figure.unit)
+    if not spans:
+        return
+    refs = reference_words(pack)
+    kinds = [run_kind(quote, start, end, refs) for start, end in spans]
+    if "quantity" not in kinds:
+        found.append(
+            f"value {figure.value!r} stands in the quote as a {kinds[0]} number, not a quantity; "
+            "a figure's value must count or measure something"
+        )
+    ranked = [
+        (start, end) for start, end in spans
+        if any(quote[:start].rstrip().lower().endswith(" " + w.lower()) for w in wording.rank_words)
+    ]
+    if figure.kind == "rank":
+        if not ranked:
+            found.append(
+                f"kind rank, but the quote does not write {wording.rank_words[0]!r} before the value; a group "
+                "('nhóm 10', '1 trong 7') is not a place in a ranking: use another kind, with the group "
+                "word as qualifier"
+            )
+        elif figure.unit and not any(
+            quote[end:].lstrip().lower().startswith(figure.unit.lower()) for _, end in ranked
+        ):
+            found.append(
+                f"unit {figure.unit!r} of a rank must be the scope as the report writes it right after "
+                f"the place ('{wording.rank_words[0]} {figure.value} cả nước': unit 'cả nước'), or none"
+            )
+    elif ranked and len(ranked) == len(spans):
+        found.append(
+            f"the quote writes '{wording.rank_words[0]} {figure.value}': a place in a ranking is kind rank "
+            f"(rendered with {wording.rank_words[0]!r})"
+        )
+
+
+# -- periods --------------------------------------------------------------------------------------
+
+
+def _period_passage(pack: ContentPack, figure: Figure) -> str:
+    """Where a figure's period must be written: its paragraph, or its footnote and the sentence
+    carrying the footnote's marker."""
+    if figure.footnote is not None:
+        return pack.footnotes[figure.footnote].text + "\n" + marker_sentence(pack, figure.footnote)
+    quote = normalize_text(figure.quote)
+    return next((p.plain for p in pack.sections[figure.source].paragraphs if quote in p.plain), "")
+
+
+def _term(pack: ContentPack, section_id: str) -> tuple[set[str], set[str]]:
+    """What "trong nhiệm kỳ" and "bình quân" mean without a year in the part holding a section:
+    the years that bound the span its introduction names ("Năm năm qua (2020-2025)"), and the spans
+    the part itself writes for that term ("2020-2025", and "giai đoạn 2021-2025" for averages)."""
+    part = pack.part_of(section_id)
+    intro = {normal_run(m.group()) for m in NUMBER_RUN_RE.finditer(part.plain_text)
+             if "-" in normal_run(m.group()) and is_year_run(m.group())}
+    written = {normal_run(m.group()) for m in NUMBER_RUN_RE.finditer(pack.section_text(part.id, True))}
+    spans = set(intro)
+    for span in intro:
+        first, last = (int(y) for y in span.split("-"))
+        if f"{first + 1}-{last}" in written:
+            spans.add(f"{first + 1}-{last}")
+    ends = {y for span in intro for y in (span.split("-")[0], span.split("-")[-1])}
+    return ends, spans
+
+
+def _check_period(pack: ContentPack, figure: Figure, found: list[str]) -> None:
+    if not figure.period:
+        return
+    if figure.kind == "baseline":
+        where, given, ends, spans = "its quote", years_in(figure.quote), set(), set()
+    else:
+        where, given = "its paragraph (or footnote)", years_in(_period_passage(pack, figure))
+        ends, spans = _term(pack, figure.source)
+    missing: set[str] = set()
+    for match in NUMBER_RUN_RE.finditer(figure.period):
+        run = normal_run(match.group())
+        if run not in spans:
+            missing |= {y for y in years_in(run) if y not in given and y not in ends}
+    if missing:
+        found.append(
+            f"period {figure.period!r} names {sorted(missing)}, which {where} does not give; write the "
+            "period as the report does ('đầu nhiệm kỳ', 'hằng năm', 'đến hết năm 2025') or leave it out"
+        )
+
+
+def _check_one_fact_one_period(pack: ContentPack, errors: list[str]) -> None:
+    for figure in pack.figures.values():
+        for comparison in figure.compare:
+            other = pack.figures.get(comparison.figure)
+            if (other is None or comparison.relation != "related" or figure.value is None
+                    or other.value is None or normal_run(figure.value) != normal_run(other.value)
+                    or (figure.unit or "").lower() != (other.unit or "").lower()):
+                continue
+            if (figure.period or "") != (other.period or ""):
+                errors.append(pack.origins[("figure", figure.id)].at(
+                    f"figure '{figure.id}': the same fact as '{other.id}' ({figure.value} {figure.unit or ''}) "
+                    f"with another period ({figure.period!r} / {other.period!r}); give both the report's period"
+                ))
+
+
+# -- numbers a cadre can look up ------------------------------------------------------------------
+
+
+def _parts(figures: list[Figure]) -> Counter[str]:
+    """The numbers a cadre finds a figure by: its value, and those its qualifier ("1 trong 2"),
+    unit ("/10.000 dân") and label ("dưới 5 tuổi") name."""
+    out: Counter[str] = Counter()
+    for figure in figures:
+        if figure.value:
+            out.update(run_parts(figure.value))
+        for text in (figure.qualifier, figure.unit, figure.label):
+            for match in NUMBER_RUN_RE.finditer(text or ""):
+                out.update(run_parts(match.group()))
+    return out
+
+
+def _text_parts(text: str, refs: tuple[str, ...]) -> Counter[str]:
+    return Counter(p for run in quantity_runs(text, refs) for p in run_parts(run))
+
+
+def _check_reachable(pack: ContentPack, wording: Wording, errors: list[str]) -> None:
+    refs = reference_words(pack)
+    citing: dict[int, list[Figure]] = {}
+    by_place: dict[tuple[str, int | None], list[Figure]] = {}
+    for figure in pack.figures.values():
+        by_place.setdefault((figure.source, figure.footnote), []).append(figure)
+        linked = [pack.figures[c.figure] for c in figure.compare if c.figure in pack.figures]
+        if figure.footnote is not None:
+            citing.setdefault(figure.footnote, []).extend([figure, *linked])
+        if figure.status_basis is not None and figure.status_basis.footnote is not None:
+            citing.setdefault(figure.status_basis.footnote, []).append(figure)
+    source_file = pack.root / pack.meta.source_file
+    for number, note in pack.footnotes.items():
+        if number not in citing:
+            continue  # the coverage check names footnotes no figure cites
+        missing = _text_parts(note.text, refs) - _parts(list({f.id: f for f in citing[number]}.values()))
+        if missing:
+            line = pack.source.footnotes[number].line if number in pack.source.footnotes else 1
+            errors.append(
+                f"{source_file}:{line}: footnote {number} states {sorted(missing.elements())} that no figure "
+                f"citing it (footnote: {number}) has as its value; add figures so a cadre can look them up"
+            )
+    for figure in pack.figures.values():
+        if not figure.note:
+            continue
+        near = by_place.get((figure.source, figure.footnote), []) + [
+            pack.figures[c.figure] for c in figure.compare if c.figure in pack.figures]
+        missing = set(_text_parts(figure.note, refs)) - set(_parts([figure, *near]))
+        if missing:
+            errors.append(pack.origins[("figure", figure.id)].at(
+                f"figure '{figure.id}': note states {sorted(set(missing))} that no figure of the same passage "
+                "has as its value; add the figures (or compare with them) so they can be looked up"
+            ))
+    for note in pack.notes:
+        linked = [pack.figures[f] for f in note.figures if f in pack.figures]
+        missing = set(_text_parts(note.title + " " + note.text, refs)) - set(_parts(linked))
+        if missing:
+            errors.append(pack.origins[("note", note.id)].at(
+                f"note '{note.id}': states {sorted(set(missing))} that none of its figures has as its value; "
+                "link the figures that carry them (figures:)"
+            ))
+
+
+# -- items ----------------------------------------------------------------------------------------
+
+
+def _item_passages(pack: ContentPack, section_ids: list[str]) -> list[str]:
+    texts = [pack.section_text(s, with_children=True) for s in section_ids]
+    for section_id in section_ids:
+        texts += [pack.footnotes[n].text for n in pack.section_footnotes(section_id, with_children=True)]
+    return texts
+
+
+def _hedged(text: str, start: int, end: int, wording: Wording) -> bool:
+    if hedge_before(text, start, wording.hedges):
+        return True
+    first, last = sentence_bounds(text, start, end)
+    scope = without_brackets(text[first:start]) + " " + clause_after(text[end:last])
+    return has_phrase(scope, wording.sentence_hedges)
+
+
+def unsupported_claims(text: str, folded_passages: str, claims: list[str]) -> list[str]:
+    """Claim words of ``text`` (with the word after them, within the sentence) that the passages,
+    folded and padded with spaces, do not contain."""
+    out = []
+    for sentence in re.split(r"[.;:!?]\s", text):
+        words = fold(sentence).split()
+        for claim in claims:
+            claim_words = fold(claim).split()
+            n = len(claim_words)
+            for i in range(len(words) - n + 1):
+                if words[i : i + n] == claim_words:
+                    phrase = " ".join(words[i : i + n + 1])
+                    if f" {phrase} " not in folded_passages:
+                        out.append(phrase)
+    return out
+
+
+def _check_items(pack: ContentPack, wording: Wording, errors: list[str]) -> None:
+    refs = reference_words(pack)
+    for item in pack.items.values():
+        cited = [s for s in (item.source, *item.sections) if s in pack.sections]
+        texts = _item_passages(pack, cited)
+        folded = " " + " ".join(fold(t) for t in texts) + " "
+        at = pack.origins[("item", item.id)].at
+        fields = [("title", item.title), ("summary", item.summary), *(("point", p) for p in item.points)]
+        for label, text in fields:
+            for phrase in unsupported_claims(text, folded, wording.claims):
+                errors.append(at(
+                    f"item '{item.id}': {label} claims {phrase!r}, which the passages it cites do not say; "
+                    "use the report's own words"
+                ))
+            for match in NUMBER_RUN_RE.finditer(text):
+                if run_kind(text, match.start(), match.end(), refs) != "quantity":
+                    continue
+                places = [(t, s, e) for t in texts for s, e in value_spans(match.group(), t)]
+                if places and all(_hedged(t, s, e, wording) for t, s, e in places) and not _hedged(
+                    text, match.start(), match.end(), wording
+                ):
+                    errors.append(at(
+                        f"item '{item.id}': {label} states {match.group()} without the hedge the report "
+                        "gives it (ước, dự kiến, khoảng, gần, trên, cơ bản…); keep the hedge"
+                    ))
