@@ -150,6 +150,8 @@ def _check_aliases(pack: ContentPack, figure: Figure, lexicon: SearchLexicon, fo
 
 
 def _check_hedges(pack: ContentPack, figure: Figure, wording: Wording, found: list[str]) -> None:
+    if figure.unit and has_words(figure.unit, wording.hedges):
+        found.append(f"unit {figure.unit!r} carries a hedge; the hedge belongs in `qualifier`, once")
     if figure.value is None:
         return
     quote = normalize_text(figure.quote)
@@ -170,8 +172,6 @@ def _check_hedges(pack: ContentPack, figure: Figure, wording: Wording, found: li
             )
     elif all(runs):
         found.append(f"the quote hedges the value ({runs[0]!r} {figure.value}); set qualifier: {runs[0]}")
-    if figure.unit and has_words(figure.unit, wording.hedges):
-        found.append(f"unit {figure.unit!r} carries a hedge; the hedge belongs in `qualifier`, once")
     if qualifier and any(has_words(figure.label, [h]) for h in wording.hedges + wording.sentence_hedges
                          if has_words(qualifier, [h])):
         found.append(f"label repeats the qualifier {qualifier!r}; carry the hedge once (in `qualifier`)")
@@ -492,6 +492,15 @@ def _check_items(pack: ContentPack, wording: Wording, errors: list[str]) -> None
                     f"item '{item.id}': {label} claims {phrase!r}, which the passages it cites do not say; "
                     "use the report's own words"
                 ))
+            for figure_id in item.figures:
+                figure = pack.figures.get(figure_id)
+                if (figure is not None and figure.status_forecast and figure.status
+                        and has_phrase(text, wording.status_words.get(figure.status, []))
+                        and not has_phrase(text, wording.forecasts)):
+                    errors.append(at(
+                        f"item '{item.id}': {label} states the status of '{figure_id}' as settled; the report "
+                        f"gives it as a forecast ({wording.forecasts[0]!r}): say so"
+                    ))
             for match in NUMBER_RUN_RE.finditer(text):
                 if run_kind(text, match.start(), match.end(), refs) != "quantity":
                     continue
