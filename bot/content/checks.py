@@ -66,10 +66,16 @@ def _check_figures(pack: ContentPack, errors: list[str]) -> None:
             elif comparison.figure == figure.id:
                 errors.append(at(f"{name}: compares with itself"))
         if figure.note:
+            # the passage, and the quotes of the figures it is compared with (a note may say why)
             allowed = number_tokens(passage)
-            extra = number_tokens(figure.note) - allowed
+            for comparison in figure.compare:
+                if comparison.figure in pack.figures:
+                    allowed |= number_tokens(pack.figures[comparison.figure].quote)
+            stated = number_tokens(" ".join(quantity_runs(figure.note, reference_words(pack))))
+            extra = stated - allowed
             if extra:
-                errors.append(at(f"{name}: note has numbers not in the cited passage: {sorted(extra)}"))
+                errors.append(at(f"{name}: note has numbers not in the cited passage or compared figures: "
+                                 f"{sorted(extra)}"))
 
 
 def _item_allowed_numbers(pack: ContentPack, item_sections: list[str], figures: list[str]) -> set[str]:
