@@ -43,12 +43,12 @@ from bot.content.passages import (
     known_place,
     marker_sentence,
     passage,
+    prefix_scope,
     quote_sentences,
     sentence_bounds,
     value_clause,
     value_position,
     value_scope,
-    without_brackets,
 )
 from bot.content.source import normalize_text
 
@@ -158,24 +158,26 @@ def _check_hedges(pack: ContentPack, figure: Figure, wording: Wording, found: li
     spans = value_spans(figure.value, quote, figure.unit)
     if not spans:
         return  # reported by the verbatim checks
-    runs = [hedge_before(quote, start, wording.hedges) for start, _ in spans]
+    runs = [hedge_before(quote, start, wording.hedges + wording.groups) for start, _ in spans]
     scope = value_scope(pack, figure)
     qualifier = figure.qualifier
     if qualifier:
-        if qualifier.lower() not in {r.lower() for r in runs} and not (
-            has_phrase(qualifier, wording.sentence_hedges) and has_phrase(scope, [qualifier])
-        ):
-            shown = next((r for r in runs if r), "")
-            found.append(
-                f"qualifier {qualifier!r} must be the hedge standing right before the value in the quote"
-                + (f" ({shown!r}, in full)" if shown else "")
-            )
+        standing = [run for (start, _), run in zip(spans, runs, strict=True)
+                    if _ends_with_words(quote[:start], qualifier)]
+        if standing:
+            shorter = [run for run in standing if len(run) > len(qualifier)]
+            if len(shorter) == len(standing):
+                found.append(f"qualifier {qualifier!r} drops part of the hedge before the value "
+                             f"({shorter[0]!r}); carry it in full")
+        elif not (has_phrase(qualifier, wording.sentence_hedges) and has_phrase(scope, [qualifier])):
+            found.append(f"qualifier {qualifier!r} must stand right before the value in the quote "
+                         "(or be an estimate word of the value's sentence: 'ước', 'dự kiến')")
     elif all(runs):
-        found.append(f"the quote hedges the value ({runs[0]!r} {figure.value}); set qualifier: {runs[0]}")
+        found.append(f"the quote writes {runs[0]!r} right before the value; set qualifier: {runs[0]}")
     if qualifier and any(has_words(figure.label, [h]) for h in wording.hedges + wording.sentence_hedges
                          if has_words(qualifier, [h])):
         found.append(f"label repeats the qualifier {qualifier!r}; carry the hedge once (in `qualifier`)")
-    if figure.kind not in TARGET_KINDS:
+    if not _is_target(pack, figure):
         carried = " ".join(x for x in (qualifier, figure.label) if x)
         for hedge in wording.sentence_hedges:
             if has_phrase(scope, [hedge]) and not has_phrase(carried, [hedge]):
@@ -183,6 +185,19 @@ def _check_hedges(pack: ContentPack, figure: Figure, wording: Wording, found: li
                     f"the report writes {hedge!r} in the value's sentence; say so in the label "
                     f"(or qualifier) so the value is not read as settled"
                 )
+
+
+def _is_target(pack: ContentPack, figure: Figure) -> bool:
+    """A target is set, not estimated: kind target_*, or compared by another figure as its target."""
+    if figure.kind in TARGET_KINDS:
+        return True
+    return any(c.figure == figure.id and c.relation == "target"
+               for other in pack.figures.values() for c in other.compare)
+
+
+def _ends_with_words(text: str, words: str) -> bool:
+    text, words = text.rstrip().lower(), words.lower()
+    return text.endswith(words) and (len(text) == len(words) or not text[-len(words) - 1].isalnum())
 
 
 # -- status ---------------------------------------------------------------------------------------
@@ -457,7 +472,7 @@ def _hedged(text: str, start: int, end: int, wording: Wording) -> bool:
     if hedge_before(text, start, wording.hedges):
         return True
     first, last = sentence_bounds(text, start, end)
-    scope = without_brackets(text[first:start]) + " " + clause_after(text[end:last])
+    scope = prefix_scope(text[first:start]) + " " + clause_after(text[end:last])
     return has_phrase(scope, wording.sentence_hedges)
 
 

@@ -92,7 +92,14 @@ def value_scope(pack: ContentPack, figure: Figure) -> str:
         return ""
     start, end = at + where[0], at + where[1]
     first, last = sentence_bounds(text, start, end)
-    return without_brackets(text[first:start]) + " " + clause_after(text[end:last])
+    return prefix_scope(text[first:start]) + " " + clause_after(text[end:last])
+
+
+def prefix_scope(before: str) -> str:
+    """What governs a value from before it in its sentence: the sentence up to it, without the
+    complete bracketed asides (an aside qualifies what stands before it, not what follows). An aside
+    the value stands in is kept with what precedes it: "ước đạt 888 (gấp 2,9 lần)"."""
+    return without_brackets(before)
 
 
 def clause_after(text: str) -> str:

@@ -64,6 +64,9 @@ class Wording(Strict):
     hedges: list[str] = Field(default_factory=lambda: [
         "ước đạt", "dự kiến đạt", "ước", "dự kiến", "gần", "khoảng", "trên", "hơn", "dưới",
         "tối thiểu", "ít nhất", "không quá", "xấp xỉ"])
+    # Right before a value they make it a group the place is in, not a count: "nhóm 10 tỉnh dẫn đầu",
+    # "1 trong 7 tỉnh". Carried in `qualifier` like a hedge (the label may say them too).
+    groups: list[str] = Field(default_factory=lambda: ["nhóm", "1 trong"])
     # Anywhere earlier in a value's sentence (or in brackets right after it) they make it an
     # estimate, a forecast or only largely true: the figure must say so (`qualifier` or `label`),
     # and an item's sentence with that number too. Compared without diacritics ("Uớc" is "ước").
