@@ -380,6 +380,13 @@ def _check_period(pack: ContentPack, figure: Figure, found: list[str]) -> None:
         )
 
 
+def _period_as_written(pack: ContentPack, figure: Figure) -> bool:
+    """Whether every year of the period stands in the figure's own sentence (two places of the report
+    may give one fact two periods; then each figure keeps its own)."""
+    text = _status_sentences(pack, figure.source, figure.footnote, figure.quote)
+    return bool(figure.period) and years_in(figure.period or "") <= years_in(text)
+
+
 def _check_one_fact_one_period(pack: ContentPack, errors: list[str]) -> None:
     for figure in pack.figures.values():
         for comparison in figure.compare:
@@ -388,7 +395,9 @@ def _check_one_fact_one_period(pack: ContentPack, errors: list[str]) -> None:
                     or other.value is None or normal_run(figure.value) != normal_run(other.value)
                     or (figure.unit or "").lower() != (other.unit or "").lower()):
                 continue
-            if (figure.period or "") != (other.period or ""):
+            if (figure.period or "") != (other.period or "") and not (
+                _period_as_written(pack, figure) and _period_as_written(pack, other)
+            ):
                 errors.append(pack.origins[("figure", figure.id)].at(
                     f"figure '{figure.id}': the same fact as '{other.id}' ({figure.value} {figure.unit or ''}) "
                     f"with another period ({figure.period!r} / {other.period!r}); give both the report's period"

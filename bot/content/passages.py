@@ -17,9 +17,10 @@ from bot.content.source import FOOTNOTE_REF_RE, normalize_text
 if TYPE_CHECKING:
     from bot.content.pack import ContentPack, Figure
 
-# A sentence ends at . ; ! ? … followed by a space, or at a paragraph break. "2.128" and "I.2.5"
-# carry no space after the dot, so numbers and section labels never end one.
-SENTENCE_END_RE = re.compile(r"[.;!?…](?=\s)|\n")
+# A sentence ends at . ; ! ? followed by a space, or at a paragraph break. "2.128" and "I.2.5"
+# carry no space after the dot, so numbers and section labels never end one; neither do the
+# draft's placeholders and ellipses ("....... tỷ USD", "tài nguyên… diễn ra").
+SENTENCE_END_RE = re.compile(r"(?<!\.)\.(?=\s)|[;!?](?=\s)|\n")
 
 
 def passage(pack: ContentPack, section_id: str, footnote: int | None) -> str:
