@@ -324,10 +324,13 @@ def _check_quantity(pack: ContentPack, figure: Figure, wording: Wording, found: 
                 f"unit {figure.unit!r} of a rank must be the scope as the report writes it right after "
                 f"the place ('{wording.rank_words[0]} {figure.value} cả nước': unit 'cả nước'), or none"
             )
-    elif ranked and len(ranked) == len(spans):
+    elif ranked and len(ranked) == len(spans) and not (
+        _is_target(pack, figure) and figure.qualifier and has_words(figure.qualifier, wording.rank_words)
+    ):
         found.append(
             f"the quote writes '{wording.rank_words[0]} {figure.value}': a place in a ranking is kind rank "
-            f"(rendered with {wording.rank_words[0]!r})"
+            f"(rendered with {wording.rank_words[0]!r}); a target for a place keeps its kind and carries "
+            f"{wording.rank_words[0]!r} as qualifier"
         )
 
 

@@ -62,7 +62,7 @@ class Wording(Strict):
     # Right before a value they make it approximate or a bound; a run of them ("ước đạt khoảng")
     # is the figure's `qualifier`, carried once (never again in `unit` or `label`).
     hedges: list[str] = Field(default_factory=lambda: [
-        "ước đạt", "dự kiến đạt", "ước", "dự kiến", "gần", "khoảng", "trên", "hơn", "dưới",
+        "ước đạt", "dự kiến đạt", "ước", "dự kiến", "gần", "khoảng", "trên", "dưới",
         "tối thiểu", "ít nhất", "không quá", "xấp xỉ"])
     # Right before a value they make it a group the place is in, not a count: "nhóm 10 tỉnh dẫn đầu",
     # "1 trong 7 tỉnh". Carried in `qualifier` like a hedge (the label may say them too).
