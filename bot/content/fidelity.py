@@ -505,6 +505,33 @@ def unsupported_claims(text: str, folded_passages: str, claims: list[str]) -> li
     return out
 
 
+def dropped_narrowing(text: str, passages: list[str], narrowing: list[str]) -> list[tuple[str, str]]:
+    """(narrowing word, the words it governs) the passages write together and ``text`` repeats
+    without the narrowing word: "bước đầu thu hút được các dự án" summarised "thu hút được các dự án"."""
+    words = fold(text).split()
+    folded = " " + " ".join(fold(t) for t in passages) + " "
+    found = []
+    for passage_text in passages:
+        ptoks = fold(passage_text).split()
+        for word in narrowing:
+            head = fold(word).split()
+            n = len(head)
+            for i in range(len(ptoks) - n - 2):
+                if ptoks[i : i + n] != head:
+                    continue
+                governed = ptoks[i + n : i + n + 3]
+                for j in range(len(words) - 2):
+                    if words[j : j + 3] != governed:
+                        continue
+                    before = " " + " ".join(words[max(0, j - 5) : j]) + " "
+                    if any(f" {' '.join(fold(w).split())} " in before for w in narrowing):
+                        continue  # narrowed in the item too
+                    if j >= 2 and f" {' '.join(words[j - 2 : j + 3])} " in folded:
+                        continue  # the item repeats another place of the passages word for word
+                    found.append((word, " ".join(governed)))
+    return sorted(set(found))
+
+
 def _check_items(pack: ContentPack, wording: Wording, errors: list[str]) -> None:
     refs = reference_words(pack)
     for item in pack.items.values():
@@ -514,6 +541,10 @@ def _check_items(pack: ContentPack, wording: Wording, errors: list[str]) -> None
         at = pack.origins[("item", item.id)].at
         fields = [("title", item.title), ("summary", item.summary), *(("point", p) for p in item.points)]
         for label, text in fields:
+            for word, governed in dropped_narrowing(text, texts, wording.narrowing):
+                errors.append(at(
+                    f"item '{item.id}': {label} says {governed!r} without the report's {word!r}; keep it"
+                ))
             for phrase in unsupported_claims(text, folded, wording.claims):
                 errors.append(at(
                     f"item '{item.id}': {label} claims {phrase!r}, which the passages it cites do not say; "

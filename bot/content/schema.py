@@ -88,6 +88,10 @@ class Wording(Strict):
     # Before a number they make it a label, not a quantity ("phiên bản 1.0", "giai đoạn 1").
     references: list[str] = Field(default_factory=lambda: ["phiên bản", "giai đoạn", "lần thứ", "khóa",
                                                           "số hiệu", "mức độ"])
+    # Words that narrow a statement ("cơ bản hoàn thành", "bước đầu thu hút", "một số địa phương"): an
+    # item that repeats the words after one (three of them) must keep it.
+    narrowing: list[str] = Field(default_factory=lambda: ["cơ bản", "bước đầu", "từng bước", "có xu hướng",
+                                                         "một số", "một bộ phận", "có mặt", "có nơi"])
     # Words that claim more than a summary may: one in an item's text must stand, with the word
     # after it, in the passages the item cites ("liên tục dẫn đầu", "đều đạt").
     claims: list[str] = Field(default_factory=lambda: ["luôn", "liên tục", "đều", "đầu tiên", "duy nhất",
