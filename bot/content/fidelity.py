@@ -99,9 +99,15 @@ def reference_words(pack: ContentPack) -> tuple[str, ...]:
 
 
 def _ground_tokens(pack: ContentPack, figure: Figure) -> list[str]:
+    """The words an alias may use: the figure's label, unit, value and period, the quote's clause
+    about the value, the section title, and the label and unit of its translations (an English alias
+    names the figure in the words of its English label)."""
     title = pack.sections[figure.source].title
-    text = " ".join(x for x in (figure.label, figure.unit, figure.value, figure.period, value_clause(figure),
-                                title) if x)
+    texts = [figure.label, figure.unit, figure.value, figure.period, value_clause(figure), title]
+    for overlay in pack.overlays.values():
+        if figure.id in overlay.figures:
+            texts += [overlay.figures[figure.id].label, overlay.figures[figure.id].unit]
+    text = " ".join(x for x in texts if x)
     return [canonical_number(t) if is_number(t) else t for t in tokens(text)]
 
 
