@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from bot.content import ContentPack, load_pack
-from bot.content.fidelity import reference_words
 from bot.content.numbers import number_tokens, quantity_runs
+from bot.content.passages import reference_words
 from bot.content.source import normalize_text
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,10 +6,11 @@ must be in its quote, and no number may appear in our own words that the cited p
 
 from __future__ import annotations
 
-from bot.content.fidelity import check_meaning, reference_words
+from bot.content.fidelity import check_meaning
 from bot.content.numbers import PLACEHOLDER_RE, number_tokens, number_values, quantity_runs, value_spans
 from bot.content.pack import ContentPack, Origin
 from bot.content.passages import passage as _passage
+from bot.content.passages import reference_words
 from bot.content.source import normalize_text
 
 # Kinds whose items sort into fields in the menus; the others stand on their own.

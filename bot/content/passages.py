@@ -23,6 +23,13 @@ if TYPE_CHECKING:
 SENTENCE_END_RE = re.compile(r"(?<!\.)\.(?=\s)|[;!?](?=\s)|\n")
 
 
+def reference_words(pack: ContentPack) -> tuple[str, ...]:
+    """Words after which a number is a label, not a quantity: the pack's wording and its citation
+    words ("chú thích 24", "mục 2")."""
+    citation = pack.meta.citation
+    return (*pack.meta.wording.references, citation.section, citation.footnote)
+
+
 def passage(pack: ContentPack, section_id: str, footnote: int | None) -> str:
     """The text a quote is checked against: the footnote's text, or the section's own paragraphs."""
     if footnote is not None:
