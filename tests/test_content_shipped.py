@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from bot.content import ContentPack, load_pack
-from bot.content.numbers import number_tokens
+from bot.content.numbers import number_tokens, quantity_runs
+from bot.content.passages import reference_words
 from bot.content.source import normalize_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,9 +93,13 @@ def test_every_section_and_numbered_footnote_is_covered(pack: ContentPack) -> No
             assert section.children, f"{section.id} has no item"
             assert len(section.plain_text) <= 130, f"{section.id} has text but no item"
     footnotes_with_figures = {f.footnote for f in pack.figures.values()}
+    refs = reference_words(pack)
     for number, footnote in pack.footnotes.items():
-        if number_tokens(footnote.text):
+        if quantity_runs(footnote.text, refs):  # years, dates, document and list numbers need no figure
             assert number in footnotes_with_figures, number
+    # the footnotes that state only such numbers: decrees and plans (31, 49), lists (56, 57)
+    assert {31, 49, 56, 57} <= {n for n, f in pack.footnotes.items()
+                                if number_tokens(f.text) and not quantity_runs(f.text, refs)}
 
 
 def test_not_achieved_targets_are_marked(pack: ContentPack) -> None:
@@ -129,3 +134,33 @@ def test_headline_figures_exist(pack: ContentPack) -> None:
     headline = pack.headline_figures()
     assert 8 <= len(headline) <= 50
     assert all(f.value is not None for f in headline)
+
+
+def test_forecast_statuses_stay_forecasts(pack: ContentPack) -> None:
+    """Footnotes 54 and 55 list 3 targets and 4 component targets 'dự kiến không hoàn thành' (a draft's
+    forecast): every figure whose status rests on them says so."""
+    forecast = {f.id for f in pack.figures.values() if f.status_forecast}
+    assert {"grdp-dau-nguoi-2025", "thu-ngan-sach-tang-binh-quan", "von-dau-tu-toan-xa-hoi-2021-2025",
+            "tuoi-tho-trung-binh-2025", "phuong-tt-van-minh-do-thi-2025", "chi-tieu-khong-dat-2025",
+            "chi-tieu-thanh-phan-khong-dat-2025"} <= forecast
+    for figure in pack.figures.values():
+        if figure.status_basis and figure.status_basis.footnote in (54, 55):
+            assert figure.status_forecast, figure.id
+
+
+def test_report_errors_have_notes_on_their_figures(pack: ContentPack) -> None:
+    notes = {n.id: n for n in pack.notes}
+    for note_id, figure_id in (("grdp-quy-mo-239163", "grdp-quy-mo-2025"),
+                               ("vu-an-theo-doi-13-11-13-9", "vu-an-theo-doi-dang-giai-quyet"),
+                               ("nha-may-rac-tp-bac-giang", "nha-may-rac-dang-xay-dung"),
+                               ("grdp-2022-dan-dau-hay-thu-2", "grdp-tang-truong-2022-xep-hang")):
+        assert figure_id in notes[note_id].figures
+    assert pack.figures["grdp-quy-mo-2025"].value == "239.163"  # shown as written
+
+
+def test_no_alias_routes_to_another_indicator(pack: ContentPack) -> None:
+    wrong = {"grdp-dau-nguoi-2025": "thu nhap", "cong-nghiep-tang-truong-2021-2025": "iip",
+             "thanh-tra-sai-pham-tien": "thu hoi", "kcn-von-dang-ky-usd": "fdi",
+             "nong-nghiep-gia-tri-tren-ha": "thu nhap"}
+    for figure_id, words in wrong.items():
+        assert not [a for a in pack.figures[figure_id].aliases if words in a], figure_id

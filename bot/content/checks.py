@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import re
 
-from bot.content.numbers import PLACEHOLDER_RE, number_tokens, number_values
+from bot.content.fidelity import check_meaning
+from bot.content.numbers import PLACEHOLDER_RE, number_tokens, number_values, quantity_runs, value_spans
 from bot.content.pack import ContentPack, Origin
+from bot.content.passages import passage as _passage
+from bot.content.passages import reference_words
 from bot.content.source import normalize_text
 
 # Kinds whose items sort into fields in the menus; the others stand on their own.
@@ -20,12 +23,6 @@ MAX_CARD_CHARS = 3000
 WORDED_LABEL_RE = re.compile(r"[^\WIVXivx\d_]")
 # Section ids of the report that are headings only: covered when all their children are.
 HEADING_ONLY_CHARS = 130
-
-
-def _passage(pack: ContentPack, section_id: str, footnote: int | None) -> str:
-    if footnote is not None:
-        return pack.footnotes[footnote].text
-    return pack.section_text(section_id)
 
 
 def _check_figures(pack: ContentPack, errors: list[str]) -> None:
@@ -63,13 +60,9 @@ def _check_figures(pack: ContentPack, errors: list[str]) -> None:
                 errors.append(at(f"{name}: status pending, but its quote has no placeholder ('...' or '…')"))
         elif figure.value is None:
             errors.append(at(f"{name}: `value` is required (exactly as written), unless status is pending"))
-        elif figure.value not in quote:
-            errors.append(at(f"{name}: value {figure.value!r} does not occur in its quote; copy it as written"))
-        elif figure.qualifier and f"{figure.qualifier} {figure.value}" not in quote:
-            errors.append(
-                at(f"{name}: qualifier {figure.qualifier!r} must stand right before the value in the quote "
-                   f"(\"{figure.qualifier} {figure.value}\")")
-            )
+        elif not value_spans(figure.value, quote, figure.unit):
+            errors.append(at(f"{name}: value {figure.value!r} does not occur in its quote as a whole number "
+                             "(not inside another: 1 is not in 14%); copy it as written"))
         if figure.qualifier and figure.value is None:
             errors.append(at(f"{name}: a qualifier needs a value"))
         for comparison in figure.compare:
@@ -78,10 +71,16 @@ def _check_figures(pack: ContentPack, errors: list[str]) -> None:
             elif comparison.figure == figure.id:
                 errors.append(at(f"{name}: compares with itself"))
         if figure.note:
+            # the passage, and the quotes of the figures it is compared with (a note may say why)
             allowed = number_tokens(passage)
-            extra = number_tokens(figure.note) - allowed
+            for comparison in figure.compare:
+                if comparison.figure in pack.figures:
+                    allowed |= number_tokens(pack.figures[comparison.figure].quote)
+            stated = number_tokens(" ".join(quantity_runs(figure.note, reference_words(pack))))
+            extra = stated - allowed
             if extra:
-                errors.append(at(f"{name}: note has numbers not in the cited passage: {sorted(extra)}"))
+                errors.append(at(f"{name}: note has numbers not in the cited passage or compared figures: "
+                                 f"{sorted(extra)}"))
 
 
 def _item_allowed_numbers(pack: ContentPack, item_sections: list[str], figures: list[str]) -> set[str]:
@@ -173,11 +172,13 @@ def _check_coverage(pack: ContentPack, errors: list[str]) -> None:
                 "is not the source of any item; add an item citing it"
             )
     figure_notes = {f.footnote for f in pack.figures.values() if f.footnote is not None}
+    refs = reference_words(pack)
     for number, note in pack.footnotes.items():
-        if number_tokens(note.text) and number not in figure_notes:
+        # years, dates, document and list numbers need no figure; quantities do
+        if quantity_runs(note.text, refs) and number not in figure_notes:
             errors.append(
                 f"{pack.root / pack.meta.source_file}:{pack.sections[note.section].line if note.section else 1}: "
-                f"coverage: footnote {number} carries numbers but no figure cites it (footnote: {number})"
+                f"coverage: footnote {number} states quantities but no figure cites it (footnote: {number})"
             )
     target_items = [i for i in pack.items.values() if i.kind == "target"]
     for item in target_items:
@@ -273,6 +274,7 @@ def check_pack(pack: ContentPack) -> list[str]:
     _check_menu(pack, errors)
     _check_coverage(pack, errors)
     _check_overlays(pack, errors)
+    check_meaning(pack, errors)
     return errors
 
 

@@ -80,3 +80,99 @@ def number_values(text: str, lang: str = "vi") -> set[float]:
         except ValueError:
             continue
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers in running text: which ones are quantities, and where a figure's value stands.
+#
+# A *run* is a number as one token, joined by the separators the report writes inside a value:
+# 14 / 14,99 / 239.163 / 14-15 / 161/182 / 04/63. ``value: "1"`` therefore never matches inside
+# "14%" or "1,63", and ``"15"`` never inside "14-15%".
+NUMBER_RUN_RE = re.compile(r"\d+(?:[.,/\-–]\d+)*")
+YEAR_MIN, YEAR_MAX = 1900, 2100
+DATE_RE = re.compile(r"^\d{1,2}/(?:\d{1,2}/)?\d{4}$")
+# A document number: "173-NQ/TU", "1191/NQ-UBTVQH15", "25/QĐ-TTg" (a capital letter after - or /).
+DOCUMENT_TAIL_RE = re.compile(r"\s?[-/–]\s?[^\W\d_]", re.UNICODE)
+
+
+def normal_run(text: str) -> str:
+    """A run or a value as one comparable string: spaces around - and / dropped, en dash as -."""
+    return re.sub(r"\s*([-–/])\s*", lambda m: "-" if m.group(1) in "-–" else "/", text.strip())
+
+
+def is_year(token: str) -> bool:
+    return len(token) == 4 and token.isdigit() and YEAR_MIN <= int(token) <= YEAR_MAX
+
+
+def is_year_run(run: str) -> bool:
+    """A year (2025) or a span of years (2021-2025, 2022, 2023 is two runs)."""
+    parts = re.split(r"[-–]", normal_run(run))
+    return all(is_year(p) for p in parts)
+
+
+def years_in(text: str) -> set[str]:
+    """Every year a text names, including both ends of a span ("2021-2025" gives 2021 and 2025)."""
+    return {t for t in re.findall(r"\d+", text) if is_year(t)}
+
+
+def value_spans(value: str, text: str, unit: str | None = None) -> list[tuple[int, int]]:
+    """Where ``value`` stands in ``text`` as a whole number run.
+
+    A rate written against a base ("36,4/10.000 dân") matches its value when the unit carries the
+    base ("giường/10.000 dân").
+    """
+    wanted = normal_run(value)
+    spans = []
+    for match in NUMBER_RUN_RE.finditer(text):
+        run = normal_run(match.group())
+        if run == wanted:
+            spans.append((match.start(), match.end()))
+        elif unit and run.startswith(wanted + "/") and run[len(wanted):] in normal_run(unit):
+            spans.append((match.start(), match.start() + len(value)))
+    return spans
+
+
+def run_kind(text: str, start: int, end: int, reference_words: tuple[str, ...] = ()) -> str:
+    """What a number run in running text is: ``quantity``, or ``year``, ``date``, ``document``,
+    ``list`` (a list marker "(4)" or a label "KDL 3:"), ``name`` (QL37, QL.31, 4G, Covid-19, mục I.2.5)
+    or ``reference`` (after a word such as "chú thích", "phiên bản")."""
+    run = text[start:end]
+    before, after = text[:start], text[end:]
+    if is_year_run(run):
+        return "year"
+    if DATE_RE.match(normal_run(run)):
+        return "date"
+    if DOCUMENT_TAIL_RE.match(after):
+        return "document"
+    if before.endswith("(") and after.startswith(")"):
+        return "list"
+    if after.startswith(":"):
+        return "list"
+    if before[-1:].isalpha() or (before.endswith(".") and before[-2:-1].isalpha()):
+        return "name"
+    if before.endswith("-") and not before[-2:-1].isdigit():
+        return "name"
+    if after[:1].isalpha() and after[:1].isupper():
+        return "name"
+    words = before.split()
+    if len(words) >= 2 and before[-1:].isspace() and all(w[:1].isupper() for w in words[-2:]):
+        return "name"  # "cầu Hà Bắc 2", "SEA Games 31"
+    tail = before.rstrip().lower()
+    if len(run) <= 3:  # "phiên bản 1.0", "mức độ 2"; never "giai đoạn 641.000 tỷ đồng"
+        for word in reference_words:
+            if tail.endswith(word.lower()):
+                return "reference"
+    return "quantity"
+
+
+def quantity_runs(text: str, reference_words: tuple[str, ...] = ()) -> list[str]:
+    """The runs of a text that state quantities (years, dates, document and list numbers left out)."""
+    return [m.group() for m in NUMBER_RUN_RE.finditer(text)
+            if run_kind(text, m.start(), m.end(), reference_words) == "quantity"]
+
+
+def run_parts(run: str) -> list[str]:
+    """The numbers inside a run, one spelling each: "04/63" -> ["4", "63"], "2.128" -> ["2128"]."""
+    from bot.content.folding import canonical_number  # local: folding is the search layer's module
+
+    return [canonical_number(p) for p in re.split(r"[-–/]", normal_run(run)) if p]

@@ -52,6 +52,52 @@ class CitationWords(Strict):
     footnote: str = Field(default="chú thích", min_length=1, max_length=20)
 
 
+class Wording(Strict):
+    """Words of the report's language that the meaning-level checks read (bot/content/fidelity.py).
+
+    The defaults are Vietnamese; a pack in another language writes its own under ``wording:`` in
+    meta.yaml. Each list is matched as whole words, without regard to case.
+    """
+
+    # Right before a value they make it approximate or a bound; a run of them ("ước đạt khoảng")
+    # is the figure's `qualifier`, carried once (never again in `unit` or `label`).
+    hedges: list[str] = Field(default_factory=lambda: [
+        "ước đạt", "dự kiến đạt", "ước", "dự kiến", "gần", "khoảng", "trên", "dưới",
+        "tối thiểu", "ít nhất", "không quá", "xấp xỉ"])
+    # Right before a value they make it a group the place is in, not a count: "nhóm 10 tỉnh dẫn đầu",
+    # "1 trong 7 tỉnh". Carried in `qualifier` like a hedge (the label may say them too).
+    groups: list[str] = Field(default_factory=lambda: ["nhóm", "1 trong"])
+    # Anywhere earlier in a value's sentence (or in brackets right after it) they make it an
+    # estimate, a forecast or only largely true: the figure must say so (`qualifier` or `label`),
+    # and an item's sentence with that number too. Compared without diacritics ("Uớc" is "ước").
+    sentence_hedges: list[str] = Field(default_factory=lambda: ["ước", "dự kiến", "cơ bản", "bước đầu"])
+    # In the sentence a status rests on they make the status a forecast (`status_forecast`).
+    forecasts: list[str] = Field(default_factory=lambda: ["dự kiến"])
+    # The words a status rests on, by status.
+    status_words: dict[str, list[str]] = Field(default_factory=lambda: {
+        "achieved": ["đạt", "hoàn thành"],
+        "exceeded": ["vượt"],
+        "not_achieved": ["không hoàn thành", "chưa hoàn thành", "không đạt", "chưa đạt"]})
+    # In a quote they narrow what a value measures ("trừ thu tiền sử dụng đất"): the figure declares
+    # a `basis`, and figures compared as target/result/baseline/previous must share it.
+    exclusions: list[str] = Field(default_factory=lambda: ["trừ", "không tính", "không kể", "chưa kể",
+                                                          "tính theo"])
+    # Right before a value it makes it a place in a ranking ("đứng thứ 12"): such figures are
+    # `kind: rank`, and only they.
+    rank_words: list[str] = Field(default_factory=lambda: ["thứ"])
+    # Before a number they make it a label, not a quantity ("phiên bản 1.0", "giai đoạn 1").
+    references: list[str] = Field(default_factory=lambda: ["phiên bản", "giai đoạn", "lần thứ", "khóa",
+                                                          "số hiệu", "mức độ"])
+    # Words that narrow a statement ("cơ bản hoàn thành", "bước đầu thu hút", "một số địa phương"): an
+    # item that repeats the words after one (three of them) must keep it.
+    narrowing: list[str] = Field(default_factory=lambda: ["cơ bản", "bước đầu", "từng bước", "có xu hướng",
+                                                         "một số", "một bộ phận", "có mặt", "có nơi"])
+    # Words that claim more than a summary may: one in an item's text must stand, with the word
+    # after it, in the passages the item cites ("liên tục dẫn đầu", "đều đạt").
+    claims: list[str] = Field(default_factory=lambda: ["luôn", "liên tục", "đều", "đầu tiên", "duy nhất",
+                                                      "tất cả", "toàn bộ", "hoàn toàn", "triệt để"])
+
+
 class Meta(Strict):
     id: str = Field(pattern=ID_PATTERN)
     title: str = Field(min_length=1, max_length=200)
@@ -76,6 +122,7 @@ class Meta(Strict):
     # Languages whose overlay folder (content/<lang>/) must translate every figure, item, section and
     # note; a language listed here with anything missing fails check-content.
     translations: list[OverlayLanguage] = Field(default_factory=list)
+    wording: Wording = Field(default_factory=lambda: Wording())
 
 
 class SectionSpec(Strict):
@@ -90,6 +137,15 @@ class SectionSpec(Strict):
 class Comparison(Strict):
     figure: str = Field(pattern=ID_PATTERN)
     relation: Relation
+
+
+class StatusBasis(Strict):
+    """Where the report states a figure's status when its own sentence does not (a footnote listing
+    the targets not achieved): the sentence is quoted and checked like a figure's quote."""
+
+    source: str = Field(pattern=SECTION_ID_PATTERN)
+    footnote: int | None = Field(default=None, ge=1)
+    quote: str = Field(min_length=5, max_length=600)
 
 
 class FigureSpec(Strict):
@@ -109,6 +165,12 @@ class FigureSpec(Strict):
     # The status is the draft's forecast, not a fact ("dự kiến không hoàn thành" written before the term
     # ended): shown as expected, never as settled.
     status_forecast: bool = False
+    # Where the status is stated, when not in the figure's own sentence.
+    status_basis: StatusBasis | None = None
+    # What the value leaves out or is counted on, in our words ("trừ thu tiền sử dụng đất, thu xổ số
+    # kiến thiết"), when the quote narrows it; figures compared as target/result/baseline/previous
+    # must have the same basis. "không rõ" and the like mark a base the report does not give.
+    basis: str | None = Field(default=None, max_length=120)
     compare: list[Comparison] = Field(default_factory=list)
     quote: str = Field(min_length=5, max_length=1500)
     source: str = Field(pattern=SECTION_ID_PATTERN)
