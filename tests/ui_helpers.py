@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from html.parser import HTMLParser
 from typing import Any
@@ -55,18 +56,27 @@ def callback_buttons(call: Call) -> list[dict[str, Any]]:
     return [b for b in call.buttons if "callback_data" in b]
 
 
+def screen_key(data: cb.Callback) -> cb.Callback:
+    """A screen without the way it was reached (``back``): the walk visits each screen once."""
+    if dataclasses.is_dataclass(data) and any(f.name == "back" for f in dataclasses.fields(data)):
+        return dataclasses.replace(data, back="-")  # type: ignore[type-var]
+    return data
+
+
 async def walk(app: Any, fingerprint: str, *, lang: str = "vi", start: str = "/menu",
                limit: int = 20000) -> dict[str, Call]:
     """Press every button reachable from ``start``, breadth first; return the screen for each payload.
 
     Every keyboard's callback data must decode under the pack's fingerprint, and every screen must be
-    valid HTML under Telegram's limit; a button that leads nowhere fails the walk.
+    valid HTML under Telegram's limit; a button that leads nowhere fails the walk. A screen reached
+    from several places (cards carry where they were opened from) is pressed once, from the first.
     """
     first = await send(app, start, lang=lang)
     menu = screen(first)
     message_id = menu.result["message_id"]
     seen: dict[str, Call] = {}
     queue: deque[str] = deque()
+    keys: set[cb.Callback] = set()
 
     def enqueue(call: Call) -> None:
         for b in callback_buttons(call):
@@ -76,7 +86,9 @@ async def walk(app: Any, fingerprint: str, *, lang: str = "vi", start: str = "/m
                 continue
             decoded = cb.decode(data, fingerprint)
             assert decoded is not None, f"button {b['text']!r}: {data!r} does not decode"
-            if type(decoded) in UI_KINDS and data not in seen and data not in queue:
+            key = screen_key(decoded)
+            if type(decoded) in UI_KINDS and key not in keys:
+                keys.add(key)
                 queue.append(data)  # other areas' kinds (digest, ...) are walked by their own tests
 
     check_html(menu.text)

@@ -25,15 +25,20 @@ def esc(text: object) -> str:
 
 
 def shorten(text: str, limit: int = BUTTON_LABEL) -> str:
-    """Cut a label to ``limit`` characters at a word boundary, with an ellipsis."""
+    """Cut a label to ``limit`` characters at a word boundary, with an ellipsis; never inside a word
+    (unless the text is one endless word) and never leaving a bracket open."""
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:-–") + "…"
+    if text[limit - 1] != " ":
+        space = cut.rfind(" ")
+        if space > 0:
+            cut = cut[:space]
+    opened = cut.rfind("(")
+    if opened > cut.rfind(")") and opened > 0:
+        cut = cut[:opened]
+    return cut.rstrip(" ,;:-–(/") + "…"
 
 
 @dataclass(frozen=True)
