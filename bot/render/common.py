@@ -77,17 +77,40 @@ def pager_row(pack: Any, page: int, pages: int, make: Any) -> Row:
     return row
 
 
-def distinct(labels: list[str], extra: list[str], limit: int = BUTTON_LABEL) -> list[str]:
-    """Button labels, each made unique where two in one keyboard would read the same: the ones that
-    clash get their ``extra`` words (a value, a section number) after a dot, ``… · I.2.5``."""
-    counts: dict[str, int] = {}
-    for label in labels:
-        counts[label] = counts.get(label, 0) + 1
-    out = []
-    for label, more in zip(labels, extra, strict=True):
-        if counts[label] > 1 and more:
-            label = shorten(label.removesuffix("…"), max(limit - len(more) - 3, limit // 2)) + " · " + more
-        out.append(label)
+def differing_words(full: str, clashing: Sequence[str], words: int = 3) -> str:
+    """The first words of ``full`` after what it shares with the other ``clashing`` texts."""
+    mine = full.split()
+    shared = 0
+    for other in clashing:
+        theirs = other.split()
+        if theirs == mine:
+            continue
+        n = 0
+        while n < min(len(mine), len(theirs)) and mine[n] == theirs[n]:
+            n += 1
+        shared = max(shared, n)
+    rest = mine[shared:shared + words] or mine[-words:]
+    return " ".join(rest)
+
+
+def distinct(labels: list[str], candidates: Sequence[Sequence[str]], limit: int = BUTTON_LABEL) -> list[str]:
+    """Button labels, each unique in its keyboard: labels that would read the same get the first of
+    their ``candidates`` (a value, a period, the words that differ…) that tells them apart, after a dot."""
+    out = list(labels)
+    groups: dict[str, list[int]] = {}
+    for n, label in enumerate(labels):
+        groups.setdefault(label, []).append(n)
+    for label, members in groups.items():
+        if len(members) < 2:
+            continue
+        rounds = max(len(candidates[n]) for n in members)
+        for k in range(rounds):
+            extras = [candidates[n][k] if k < len(candidates[n]) else "" for n in members]
+            if all(extras) and len(set(extras)) == len(extras):
+                for n, more in zip(members, extras, strict=True):
+                    more = shorten(more, limit // 2)
+                    out[n] = shorten(label.removesuffix("…"), max(limit - len(more) - 3, limit // 2)) + " · " + more
+                break
     return out
 
 

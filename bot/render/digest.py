@@ -18,7 +18,14 @@ from bot.digest.compose import Digest, FigureChange
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator
 from bot.render import callbacks as cb
 from bot.render.common import Page, Row, button, home_button, localized, markup, status_notice
-from bot.render.figures import RELATION_LABELS, figure_reference, note_lines, notes_on, status_label
+from bot.render.figures import (
+    RELATION_LABELS,
+    figure_reference,
+    note_lines,
+    notes_on,
+    shown_value,
+    status_label,
+)
 from bot.render.menu import item_reference
 from bot.render.numbers import figure_value, format_value, with_unit
 from bot.render.text import esc, shorten
@@ -96,7 +103,7 @@ def _changes_line(pack: Any, changes: Sequence[FigureChange], tr: Translator) ->
         words = pack.figure_text(fig.id, tr.lang) if fig.id in pack.figures else fig
         old_value = format_value(change.old_value, tr)
         old = None if old_value is None else with_unit(old_value, words.unit)
-        new = figure_value(fig, tr, words)
+        new = shown_value(pack, fig, tr) if fig.id in pack.figures else figure_value(fig, tr, words)
         old_text = old if old is not None else tr.gettext("not given")
         new_text = new if new is not None else tr.gettext("not given")
         if old == new and change.old_status != fig.status:
@@ -118,7 +125,7 @@ def _slot(heading: str, rest: str) -> str:
 def _figure_block(pack: Any, fig: Any, tr: Translator) -> list[str]:
     lang = tr.lang
     words = pack.figure_text(fig.id, lang)
-    value = figure_value(fig, tr, words)
+    value = shown_value(pack, fig, tr)
     period = f" ({esc(words.period)})" if words.period else ""
     shown = f"<b>{esc(value)}</b>" if value is not None else "<i>" + esc(tr.gettext("not given yet")) + "</i>"
     lines = [_slot(tr.gettext(SLOT_HEADINGS["figure"]), f"{esc(words.label)}: {shown}{period}")]
@@ -130,7 +137,7 @@ def _figure_block(pack: Any, fig: Any, tr: Translator) -> list[str]:
             continue
         relation = tr.gettext(RELATION_LABELS.get(comparison.relation, RELATION_LABELS["related"]))
         other_words = pack.figure_text(other.id, lang)
-        other_value = figure_value(other, tr, other_words)
+        other_value = shown_value(pack, other, tr)
         other_shown = (f"<b>{esc(other_value)}</b>" if other_value is not None
                        else "<i>" + esc(tr.gettext("not given yet")) + "</i>")
         other_period = f" ({esc(other_words.period)})" if other_words.period else ""

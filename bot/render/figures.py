@@ -19,6 +19,7 @@ from bot.render.common import (
     Row,
     back_home_row,
     button,
+    differing_words,
     distinct,
     heading,
     localized,
@@ -174,15 +175,37 @@ def _figures_trail(pack: Any, tr: Translator) -> list[str]:
 # Lines and buttons naming a figure (lists, item cards, notes)
 
 
+#: Relations that compare a figure with the same measure at another time or as a goal: the target of a
+#: rank is a rank ("thứ 15 cả nước"), whatever kind the figure itself is filed under.
+SAME_MEASURE = frozenset({"target", "result", "baseline", "previous"})
+
+
+def ranks(pack: Any) -> frozenset[str]:
+    """Ids of figures that are ranks: ``kind: rank``, and the targets, results and earlier values that a
+    rank is compared with (or that compare themselves with one)."""
+    def build() -> frozenset[str]:
+        found = {f.id for f in pack.figures.values() if f.kind == "rank"}
+        for fig in pack.figures.values():
+            for c in fig.compare:
+                if c.relation in SAME_MEASURE and c.figure in pack.figures:
+                    if fig.kind == "rank":
+                        found.add(c.figure)
+                    elif pack.figures[c.figure].kind == "rank":
+                        found.add(fig.id)
+        return frozenset(found)
+
+    return memo(pack, "ranks", build)
+
+
 def shown_value(pack: Any, fig: Any, tr: Translator) -> str | None:
     """Hedge, value and unit in the reader's language (plain), or None when the draft leaves it blank."""
-    return figure_value(fig, tr, pack.figure_text(fig.id, tr.lang))
+    return figure_value(fig, tr, pack.figure_text(fig.id, tr.lang), rank=fig.id in ranks(pack))
 
 
 def figure_line(pack: Any, fig: Any, tr: Translator) -> str:
     """``• Label: <b>ước đạt 239.163 nghìn tỷ đồng</b> (2025)`` or the pending note."""
     words = pack.figure_text(fig.id, tr.lang)
-    value = figure_value(fig, tr, words)
+    value = shown_value(pack, fig, tr)
     shown = f"<b>{esc(value)}</b>" if value is not None else "<i>" + esc(tr.gettext("not given yet")) + "</i>"
     period = f" ({esc(words.period)})" if words.period else ""
     return f"• {esc(words.label)}: {shown}{period}"
@@ -196,11 +219,11 @@ def figure_button_label(pack: Any, fig: Any, tr: Translator, icon: str = "📊")
 def figure_buttons(pack: Any, figures: list[Any], tr: Translator, back: str, icon: str = "📊") -> list[Row]:
     """One button per figure; two that would read the same are told apart by their value or period."""
     labels = [figure_button_label(pack, f, tr, icon) for f in figures]
-    extras = []
-    for f in figures:
-        words = pack.figure_text(f.id, tr.lang)
-        extras.append(figure_value(f, tr, words) or words.period or "…")
-    labels = distinct(labels, extras)
+    texts = [pack.figure_text(f.id, tr.lang) for f in figures]
+    fulls = [t.label for t in texts]
+    candidates = [[shown_value(pack, f, tr) or "", t.period or "", differing_words(t.label, fulls)]
+                  for f, t in zip(figures, texts, strict=True)]
+    labels = distinct(labels, candidates)
     return [[button(label, cb.FigureCard(f.id, back), pack)] for label, f in zip(labels, figures, strict=True)]
 
 
@@ -272,11 +295,10 @@ def section_figures_page(pack: Any, tr: Translator, section_id: str, page: int =
 
 
 def quote_lines(pack: Any, quote: str, tr: Translator, intro: str | None = None) -> list[str]:
-    """The report's exact words in a blockquote, marked as the original when the reader's language is
-    not the report's."""
-    if (mark := original_mark(pack, tr)) is not None:
-        intro = f"{intro} {mark}" if intro else mark
-    lines = ["<b>" + esc(intro) + "</b>"] if intro else []
+    """The report's exact words in a blockquote under ``intro``; a reader of another language sees
+    ``Original (Vietnamese):`` instead, so the quote is never taken for a translation."""
+    header = original_mark(pack, tr) or intro
+    lines = ["<b>" + esc(header) + "</b>"] if header else []
     return [*lines, f"<blockquote>{esc(quote)}</blockquote>"]
 
 
@@ -287,10 +309,10 @@ def card_text(pack: Any, fig: Any, tr: Translator, *, with_quote: bool = False, 
     words = pack.figure_text(fig.id, lang)
     lines: list[str] = []
     if trail:
-        lines += heading(None if back == nav.TYPED else nav.trail_line(
-            nav.card_trail(pack, tr, back, _figures_trail(pack, tr))))
+        natural = nav.screen_trail(pack, tr, _figure_back(pack, fig))
+        lines += heading(None if back == nav.TYPED else nav.trail_line(nav.card_trail(pack, tr, back, natural)))
     lines.append(f"📊 <b>{esc(words.label)}</b>")
-    value = figure_value(fig, tr, words)
+    value = shown_value(pack, fig, tr)
     kind = tr.gettext(KIND_LABELS.get(fig.kind, KIND_LABELS["other"]))
     period = f" ({words.period})" if words.period else ""
     shown = f"<b>{esc(value)}</b>" if value is not None else "<i>" + esc(tr.gettext("not given yet")) + "</i>"
@@ -300,9 +322,8 @@ def card_text(pack: Any, fig: Any, tr: Translator, *, with_quote: bool = False, 
     if fig.kind == "target_2030" and (notice := status_notice(pack, tr)):
         lines.append(notice)
     if fig.status == "pending" or value is None:
-        lines += ["", *quote_lines(pack, fig.quote, tr,
-                                   "⏳ " + tr.gettext("The draft does not give this figure yet. "
-                                                      "What the report says:"))]
+        lines += ["", "⏳ " + esc(tr.gettext("The draft does not give this figure yet.")),
+                  *quote_lines(pack, fig.quote, tr, tr.gettext("What the report says:"))]
     comparisons = [(c, pack.figures.get(c.figure)) for c in fig.compare]
     comparisons = [(c, other) for c, other in comparisons if other is not None]
     if comparisons:
@@ -310,7 +331,7 @@ def card_text(pack: Any, fig: Any, tr: Translator, *, with_quote: bool = False, 
         for comparison, other in comparisons:
             relation = tr.gettext(RELATION_LABELS.get(comparison.relation, RELATION_LABELS["related"]))
             other_words = pack.figure_text(other.id, lang)
-            other_value = figure_value(other, tr, other_words)
+            other_value = shown_value(pack, other, tr)
             other_shown = f"<b>{esc(other_value)}</b>" if other_value is not None else (
                 "<i>" + esc(tr.gettext("not given yet")) + "</i>")
             other_period = f" ({esc(other_words.period)})" if other_words.period else ""

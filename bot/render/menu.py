@@ -17,6 +17,7 @@ from bot.render.common import (
     Row,
     back_home_row,
     button,
+    differing_words,
     distinct,
     heading,
     localized,
@@ -141,8 +142,10 @@ def main_menu(pack: Any, tr: Translator) -> Page:
 
 
 def _items_buttons(pack: Any, items: list[Any], tr: Translator, back: str) -> list[Row]:
+    titles = [pack.item_text(i.id, tr.lang).title for i in items]
     labels = distinct([item_label(pack, i, tr) for i in items],
-                      [pack.section_label(i.source, tr.lang) for i in items])
+                      [[differing_words(t, titles), pack.section_label(i.source, tr.lang)]
+                       for t, i in zip(titles, items, strict=True)])
     return [[button(label, cb.ItemCard(i.id, back), pack)] for label, i in zip(labels, items, strict=True)]
 
 

@@ -93,16 +93,17 @@ def format_rank(value: str, tr: Translator) -> str:
     return value
 
 
-def figure_value(fig: Any, tr: Translator, words: Any = None) -> str | None:
+def figure_value(fig: Any, tr: Translator, words: Any = None, rank: bool | None = None) -> str | None:
     """Hedge, value and unit of a figure for the reader (plain text, not escaped), or None when pending.
 
     ``words`` are the figure's words in the reader's language (``pack.figure_text(id, lang)``); without
-    them the figure's own (the pack's language) are used."""
+    them the figure's own (the pack's language) are used. ``rank`` shows the value as a rank (the
+    default: when the figure's kind is rank)."""
     if fig.value is None:
         return None
     words = words if words is not None else fig
     qualifier, unit = words.qualifier, words.unit
-    if fig.kind == "rank":
+    if rank if rank is not None else fig.kind == "rank":
         value = format_rank(fig.value, tr)
         text = f"{qualifier} {value}" if qualifier else value
         return f"{text} {unit}" if unit else text
