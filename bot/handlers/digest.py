@@ -266,7 +266,13 @@ async def subscribe(update: Update, context: BotContext) -> None:
 
 
 async def unsubscribe(update: Update, context: BotContext) -> None:
-    """/unsubscribe (/huy)."""
+    """/unsubscribe (/huy); with words after it, the usage: stopping is never a default action."""
+    if context.args:
+        message = update.effective_message
+        if message is not None:
+            await message.reply_text(view.digest_usage(" ".join(context.args), False, context.tr,
+                                                       command="unsubscribe"))
+        return
     if (target := await _managed_chat(update, context)) is None:
         return
     message, chat = target

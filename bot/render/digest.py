@@ -17,7 +17,7 @@ from telegram import InlineKeyboardButton
 from bot.digest.compose import Digest, FigureChange
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator
 from bot.render import callbacks as cb
-from bot.render.common import Page, Row, button, home_button, localized, markup, status_notice
+from bot.render.common import Page, Row, button, command_name, home_button, localized, markup, status_notice
 from bot.render.figures import (
     RELATION_LABELS,
     figure_reference,
@@ -319,10 +319,10 @@ def bad_time(text: str, tr: Translator) -> str:
                           "(or 7, 7h, 19h15).").format(text=shorten(text, 40)))
 
 
-def digest_usage(typed: str, admin: bool, tr: Translator) -> str:
-    """/digest with words it does not know: what it does know, in the reader's language."""
-    lines = [esc(tr.gettext("I do not know “{words}” after /digest. You can send:").format(
-        words=shorten(typed, 40))),
+def digest_usage(typed: str, admin: bool, tr: Translator, command: str = "digest") -> str:
+    """/digest (or /unsubscribe) with words it does not know: what the digest commands do know."""
+    lines = [esc(tr.gettext("I do not know “{words}” after /{command}. You can send:").format(
+        words=shorten(typed, 40), command=command_name(tr, command))),
         esc(tr.gettext("/digest: today's digest")),
         esc(tr.gettext("/digest settings: time, days, fields, pause, language")),
         esc(tr.gettext("/subscribe 7:30: a daily digest at 7:30")),
