@@ -7,6 +7,7 @@ each part is escaped on its own, so each is valid HTML.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from babel import Locale
@@ -69,9 +70,21 @@ def original_mark(pack: Any, tr: Translator) -> str | None:
     return tr.gettext("Original ({language}):").format(language=language)
 
 
+_NUMBERING_RE = re.compile(r"^[IVXLC\d.]+$")
+
+
+def _child_label(pack: Any, section_id: str, lang: str) -> str:
+    """A subsection's button: ``1.2. Công nghiệp`` where the report numbers it, else its name alone
+    (``Chỉ tiêu 9: …`` rather than ``II.2, chỉ tiêu (9). Chỉ tiêu 9: …``)."""
+    section = pack.sections[section_id]
+    if _NUMBERING_RE.match(pack.section_label(section_id, lang)):
+        return section_title(section, pack, lang)
+    return pack.section_title(section_id, lang)
+
+
 def _child_buttons(pack: Any, tr: Translator, children: list[str], back: str) -> list[Row]:
-    return [[button("📜 " + shorten(section_title(pack.sections[c], pack, tr.lang), 44), cb.Original(c, 0, back),
-                    pack)] for c in children]
+    return [[button("📜 " + shorten(_child_label(pack, c, tr.lang), 44), cb.Original(c, 0, back), pack)]
+            for c in children]
 
 
 def original_page(pack: Any, tr: Translator, section_id: str, part: int = 0, back: str = "-") -> Page | None:

@@ -30,7 +30,8 @@ _DANGLING = frozenset([
     "để", "hoặc", "có", "bị", "do", "khi", "mà", "năm", "số", "một", "ở", "trên", "dưới", "gần", "khoảng", "đạt",
     "and", "of", "in", "to", "for", "with", "a", "an", "the", "on", "by", "at", "from", "or", "per",
 ])
-_PHRASE_END_RE = re.compile(r"[,;:]\s|\s[-–]\s|\s\(")
+#: Where a phrase ends inside a label (not a colon: "Chỉ tiêu 9: …" says what follows it).
+_PHRASE_END_RE = re.compile(r"[,;]\s|\s[-–]\s|\s\(")
 
 
 def shorten(text: str, limit: int = BUTTON_LABEL) -> str:
@@ -42,7 +43,7 @@ def shorten(text: str, limit: int = BUTTON_LABEL) -> str:
         return text
     window = text[: limit]  # one more than fits: a space right after the cut counts as a boundary
     phrases = [m.start() for m in _PHRASE_END_RE.finditer(window) if m.start() <= limit - 1]
-    if phrases and phrases[-1] >= limit * 3 // 5:
+    if phrases and phrases[-1] >= limit * 7 // 10:
         cut = text[: phrases[-1]]
     else:
         space = window.rfind(" ")
