@@ -17,8 +17,8 @@ from bot.app import COMMANDS
 from bot.fakeapi import parse_html
 from bot.render import callbacks as cb
 from bot.render import nav
-from bot.render.common import PAGE_SIZE
-from bot.render.digest import DigestAction
+from bot.render.common import PAGE_SIZE, command_name
+from bot.render.digest import SLOT_HEADINGS, DigestAction
 from bot.render.figures import (
     FORECAST_LABELS,
     KIND_LABELS,
@@ -90,9 +90,10 @@ async def test_no_category_word_stands_alone_on_a_line(app, content_pack, catalo
         lines = {line.strip() for line in check_html(call.text).splitlines()}
         assert not lines & alone, (fig.id, lines & alone)
     digest = screen(await send(app, "/digest", lang=lang))
-    headings = {line.strip() for line in parse_html(digest.text).splitlines()}
-    assert not any(h.startswith(("📊", "✅", "⚠️ " + tr.gettext("A limitation")[:4], "📌", "🎯")) and "—" not in h
-                   and ":" not in h for h in headings), headings
+    slots = {tr.gettext(h).format(term=content_pack.meta.term) for h in SLOT_HEADINGS.values()}
+    lines = [line.strip() for line in parse_html(digest.text).splitlines()]
+    assert not set(lines) & slots, "a slot's name leads its first line"
+    assert sum(any(line.startswith(slot + " — ") for slot in slots) for line in lines) >= 3
 
 
 def test_statuses_the_draft_forecasts_read_as_expected(catalogues):
@@ -179,8 +180,8 @@ def test_names_in_messages_are_commands_the_bot_answers(catalogues):
         for name in re.findall(r"(?<![\w/])/([a-z_]+)", text):
             assert name in registered, (name, text)
     for command in COMMANDS:
-        if command.aliases:
-            assert catalogues["vi"].pgettext("command", command.name) in (command.name, command.name_in("vi"))
+        for lang in ("vi", "en"):
+            assert command_name(catalogues[lang], command.name) == command.name_in(lang), (command.name, lang)
 
 
 # --- subcommands and unknown words ---------------------------------------------------------------
@@ -298,8 +299,11 @@ def test_back_codes_fit_and_survive_junk(content_pack):
     assert code.endswith("_t") and len(code) <= cb.BACK_LEN
     long = nav.fit(["o119.9", "i151", "f415", "n4", "t"])
     assert len(long) <= cb.BACK_LEN and long.startswith("o119.9")
-    for junk in ("zz", "i99999", "m1", "g0.0", "f-1", "o1.2.3.4", "_", "i1__f2"):
-        assert nav.back_target(content_pack, junk, cb.Home()) in (cb.Home(), nav.decode(content_pack, junk))
+    for junk in ("zz", "i99999", "i9999", "m1", "g0.0", "f-1", "o1.2.3.4", "_", "x1"):
+        assert nav.decode(content_pack, junk) is None, junk
+        assert nav.back_target(content_pack, junk, cb.Home()) == cb.Home(), "forged: the natural place"
+    assert nav.back_target(content_pack, nav.TYPED, cb.Home()) is None
+    assert nav.decode(content_pack, "i0_f1") == cb.ItemCard(item, "f1")
 
 
 # --- buttons: distinct, whole words, paged, inert ----------------------------------------------------
