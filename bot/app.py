@@ -88,6 +88,10 @@ class Command:
     group: bool = True              # listed in groups
     listed: bool = True             # False: works, but not shown in the command menu or /help
 
+    def name_in(self, lang: str) -> str:
+        """The name listed for a reader of ``lang``: the Vietnamese alias in Vietnamese (the default)."""
+        return self.aliases[0] if lang == DEFAULT_LANGUAGE and self.aliases else self.name
+
 
 #: Every command of the bot, in menu order. Other areas add their rows here (one line each).
 COMMANDS: tuple[Command, ...] = (
@@ -272,7 +276,7 @@ async def _post_shutdown(app: AnyApp) -> None:
 def command_menu(lang: str, catalogues: Catalogues, *, group: bool) -> list[BotCommand]:
     """The listed commands for one language and scope, descriptions translated."""
     tr = catalogues.get(lang)
-    return [BotCommand(c.name, tr.gettext(c.description)) for c in COMMANDS
+    return [BotCommand(c.name_in(lang), tr.gettext(c.description)) for c in COMMANDS
             if c.listed and (c.group if group else c.private)]
 
 

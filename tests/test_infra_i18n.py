@@ -62,7 +62,7 @@ def test_numbers_and_dates_follow_the_locale(catalogues):
     assert vi.number(7.5) == "7,5"
     assert vi.number(2, decimals=1) == "2,0"
     assert en.percent(0.571, decimals=1) == "57.1%"
-    assert vi.date(dt.date(2025, 5, 1), "long") == "1 tháng 5, 2025"
+    assert vi.date(dt.date(2025, 5, 1), "long") == "ngày 1 tháng 5 năm 2025"  # as Vietnamese writes a date
     assert en.date(dt.date(2025, 5, 1), "long") == "May 1, 2025"
 
 

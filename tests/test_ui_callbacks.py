@@ -53,7 +53,7 @@ def test_distinct_kinds_never_collide():
 
 
 @pytest.mark.parametrize("data", [
-    "", "a1b2", "a1b2zz", "a1b2i", "a1b2i:", "a1b2i:a:b", "a1b2m:results:01", "a1b2m:results:99999",
+    "", "a1b2", "a1b2zz", "a1b2i", "a1b2i:", "a1b2i:a:b:c", "a1b2m:results:01", "a1b2m:results:99999",
     "a1b2m:results:-1", "a1b2m:results:x", "A1B2h", "a1b2h:1", "xxxxh", "a1b2i:<b>", "a1b2i:a b",
     "a1b2i:" + "x" * 41, "a1b2g:results:economy", "a1b2o:p1.I.1", "lang:vi", "a1b2i:kq\u00e9",
     "\x00\x01\x02", "a1b2h" + ":" * 59, "a1b2" + "h" * 60, "9" * 64, "a1b2q:" + "ệ" * 20,

@@ -33,13 +33,15 @@ async def test_figure_grdp_shows_the_grdp_figure_first_with_other_matches(app, c
     shown = check_html(call.text)
     fig = content_pack.figures[GRDP]
     assert card_of(call, content_pack) == GRDP
-    assert shown.splitlines()[2].endswith(fig.label) or fig.label in shown.splitlines()[2]
+    assert shown.splitlines()[0] == f"📊 {fig.label}", "a typed answer starts with the figure: no breadcrumb"
+    assert "🏠 ›" not in shown
     assert f"{fig.value} {fig.unit}" in shown, "vi shows the value exactly as written, unit inline"
     assert fig.period in shown
     assert content_pack.reference(fig.source, fig.footnote) in shown
     others = [d for d in decoded(call, content_pack) if isinstance(d, cb.FigureCard) and d.figure != GRDP]
     assert 1 <= len(others) <= 4
     assert cb.Home() in decoded(call, content_pack)
+    assert "⬅️ Quay lại" not in [b["text"] for b in call.buttons], "no list behind a typed answer"
 
 
 async def test_alias_so_and_group_command_with_bot_name(app, fake_api):
@@ -65,7 +67,8 @@ async def test_no_diacritics_and_typos_still_find_the_figure(app, content_pack):
 async def test_empty_figure_command_shows_usage_with_tappable_examples(app, content_pack):
     call = screen(await send(app, "/figure"))
     shown = check_html(call.text)
-    assert "/figure" in shown
+    assert "/so " in shown, "the Vietnamese name of the command, for a Vietnamese reader"
+    assert "/figure " in check_html(screen(await send(app, "/figure", lang="en")).text)
     examples = [b["switch_inline_query_current_chat"] for b in call.buttons
                 if "switch_inline_query_current_chat" in b]
     assert examples
@@ -77,7 +80,7 @@ async def test_no_match_gives_suggestions_and_a_hint_never_silence(app, content_
     call = screen(await send(app, "zzqx wvvk"))
     shown = check_html(call.text)
     assert "zzqx wvvk" in shown
-    assert "/search" in shown, "a hint"
+    assert "/tim" in shown, "a hint, with the Vietnamese name of /search"
     kinds = {type(d) for d in decoded(call, content_pack)}
     assert cb.SearchPage in kinds, "offers to search the text instead"
     assert cb.Home in kinds

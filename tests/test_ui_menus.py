@@ -10,7 +10,7 @@ import pytest
 from bot.render import callbacks as cb
 from bot.render.original import original_parts
 from bot.simulate import press, send
-from tests.ui_helpers import callback_buttons, check_html, screen, walk
+from tests.ui_helpers import callback_buttons, check_html, screen, screen_key, walk
 
 
 def labels(call) -> list[str]:
@@ -106,7 +106,7 @@ async def test_item_card_shows_summary_points_figures_reference_and_buttons(app,
     assert content_pack.reference(item.source, item.footnotes[0]) in shown
     assert any(t.startswith("📊") for t in labels(call))
     assert "📜 Nguyên văn" in labels(call)
-    decoded = [cb.decode(b["callback_data"], content_pack.fingerprint) for b in callback_buttons(call)]
+    decoded = [screen_key(cb.decode(b["callback_data"], content_pack.fingerprint)) for b in callback_buttons(call)]
     assert cb.Original(item.source) in decoded
     assert cb.FigureCard(item.figures[0]) in decoded
     assert cb.Home() in decoded

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
+import shutil
 from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
-from bot.fakeapi import Call, parse_html, utf16_len
+from bot.fakeapi import Call, FakeBotAPI, parse_html, utf16_len
 from bot.handlers.menu import UI_KINDS
 from bot.render import callbacks as cb
 from bot.render.info import LANG_PREFIX
-from bot.simulate import press, send
+from bot.simulate import press, running, send
 
 TELEGRAM_LIMIT = 4096
 
@@ -55,18 +61,27 @@ def callback_buttons(call: Call) -> list[dict[str, Any]]:
     return [b for b in call.buttons if "callback_data" in b]
 
 
+def screen_key(data: cb.Callback) -> cb.Callback:
+    """A screen without the way it was reached (``back``): the walk visits each screen once."""
+    if dataclasses.is_dataclass(data) and any(f.name == "back" for f in dataclasses.fields(data)):
+        return dataclasses.replace(data, back="-")  # type: ignore[type-var]
+    return data
+
+
 async def walk(app: Any, fingerprint: str, *, lang: str = "vi", start: str = "/menu",
                limit: int = 20000) -> dict[str, Call]:
     """Press every button reachable from ``start``, breadth first; return the screen for each payload.
 
     Every keyboard's callback data must decode under the pack's fingerprint, and every screen must be
-    valid HTML under Telegram's limit; a button that leads nowhere fails the walk.
+    valid HTML under Telegram's limit; a button that leads nowhere fails the walk. A screen reached
+    from several places (cards carry where they were opened from) is pressed once, from the first.
     """
     first = await send(app, start, lang=lang)
     menu = screen(first)
     message_id = menu.result["message_id"]
     seen: dict[str, Call] = {}
     queue: deque[str] = deque()
+    keys: set[cb.Callback] = set()
 
     def enqueue(call: Call) -> None:
         for b in callback_buttons(call):
@@ -76,7 +91,9 @@ async def walk(app: Any, fingerprint: str, *, lang: str = "vi", start: str = "/m
                 continue
             decoded = cb.decode(data, fingerprint)
             assert decoded is not None, f"button {b['text']!r}: {data!r} does not decode"
-            if type(decoded) in UI_KINDS and data not in seen and data not in queue:
+            key = screen_key(decoded)
+            if type(decoded) in UI_KINDS and key not in keys:
+                keys.add(key)
                 queue.append(data)  # other areas' kinds (digest, ...) are walked by their own tests
 
     check_html(menu.text)
@@ -98,3 +115,116 @@ async def walk(app: Any, fingerprint: str, *, lang: str = "vi", start: str = "/m
             enqueue(shown)
         assert len(seen) < limit, "the menu tree does not end"
     return seen
+
+
+# ---------------------------------------------------------------------------------------------
+# Other packs: the fixture pack, and the fixture pack with what the UI must show on top
+
+
+MINIPACK = Path(__file__).parent / "fixtures" / "minipack"
+
+
+def ui_minipack(target: Path) -> Path:
+    """A copy of the fixture pack (complete English overlay) made a draft, with a status notice, a rank,
+    a status the draft states as a forecast, and a note on the report's own figures, each translated.
+    Written as text so the fixture stays the one other tests read."""
+    shutil.copytree(MINIPACK, target)
+
+    def add(name: str, text: str, replace: tuple[str, str] | None = None) -> None:
+        path = target / name
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
+        if replace is not None:
+            assert replace[0] in old, (name, replace[0])
+            old = old.replace(replace[0], replace[1], 1)
+        path.write_text(old + text, encoding="utf-8")
+
+    add("meta.yaml", "status_notice: Bản mẫu để kiểm thử, soạn trước khi hợp nhất tỉnh; số liệu có thể khác "
+                     "văn kiện được thông qua.\n", ("status: final", "status: draft"))
+    add("en/meta.yaml", "status_notice: A sample draft for tests, written before the provinces merged; figures "
+                        "may differ from the adopted documents.\n")
+    add("figures/figures.yaml", """  - id: xep-hang-2024
+    label: Xếp hạng tăng trưởng năm 2024
+    value: "5"
+    unit: cả nước
+    period: "2024"
+    kind: rank
+    quote: đứng thứ 5 cả nước
+    source: p1.1
+    footnote: 1
+""", ("    status: exceeded\n", "    status: exceeded\n    status_forecast: true\n"))
+    add("en/figures/figures.yaml", '  xep-hang-2024: {label: Growth ranking in 2024, unit: nationwide, '
+                                   'period: "2024"}\n')
+    add("items/items.yaml", "", ("figures: [tang-truong, muc-tieu-tang-truong]",
+                                 "figures: [tang-truong, muc-tieu-tang-truong, tang-truong-2024, xep-hang-2024]"))
+    add("notes.yaml", """notes:
+  - id: tang-truong-2024-chu-thich
+    title: Tăng trưởng năm 2024 chỉ có ở chú thích
+    text: Số liệu 8,1% của năm 2024 chỉ có ở chú thích 1, không có ở phần chính của báo cáo.
+    figures: [tang-truong-2024]
+    sources: [p1.1]
+""")
+    add("en/notes.yaml", """notes:
+  tang-truong-2024-chu-thich:
+    title: 2024 growth is only in a footnote
+    text: The 8.1% for 2024 is only in footnote 1, not in the main text of the report.
+""")
+    return target
+
+
+@asynccontextmanager
+async def app_with(pack: Any, settings: Any, catalogues: Any) -> AsyncIterator[Any]:
+    """The real Application over a fake Bot API serving ``pack``; fails if a handler raised."""
+    from tests.conftest import make_app
+
+    errors: list[BaseException] = []
+    application = make_app(settings, FakeBotAPI(), pack, catalogues, errors)
+    async with running(application):
+        yield application
+    assert not errors, errors
+
+
+# ---------------------------------------------------------------------------------------------
+# Every card as a cadre reads it
+
+
+async def card_calls(app: Any, pack: Any, kind: str, lang: str) -> dict[str, Call]:
+    """Every figure card (``kind="figure"``) or item card (``"item"``), opened from its list as a cadre
+    would, through the Application: id -> the edit that showed it."""
+    menu = screen(await send(app, "/menu", lang=lang))
+    message_id = menu.result["message_id"]
+    out: dict[str, Call] = {}
+    ids = list(pack.figures) if kind == "figure" else list(pack.items)
+    for ident in ids:
+        data = cb.FigureCard(ident) if kind == "figure" else cb.ItemCard(ident)
+        call = screen(await press(app, cb.encode(data, pack.fingerprint), message=message_id, lang=lang))
+        assert call.method == "editMessageText" and call.ok, (ident, call.error)
+        out[ident] = call
+    return out
+
+
+def as_read(call: Call) -> str:
+    """A screen as plain text (what the cadre reads), then its buttons row by row, ``[label]``."""
+    shown = check_html(call.text or "")
+    rows = (call.params.get("reply_markup") or {}).get("inline_keyboard", [])
+    buttons = ["  ".join(f"[{b['text']}]" for b in row) for row in rows]
+    return "\n".join([shown, *buttons])
+
+
+#: Letters with Vietnamese diacritics (NFC), the test for "Vietnamese words in an English screen".
+_VIETNAMESE = re.compile("[ăâđêôơưĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+                         "ÀÁẢÃẠẰẮẲẴẶẦẤẨẪẬÈÉẺẼẸỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌỒỐỔỖỘỜỚỞỠỢÙÚỦŨỤỪỨỬỮỰỲÝỶỸỴ]")
+_BLOCKQUOTE = re.compile(r"<blockquote>.*?</blockquote>", re.S)
+
+
+def place_names(pack: Any, lang: str) -> set[str]:
+    """Words with diacritics the translator kept in the document's own description (``Bắc Giang``):
+    place names, allowed in any language."""
+    meta = pack.meta_text(lang)
+    text = " ".join(str(v) for v in meta.model_dump().values() if isinstance(v, str))
+    return {w for w in re.findall(r"\w+", text) if _VIETNAMESE.search(w)}
+
+
+def vietnamese_outside_quotes(html: str, allowed: set[str]) -> list[str]:
+    """Words with Vietnamese diacritics in ``html`` outside the report's quoted sentences and place names."""
+    text = parse_html(_BLOCKQUOTE.sub("", html))
+    return [w for w in re.findall(r"\w+", text) if _VIETNAMESE.search(w) and w not in allowed]

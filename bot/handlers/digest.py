@@ -19,6 +19,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
 from bot import context as ctx
+from bot.content.folding import fold_chars
 from bot.context import BotContext
 from bot.digest.compose import Digest
 from bot.digest.schedule import local_today, minute_of_day, next_due
@@ -28,6 +29,7 @@ from bot.handlers.common import edit_or_ignore
 from bot.i18n import LANGUAGES, Catalogues, Translator, normalize_language, resolve_language
 from bot.render import callbacks as cb
 from bot.render import digest as view
+from bot.render import nav
 from bot.render.info import stale_button
 from bot.store.digest_repo import Subscription
 
@@ -51,6 +53,8 @@ STOP_WAIT = 30.0      # seconds shutdown waits for requests in flight before can
 MANAGERS = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
 #: Button actions that change the subscription: in groups only administrators may press them.
 CHANGES = {"t", "wd", "fl", "pause", "resume", "unsub", "sub", "lang"}
+#: Of those, the ones pressed on the settings screen itself: when nothing changed, nothing is edited.
+TOGGLES = CHANGES - {"t", "sub"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -262,7 +266,13 @@ async def subscribe(update: Update, context: BotContext) -> None:
 
 
 async def unsubscribe(update: Update, context: BotContext) -> None:
-    """/unsubscribe (/huy)."""
+    """/unsubscribe (/huy); with words after it, the usage: stopping is never a default action."""
+    if context.args:
+        message = update.effective_message
+        if message is not None:
+            await message.reply_text(view.digest_usage(" ".join(context.args), False, context.tr,
+                                                       command="unsubscribe"))
+        return
     if (target := await _managed_chat(update, context)) is None:
         return
     message, chat = target
@@ -276,23 +286,34 @@ async def unsubscribe(update: Update, context: BotContext) -> None:
     await message.reply_text(view.unsubscribed(tr))
 
 
-SETTINGS_WORDS = {"settings", "setting", "caidat", "cài", "cai", "cài đặt"}
+#: Words after /digest, folded (no case, diacritics or spaces: "cài đặt", "Cai dat" and "caidat" alike).
+SETTINGS_WORDS = {"settings", "setting", "caidat"}
 STATUS_WORDS = {"status", "trangthai"}
 
 
+def subcommand(args: list[str] | None) -> str:
+    """The words after a command, folded: ``/bantin Cài Đặt`` -> ``caidat``."""
+    return "".join(fold_chars(" ".join(args or [])).split())
+
+
 async def digest_command(update: Update, context: BotContext) -> None:
-    """/digest (/bantin): today's digest now; /digest settings; /digest status (bot admins)."""
+    """/digest (/bantin): today's digest now; /digest settings; /digest status (bot admins); anything
+    else: how to use it (never a default action on words it does not know)."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None:
         return
-    word = " ".join(context.args or []).strip().lower()
+    word = subcommand(context.args)
     service = service_of(context)
-    if word in SETTINGS_WORDS or word.startswith("cài đặt"):
+    admin = user is not None and user.id in context.settings.admins
+    if word and word not in SETTINGS_WORDS | STATUS_WORDS:
+        await message.reply_text(view.digest_usage(" ".join(context.args or []), admin, context.tr))
+        return
+    if word in SETTINGS_WORDS:
         text, markup = view.settings_page(context.pack, settings_view(service, chat.id, chat.type, context.lang),
                                           context.tr)
         await message.reply_text(text, reply_markup=markup)
         return
-    if word in STATUS_WORDS and user is not None and user.id in context.settings.admins:
+    if word in STATUS_WORDS and admin:
         day, _ = local_today(service.clock(), service.tz)
         text = view.status_page(service.ledger.counts(day), service.uncertain_count(),
                                 service.subscriptions.count(), day, context.tr)
@@ -317,10 +338,11 @@ async def _show_piece(query: Any, context: BotContext, arg: str) -> None:
     kind, _, ident = arg.partition(".")
     pack = context.pack
     data: cb.Callback | None = None
+    # shown under the digest, not opened from a list: no breadcrumb and no Back (nav.TYPED)
     if kind == "f" and ident in pack.figures:
-        data = cb.FigureCard(ident)
+        data = cb.FigureCard(ident, nav.TYPED)
     elif kind == "i" and ident in pack.items:
-        data = cb.ItemCard(ident)
+        data = cb.ItemCard(ident, nav.TYPED)
     page = render_screen(pack, context.tr, data, context) if data is not None else None
     if page is None:
         await query.answer(stale_button(context.tr))
@@ -361,8 +383,11 @@ async def button(update: Update, context: BotContext) -> None:
         await query.answer(view.admins_only(context.tr), show_alert=True)
         return
     service = service_of(context)
+    before = settings_view(service, chat.id, chat.type, context.lang)
     notice = _apply(service, action, chat, update.effective_user, context)
     await query.answer(notice)
+    if action.action in TOGGLES and settings_view(service, chat.id, chat.type, context.lang) == before:
+        return  # pressed on the settings screen and nothing changed (the last field kept): no edit
     pack, tr = context.pack, context.tr
     if action.action == "now":
         await _send_preview(context, chat.id, tr)

@@ -30,17 +30,18 @@ SCREENS: dict[type[cb.Callback], Render] = {
     cb.Home: lambda pack, tr, d: menu.main_menu(pack, tr),
     cb.MenuPage: lambda pack, tr, d: menu.menu_page(pack, tr, d.entry, d.page),
     cb.GroupPage: lambda pack, tr, d: menu.group_page(pack, tr, d.entry, d.field, d.page),
-    cb.ItemCard: lambda pack, tr, d: menu.item_card(pack, tr, d.item),
-    cb.ItemFigures: lambda pack, tr, d: menu.item_figures(pack, tr, d.item, d.page),
+    cb.ItemCard: lambda pack, tr, d: menu.item_card(pack, tr, d.item, d.back),
+    cb.ItemFigures: lambda pack, tr, d: menu.item_figures(pack, tr, d.item, d.page, d.back),
     cb.FigureGroups: lambda pack, tr, d: figures.groups_page(pack, tr, d.page),
     cb.FigureSection: lambda pack, tr, d: figures.section_figures_page(pack, tr, d.section, d.page),
-    cb.FigureCard: lambda pack, tr, d: figures.figure_card(pack, tr, d.figure),
-    cb.FigureQuote: lambda pack, tr, d: figures.figure_card(pack, tr, d.figure, with_quote=True),
-    cb.Original: lambda pack, tr, d: original.original_page(pack, tr, d.section, d.part),
+    cb.FigureCard: lambda pack, tr, d: figures.figure_card(pack, tr, d.figure, back=d.back),
+    cb.FigureQuote: lambda pack, tr, d: figures.figure_card(pack, tr, d.figure, with_quote=True, back=d.back),
+    cb.Original: lambda pack, tr, d: original.original_page(pack, tr, d.section, d.part, d.back),
+    cb.Subsections: lambda pack, tr, d: original.subsections_page(pack, tr, d.section, d.page, d.back),
     cb.NotesList: lambda pack, tr, d: menu.notes_list(pack, tr, d.page),
-    cb.NoteCard: lambda pack, tr, d: menu.note_card(pack, tr, d.note),
+    cb.NoteCard: lambda pack, tr, d: menu.note_card(pack, tr, d.note, d.back),
 }
-UI_KINDS: frozenset[type[cb.Callback]] = frozenset([*SCREENS, cb.SearchPage, cb.Settings])
+UI_KINDS: frozenset[type[cb.Callback]] = frozenset([*SCREENS, cb.SearchPage, cb.Settings, cb.Inert])
 
 
 def is_ui_data(data: object) -> bool:
@@ -79,6 +80,9 @@ async def on_button(update: Update, context: BotContext) -> None:
         return
     pack, tr = context.pack, context.tr
     data = cb.decode(query.data, pack.fingerprint)
+    if isinstance(data, cb.Inert):  # a pager's "2/5": nothing to show but where one is
+        await query.answer()
+        return
     page = render(pack, tr, data, context) if data is not None else None
     if page is None:
         await stale(update, context)

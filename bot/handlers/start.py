@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.handlers.common import edit_or_ignore, main_menu
-from bot.i18n import LANGUAGES, normalize_language
+from bot.i18n import LANGUAGES, language_from_words
 from bot.render import info
 
 
@@ -26,7 +26,8 @@ async def help_command(update: Update, context: BotContext) -> None:
     if message is None:
         return
     tr = context.tr
-    commands = [(c.name, tr.gettext(c.description)) for c in context.bot_data.get("commands", ()) if c.listed]
+    commands = [(c.name_in(tr.lang), tr.gettext(c.description))
+                for c in context.bot_data.get("commands", ()) if c.listed]
     examples = help_examples(context.pack)
     text, markup = info.help_page(commands, examples, tr)
     await message.reply_text(text, reply_markup=markup)
@@ -58,7 +59,7 @@ async def lang(update: Update, context: BotContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    choice = normalize_language(context.args[0]) if context.args else None
+    choice = language_from_words(" ".join(context.args)) if context.args else None
     if choice is not None:
         context.store.users.set_language(user.id, choice)
         await message.reply_text(info.language_set(context.tr_for(choice)))

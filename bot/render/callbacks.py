@@ -45,6 +45,15 @@ def ident(max_len: int = MAX_ID) -> Any:
     return dataclasses.field(metadata={"max": max_len})
 
 
+#: Longest "where Back goes" code (bot/render/nav.py) a card carries; "-" is its natural place.
+BACK_LEN = 14
+
+
+def back_field(max_len: int = BACK_LEN) -> Any:
+    """The screen a card was opened from, as a short code (bot/render/nav.py); "-": its natural place."""
+    return dataclasses.field(default="-", metadata={"max": max_len})
+
+
 _REGISTRY: dict[str, type[Callback]] = {}
 C = TypeVar("C", bound=type[Callback])
 
@@ -194,6 +203,7 @@ class GroupPage(Callback):
 @register("i")
 class ItemCard(Callback):
     item: str
+    back: str = back_field()
 
 
 @register("if")
@@ -202,6 +212,7 @@ class ItemFigures(Callback):
 
     item: str
     page: int = 0
+    back: str = back_field(9)  # the item card's own back, as far as 64 bytes allow
 
 
 @register("fg")
@@ -222,6 +233,7 @@ class FigureSection(Callback):
 @register("f")
 class FigureCard(Callback):
     figure: str
+    back: str = back_field()
 
 
 @register("q")
@@ -229,6 +241,7 @@ class FigureQuote(Callback):
     """The exact source sentence of a figure."""
 
     figure: str
+    back: str = back_field()
 
 
 @register("o")
@@ -237,6 +250,16 @@ class Original(Callback):
 
     section: str = ident(24)
     part: int = 0
+    back: str = back_field()
+
+
+@register("os")
+class Subsections(Callback):
+    """The subsections of a section with too many to show as buttons under its original text."""
+
+    section: str = ident(24)
+    page: int = 0
+    back: str = back_field()
 
 
 @register("s")
@@ -255,6 +278,12 @@ class NotesList(Callback):
 @register("nn")
 class NoteCard(Callback):
     note: str
+    back: str = back_field()
+
+
+@register("x")
+class Inert(Callback):
+    """A button that only shows something (a pager's "2/5"): answered, nothing is edited."""
 
 
 @register("lg")

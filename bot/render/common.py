@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import Translator
 from bot.render import callbacks as cb
-from bot.render.text import esc, shorten
+from bot.render.text import BUTTON_LABEL, esc, shorten
 
 Page = tuple[str, InlineKeyboardMarkup | None]
 Row = list[InlineKeyboardButton]
@@ -42,6 +42,21 @@ def breadcrumb(parts: Sequence[str]) -> str:
     return "<i>" + " › ".join(["🏠", *(esc(bare(p)) for p in parts)]) + "</i>"
 
 
+def heading(parts: Sequence[str] | None) -> list[str]:
+    """The breadcrumb and a blank line above a screen; nothing for an answer to a typed question
+    (``parts`` None), which has no place in the menu to show."""
+    return [] if parts is None else [breadcrumb(parts), ""]
+
+
+def status_notice(pack: Any, tr: Translator) -> str | None:
+    """The one line saying what the document is (a draft, superseded…), from meta.yaml, or None when the
+    document is final or the pack gives no notice. Shown on /start, 2030 targets, tasks and digests."""
+    if pack.meta.status != "draft":
+        return None
+    notice = pack.meta_text(tr.lang).status_notice
+    return "⚠️ <i>" + esc(notice) + "</i>" if notice else None
+
+
 def page_slice(items: Sequence[T], page: int, size: int = PAGE_SIZE) -> tuple[list[T], int, int]:
     """The items of ``page`` (clamped into range), that page, and the number of pages."""
     pages = max(1, -(-len(items) // size))
@@ -56,10 +71,47 @@ def pager_row(pack: Any, page: int, pages: int, make: Any) -> Row:
     row: Row = []
     if page > 0:
         row.append(button("◀", make(page - 1), pack))
-    row.append(button(f"{page + 1}/{pages}", make(page), pack))
+    row.append(button(f"{page + 1}/{pages}", cb.Inert(), pack))  # shows where one is; edits nothing
     if page < pages - 1:
         row.append(button("▶", make(page + 1), pack))
     return row
+
+
+def differing_words(full: str, clashing: Sequence[str], words: int = 3) -> str:
+    """The first words of ``full`` after what it shares with the other ``clashing`` texts."""
+    mine = full.split()
+    shared = 0
+    for other in clashing:
+        theirs = other.split()
+        if theirs == mine:
+            continue
+        n = 0
+        while n < min(len(mine), len(theirs)) and mine[n] == theirs[n]:
+            n += 1
+        shared = max(shared, n)
+    rest = mine[shared:shared + words] or mine[-words:]
+    return " ".join(rest)
+
+
+def distinct(labels: list[str], candidates: Sequence[Sequence[str]], limit: int = BUTTON_LABEL) -> list[str]:
+    """Button labels, each unique in its keyboard: labels that would read the same get the first of
+    their ``candidates`` (a value, a period, the words that differ…) that tells them apart, after a dot."""
+    out = list(labels)
+    groups: dict[str, list[int]] = {}
+    for n, label in enumerate(labels):
+        groups.setdefault(label, []).append(n)
+    for label, members in groups.items():
+        if len(members) < 2:
+            continue
+        rounds = max(len(candidates[n]) for n in members)
+        for k in range(rounds):
+            extras = [candidates[n][k] if k < len(candidates[n]) else "" for n in members]
+            if all(extras) and len(set(extras)) == len(extras):
+                for n, more in zip(members, extras, strict=True):
+                    more = shorten(more, limit // 2)
+                    out[n] = shorten(label.removesuffix("…"), max(limit - len(more) - 3, limit // 2)) + " · " + more
+                break
+    return out
 
 
 def home_button(pack: Any, tr: Translator) -> InlineKeyboardButton:
@@ -78,11 +130,25 @@ def markup(rows: Sequence[Row]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([row for row in rows if row])
 
 
+def command_name(tr: Translator, command: str) -> str:
+    """A command's name in the reader's language: /so for /figure in Vietnamese (the first alias of
+    bot/app.py's table; a test keeps the two in step)."""
+    names = {
+        "figure": tr.pgettext("command", "figure"),
+        "search": tr.pgettext("command", "search"),
+        "digest": tr.pgettext("command", "digest"),
+        "subscribe": tr.pgettext("command", "subscribe"),
+        "unsubscribe": tr.pgettext("command", "unsubscribe"),
+        "lang": tr.pgettext("command", "lang"),
+    }
+    return names.get(command, command)
+
+
 def usage_page(pack: Any, tr: Translator, title: str, intro: str, command: str, examples: Sequence[str],
                tail: str) -> Page:
     """A command sent without words: what to type, examples as code, and the first three to tap."""
     lines = ["<b>" + esc(title) + "</b>", esc(intro)]
-    lines += [f"<code>/{command} {esc(e)}</code>" for e in examples]
+    lines += [f"<code>/{command_name(tr, command)} {esc(e)}</code>" for e in examples]
     lines.append(esc(tail))
     rows: list[Row] = [[InlineKeyboardButton("🔎 " + shorten(e, 40), switch_inline_query_current_chat=e)]
                        for e in examples[:3]]

@@ -9,17 +9,23 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from telegram import InlineKeyboardButton
 
 from bot.digest.compose import Digest, FigureChange
-from bot.digest.timeparse import format_hhmm
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator
 from bot.render import callbacks as cb
-from bot.render.common import Page, Row, button, home_button, localized, markup
-from bot.render.figures import RELATION_LABELS, STATUS_LABELS, figure_reference
+from bot.render.common import Page, Row, button, command_name, home_button, localized, markup, status_notice
+from bot.render.figures import (
+    RELATION_LABELS,
+    figure_reference,
+    note_lines,
+    notes_on,
+    shown_value,
+    status_label,
+)
 from bot.render.menu import item_reference
 from bot.render.numbers import figure_value, format_value, with_unit
 from bot.render.text import esc, shorten
@@ -71,34 +77,39 @@ SLOT_HEADINGS: dict[str, str] = {
 }
 
 
-def hhmm(minute: int) -> str:
-    return f"{minute // 60:02d}:{minute % 60:02d}"
+def hhmm(minute: int, tr: Translator) -> str:
+    """A minute of the day as the reader's language writes a time (bot/i18n.py: ``07:30``)."""
+    return tr.time(time(minute // 60, minute % 60))
 
 
 def when(moment: datetime, tr: Translator) -> str:
-    """``Thứ Sáu, 27 tháng 11, 2026 lúc 07:00`` / ``Friday, November 27, 2026 at 07:00`` (plain)."""
-    return tr.gettext("{date} at {time}").format(date=tr.date(moment.date(), "full"),
-                                                 time=format_hhmm(moment.time()))
+    """``07:00 thứ Sáu, ngày 27 tháng 11 năm 2026`` / ``Friday, November 27, 2026 at 07:00`` (plain)."""
+    return tr.when(moment)
+
+
+def subscribe_hint(tr: Translator) -> str:
+    """How to choose another time, with an example (no ``HH:MM`` placeholder)."""
+    return tr.gettext("Or type /subscribe with a time, for example /subscribe 6:45.")
 
 
 # ---------------------------------------------------------------------------------------------
 # The digest
 
 
-def _changes_line(changes: Sequence[FigureChange], tr: Translator) -> str:
+def _changes_line(pack: Any, changes: Sequence[FigureChange], tr: Translator) -> str:
     shown = []
     for change in changes[:CHANGES_LISTED]:
         fig = change.figure
+        words = pack.figure_text(fig.id, tr.lang) if fig.id in pack.figures else fig
         old_value = format_value(change.old_value, tr)
-        old = None if old_value is None else with_unit(old_value, fig.unit)
-        new = figure_value(fig, tr)
+        old = None if old_value is None else with_unit(old_value, words.unit)
+        new = shown_value(pack, fig, tr) if fig.id in pack.figures else figure_value(fig, tr, words)
         old_text = old if old is not None else tr.gettext("not given")
         new_text = new if new is not None else tr.gettext("not given")
         if old == new and change.old_status != fig.status:
-            status = tr.gettext(STATUS_LABELS[fig.status]) if fig.status in STATUS_LABELS else "—"
-            shown.append(f"{esc(fig.label)}: {esc(status)}")
+            shown.append(f"{esc(words.label)}: {esc(status_label(fig, tr) or '—')}")
         else:
-            shown.append(f"{esc(fig.label)}: {esc(old_text)} → <b>{esc(new_text)}</b>")
+            shown.append(f"{esc(words.label)}: {esc(old_text)} → <b>{esc(new_text)}</b>")
     more = len(changes) - len(shown)
     line = "🔄 <b>" + esc(tr.gettext("New in the report since your last digest:")) + "</b> " + "; ".join(shown)
     if more > 0:
@@ -106,35 +117,43 @@ def _changes_line(changes: Sequence[FigureChange], tr: Translator) -> str:
     return line
 
 
+def _slot(heading: str, rest: str) -> str:
+    """``<b>📊 Figure of the day</b> — …``: the slot's name leads its first line, never alone on one."""
+    return f"<b>{esc(heading)}</b> — {rest}"
+
+
 def _figure_block(pack: Any, fig: Any, tr: Translator) -> list[str]:
-    lines = ["<b>" + esc(tr.gettext(SLOT_HEADINGS["figure"])) + "</b>"]
-    value = figure_value(fig, tr)
-    period = f" ({esc(fig.period)})" if fig.period else ""
+    lang = tr.lang
+    words = pack.figure_text(fig.id, lang)
+    value = shown_value(pack, fig, tr)
+    period = f" ({esc(words.period)})" if words.period else ""
     shown = f"<b>{esc(value)}</b>" if value is not None else "<i>" + esc(tr.gettext("not given yet")) + "</i>"
-    lines.append(f"{esc(fig.label)}: {shown}{period}")
-    if fig.status in STATUS_LABELS and fig.status != "pending":
-        lines.append(esc(tr.gettext(STATUS_LABELS[fig.status])))
+    lines = [_slot(tr.gettext(SLOT_HEADINGS["figure"]), f"{esc(words.label)}: {shown}{period}")]
+    if (status := status_label(fig, tr)) is not None:
+        lines.append(esc(status))
     for comparison in fig.compare:
         other = pack.figures.get(comparison.figure)
         if other is None:
             continue
         relation = tr.gettext(RELATION_LABELS.get(comparison.relation, RELATION_LABELS["related"]))
-        other_value = figure_value(other, tr)
+        other_words = pack.figure_text(other.id, lang)
+        other_value = shown_value(pack, other, tr)
         other_shown = (f"<b>{esc(other_value)}</b>" if other_value is not None
                        else "<i>" + esc(tr.gettext("not given yet")) + "</i>")
-        other_period = f" ({esc(other.period)})" if other.period else ""
-        lines.append(f"• {esc(relation)}: {other_shown}{other_period} — {esc(other.label)}")
-    lines.append("📍 " + esc(tr.gettext("Source: {reference}").format(reference=figure_reference(pack, fig))))
+        other_period = f" ({esc(other_words.period)})" if other_words.period else ""
+        lines.append(f"• {esc(relation)}: {other_shown}{other_period} — {esc(other_words.label)}")
+    lines += note_lines(pack, notes_on(pack, [fig.id]), tr)
+    lines.append("📍 " + esc(tr.gettext("Source: {reference}").format(reference=figure_reference(pack, fig, lang))))
     return lines
 
 
 def _item_block(pack: Any, item: Any, heading: str, tr: Translator, summary_limit: int | None) -> list[str]:
-    summary = item.summary if summary_limit is None else shorten(item.summary, summary_limit)
+    text = pack.item_text(item.id, tr.lang)
+    summary = text.summary if summary_limit is None else shorten(text.summary, summary_limit)
     return [
-        "<b>" + esc(tr.gettext(heading).format(term=pack.meta.term)) + "</b>",
-        f"<b>{esc(item.title)}</b>",
+        _slot(tr.gettext(heading).format(term=pack.meta.term), f"<b>{esc(text.title)}</b>"),
         esc(summary),
-        "📍 " + esc(tr.gettext("Source: {reference}").format(reference=item_reference(pack, item))),
+        "📍 " + esc(tr.gettext("Source: {reference}").format(reference=item_reference(pack, item, tr.lang))),
     ]
 
 
@@ -146,12 +165,14 @@ def _slot_heading(item: Any, slot: str) -> str:
 
 def digest_text(pack: Any, digest: Digest, tr: Translator, summary_limit: int | None = None) -> str:
     lines = [
-        "📰 <b>" + esc(tr.gettext("Digest No. {n}").format(n=tr.number(digest.issue_no))) + "</b>",
-        "<i>" + esc(tr.date(digest.day, "full")) + "</i>",
-        "<i>" + esc(pack.meta.document_kind) + "</i>",
+        "📰 <b>" + esc(tr.gettext("Digest No. {n}").format(n=tr.number(digest.issue_no))) + "</b> — "
+        + esc(tr.date(digest.day, "full")),
+        "<i>" + esc(pack.meta_text(tr.lang).document_kind) + "</i>",
     ]
+    if (notice := status_notice(pack, tr)) is not None:
+        lines.append(notice)
     if digest.changes:
-        lines += ["", _changes_line(digest.changes, tr)]
+        lines += ["", _changes_line(pack, digest.changes, tr)]
     if digest.figure is not None:
         lines += ["", *_figure_block(pack, digest.figure, tr)]
     for slot in ("result", "limitation_or_task", "target"):
@@ -171,13 +192,14 @@ def render_digest(pack: Any, digest: Digest, tr: Translator) -> Page:
         limit -= 100
     rows: list[Row] = []
     if digest.figure is not None:
-        rows.append([button("📊 " + shorten(digest.figure.label, 44), DigestAction("show", f"f.{digest.figure.id}"),
-                            pack)])
+        rows.append([button(shorten("📊 " + pack.figure_text(digest.figure.id, tr.lang).label, 46),
+                            DigestAction("show", f"f.{digest.figure.id}"), pack)])
     for icon, item in (("✅", digest.result), ("⚠️" if digest.limitation_or_task is not None
                                                and digest.limitation_or_task.kind != "task" else "📌",
                                                digest.limitation_or_task), ("🎯", digest.target)):
         if item is not None:
-            rows.append([button(f"{icon} " + shorten(item.title, 44), DigestAction("show", f"i.{item.id}"), pack)])
+            rows.append([button(shorten(f"{icon} " + pack.item_text(item.id, tr.lang).title, 46),
+                                DigestAction("show", f"i.{item.id}"), pack)])
     rows.append([button(tr.gettext("⚙️ Digest settings"), DigestAction("open"), pack)])
     return text, markup(rows)
 
@@ -203,9 +225,9 @@ def settings_page(pack: Any, view: SettingsView, tr: Translator) -> Page:
                  esc(tr.gettext("This chat is not subscribed."))]
         if view.group:
             lines.append(esc(tr.gettext("In a group, only an administrator can subscribe.")))
-        lines.append(esc(tr.gettext("Or type /subscribe HH:MM, for example /subscribe 6:45.")))
+        lines.append(esc(subscribe_hint(tr)))
         rows: list[Row] = [
-            [button(tr.gettext("✅ Subscribe at {time}").format(time=hhmm(7 * 60)), DigestAction("sub", "0700"),
+            [button(tr.gettext("✅ Subscribe at {time}").format(time=hhmm(7 * 60, tr)), DigestAction("sub", "0700"),
                     pack)],
             [button(tr.gettext("🕖 Choose another time"), DigestAction("times"), pack)],
             [button(tr.gettext("📰 Today's digest"), DigestAction("now"), pack), home_button(pack, tr)],
@@ -217,8 +239,8 @@ def settings_page(pack: Any, view: SettingsView, tr: Translator) -> Page:
     lines = [
         title, "",
         esc(tr.gettext("Status: {status}").format(status=status)),
-        esc(tr.gettext("Time: {time} ({zone}), {days}").format(time=hhmm(view.minute), zone=view.timezone,
-                                                                 days=days)),
+        esc(tr.gettext("Time: {time} ({zone}), {days}").format(time=hhmm(view.minute, tr),
+                                                                 zone=tr.zone(view.timezone), days=days)),
         esc(tr.gettext("Fields: {fields}").format(fields=_fields_summary(pack, view.fields, tr))),
         esc(tr.gettext("Language: {language}").format(language=LANGUAGE_NAMES.get(view.lang, view.lang))),
     ]
@@ -230,7 +252,7 @@ def settings_page(pack: Any, view: SettingsView, tr: Translator) -> Page:
         lines += ["", "<i>" + esc(tr.gettext("Only group administrators can change these settings.")) + "</i>"]
 
     rows = [
-        [button(tr.gettext("🕖 Time: {time}").format(time=hhmm(view.minute)), DigestAction("times"), pack),
+        [button(tr.gettext("🕖 Time: {time}").format(time=hhmm(view.minute, tr)), DigestAction("times"), pack),
          button(("☑️ " if view.weekdays_only else "⬜ ") + tr.gettext("Weekdays only"), DigestAction("wd"), pack)],
     ]
     field_buttons = [
@@ -253,12 +275,12 @@ def settings_page(pack: Any, view: SettingsView, tr: Translator) -> Page:
 def time_picker(pack: Any, current: int | None, tr: Translator, zone: str = "Asia/Ho_Chi_Minh") -> Page:
     """Common times as buttons; any other time is typed with /subscribe HH:MM."""
     lines = ["🕖 <b>" + esc(tr.gettext("When should the digest come?")) + "</b>",
-             esc(tr.gettext("Times are in {zone}.").format(zone=zone)),
-             esc(tr.gettext("Or type /subscribe HH:MM, for example /subscribe 6:45."))]
+             esc(tr.gettext("Times are in {zone}.").format(zone=tr.zone(zone))),
+             esc(subscribe_hint(tr))]
     buttons: list[InlineKeyboardButton] = []
     for value in COMMON_TIMES:
         minute = int(value[:2]) * 60 + int(value[2:])
-        label = ("✓ " if minute == current else "") + hhmm(minute)
+        label = ("✓ " if minute == current else "") + hhmm(minute, tr)
         buttons.append(button(label, DigestAction("t", value), pack))
     rows: list[Row] = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
     rows.append([button(tr.gettext("⬅️ Back"), DigestAction("home"), pack), home_button(pack, tr)])
@@ -277,7 +299,7 @@ def subscribed_page(pack: Any, view: SettingsView, tr: Translator) -> Page:
 def subscribed(view: SettingsView, tr: Translator) -> str:
     days = tr.gettext("Monday to Friday") if view.weekdays_only else tr.gettext("every day")
     lines = ["✅ " + esc(tr.gettext("Subscribed: the digest comes at {time} ({zone}), {days}.").format(
-        time=hhmm(view.minute), zone=view.timezone, days=days))]
+        time=hhmm(view.minute, tr), zone=tr.zone(view.timezone), days=days))]
     if view.next_due is not None:
         lines.append(esc(tr.gettext("Next digest: {when}").format(when=when(view.next_due, tr))))
     lines.append(esc(tr.gettext("Change it with /digest settings; stop with /unsubscribe.")))
@@ -297,13 +319,26 @@ def bad_time(text: str, tr: Translator) -> str:
                           "(or 7, 7h, 19h15).").format(text=shorten(text, 40)))
 
 
+def digest_usage(typed: str, admin: bool, tr: Translator, command: str = "digest") -> str:
+    """/digest (or /unsubscribe) with words it does not know: what the digest commands do know."""
+    lines = [esc(tr.gettext("I do not know “{words}” after /{command}. You can send:").format(
+        words=shorten(typed, 40), command=command_name(tr, command))),
+        esc(tr.gettext("/digest: today's digest")),
+        esc(tr.gettext("/digest settings: time, days, fields, pause, language")),
+        esc(tr.gettext("/subscribe 7:30: a daily digest at 7:30")),
+        esc(tr.gettext("/unsubscribe: no more daily digests"))]
+    if admin:
+        lines.append(esc(tr.gettext("/digest status: today's deliveries (administrators)")))
+    return "\n".join(lines)
+
+
 def admins_only(tr: Translator) -> str:
     return esc(tr.gettext("Sorry, only an administrator of this group can subscribe, change or cancel "
                           "its daily digest."))
 
 
 def status_page(counts: Any, uncertain: int, active: int, day: Any, tr: Translator) -> str:
-    lines = ["📊 <b>" + esc(tr.gettext("Digest status for {date}").format(date=tr.date(day, "long"))) + "</b>",
+    lines = ["📊 <b>" + esc(tr.gettext("Digest status for {date}").format(date=tr.date(day))) + "</b>",
              esc(tr.gettext("Sent: {n}").format(n=tr.number(counts.sent))),
              esc(tr.gettext("Sending now: {n}").format(n=tr.number(counts.sending))),
              esc(tr.gettext("Failed: {n}").format(n=tr.number(counts.failed))),

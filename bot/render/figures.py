@@ -1,7 +1,8 @@
 """Figure cards and figure lists: what the report says a number is, compared with what, and where.
 
 A pending figure (the draft leaves a blank) says so plainly and shows the sentence with its blank;
-the bot never fills one in. Values are shown as written for Vietnamese, re-formatted by Babel otherwise.
+the bot never fills one in. Values are shown as written for Vietnamese, re-formatted by Babel otherwise
+(bot/render/numbers.py); every word around them comes from the pack in the reader's language.
 """
 
 from __future__ import annotations
@@ -10,27 +11,35 @@ from typing import Any
 
 from bot.i18n import N_, Translator
 from bot.render import callbacks as cb
+from bot.render import nav
 from bot.render.cache import memo
 from bot.render.common import (
     PAGE_SIZE,
     Page,
     Row,
     back_home_row,
-    breadcrumb,
     button,
+    differing_words,
+    distinct,
+    heading,
     localized,
     markup,
     page_slice,
     pager_row,
+    status_notice,
     usage_page,
 )
-from bot.render.menu import figure_button_label, figure_line
 from bot.render.numbers import figure_value
-from bot.render.original import part_of
+from bot.render.original import original_mark, part_of
 from bot.render.text import esc, shorten
 
 #: Section depth figures are grouped at in "all figures" (0 parts, 1 chapters, 2 their sections).
 GROUP_LEVEL = 2
+#: Notes (the report's own inconsistencies) and citing items offered as buttons on a figure card.
+CARD_NOTES = 2
+CARD_ITEMS = 3
+#: Other matches offered under a typed lookup's card.
+CARD_OTHERS = 4
 
 KIND_LABELS: dict[str, str] = {
     "baseline": N_("Baseline"),
@@ -47,6 +56,12 @@ STATUS_LABELS: dict[str, str] = {
     "not_achieved": N_("❌ Target not achieved"),
     "pending": N_("⏳ Not given yet in the draft"),
 }
+#: A status the draft states as a forecast ("dự kiến không hoàn thành"): never shown as settled.
+FORECAST_LABELS: dict[str, str] = {
+    "achieved": N_("✅ Expected to be achieved"),
+    "exceeded": N_("🌟 Expected to be exceeded"),
+    "not_achieved": N_("❌ Expected not to be achieved"),
+}
 RELATION_LABELS: dict[str, str] = {
     "target": N_("Target"),
     "result": N_("Result"),
@@ -56,6 +71,14 @@ RELATION_LABELS: dict[str, str] = {
     "part_of": N_("Part of"),
     "related": N_("Related"),
 }
+
+
+def status_label(fig: Any, tr: Translator) -> str | None:
+    """The figure's status as the report states it: settled, or expected when it is the draft's forecast."""
+    if not fig.status or fig.status == "pending":
+        return None
+    table = FORECAST_LABELS if fig.status_forecast and fig.status in FORECAST_LABELS else STATUS_LABELS
+    return tr.gettext(table[fig.status])
 
 
 def citing_items(pack: Any, figure_id: str) -> list[Any]:
@@ -69,17 +92,47 @@ def citing_items(pack: Any, figure_id: str) -> list[Any]:
     return memo(pack, "citing_items", build).get(figure_id, [])
 
 
-def figure_reference(pack: Any, fig: Any) -> str:
-    return pack.reference(fig.source, fig.footnote)
+def notes_on(pack: Any, figure_ids: list[str]) -> list[Any]:
+    """The notes (the report's own errors and inconsistencies) that concern any of these figures."""
+    def build() -> dict[str, list[Any]]:
+        out: dict[str, list[Any]] = {}
+        for note in pack.notes:
+            for fid in note.figures:
+                out.setdefault(fid, []).append(note)
+        return out
+
+    by_figure = memo(pack, "notes_on", build)
+    found: list[Any] = []
+    for fid in figure_ids:
+        for note in by_figure.get(fid, []):
+            if note not in found:
+                found.append(note)
+    return found
 
 
-def original_target(pack: Any, fig: Any) -> cb.Original:
+def note_lines(pack: Any, notes: list[Any], tr: Translator) -> list[str]:
+    """``⚠️ Lưu ý: <title>`` for each note, under a card."""
+    return ["⚠️ <b>" + esc(tr.gettext("Note:")) + "</b> " + esc(pack.note_text(n.id, tr.lang).title)
+            for n in notes]
+
+
+def note_buttons(pack: Any, notes: list[Any], tr: Translator, here: cb.Callback, back: str) -> list[Row]:
+    return [[button(tr.gettext("⚠️ Note: {title}").format(
+        title=shorten(pack.note_text(n.id, tr.lang).title, 36)), cb.NoteCard(n.id, nav.push(pack, here, back)),
+        pack)] for n in notes[:CARD_NOTES]]
+
+
+def figure_reference(pack: Any, fig: Any, lang: str | None = None) -> str:
+    return pack.reference(fig.source, fig.footnote, lang)
+
+
+def original_target(pack: Any, fig: Any, back: str = nav.NATURAL) -> cb.Original:
     """The part of the section's original text where the figure's sentence stands."""
     if fig.footnote is not None:
         part = part_of(pack, fig.source, footnote=fig.footnote)
     else:
         part = part_of(pack, fig.source, text=fig.quote[:60])
-    return cb.Original(fig.source, part)
+    return cb.Original(fig.source, part, back)
 
 
 def group_of(pack: Any, section_id: str) -> str:
@@ -113,13 +166,69 @@ def figure_places(pack: Any) -> dict[str, tuple[str, int]]:
     return memo(pack, "figure_places", build)
 
 
-def _figures_entry(pack: Any) -> Any | None:
-    return next((e for e in pack.menu if e.figures), None)
-
-
 def _figures_trail(pack: Any, tr: Translator) -> list[str]:
-    menu_entry = _figures_entry(pack)
+    menu_entry = nav.entry_with(pack, "figures")
     return [localized(menu_entry.title, tr)] if menu_entry else []
+
+
+# ---------------------------------------------------------------------------------------------
+# Lines and buttons naming a figure (lists, item cards, notes)
+
+
+#: Relations that compare a figure with the same measure at another time or as a goal: the target of a
+#: rank is a rank ("thứ 15 cả nước"), whatever kind the figure itself is filed under.
+SAME_MEASURE = frozenset({"target", "result", "baseline", "previous"})
+
+
+def ranks(pack: Any) -> frozenset[str]:
+    """Ids of figures that are ranks: ``kind: rank``, and the targets, results and earlier values that a
+    rank is compared with (or that compare themselves with one)."""
+    def build() -> frozenset[str]:
+        found = {f.id for f in pack.figures.values() if f.kind == "rank"}
+        for fig in pack.figures.values():
+            for c in fig.compare:
+                if c.relation in SAME_MEASURE and c.figure in pack.figures:
+                    if fig.kind == "rank":
+                        found.add(c.figure)
+                    elif pack.figures[c.figure].kind == "rank":
+                        found.add(fig.id)
+        return frozenset(found)
+
+    return memo(pack, "ranks", build)
+
+
+def shown_value(pack: Any, fig: Any, tr: Translator) -> str | None:
+    """Hedge, value and unit in the reader's language (plain), or None when the draft leaves it blank."""
+    return figure_value(fig, tr, pack.figure_text(fig.id, tr.lang), rank=fig.id in ranks(pack))
+
+
+def figure_line(pack: Any, fig: Any, tr: Translator) -> str:
+    """``• Label: <b>ước đạt 239.163 nghìn tỷ đồng</b> (2025)`` or the pending note."""
+    words = pack.figure_text(fig.id, tr.lang)
+    value = shown_value(pack, fig, tr)
+    shown = f"<b>{esc(value)}</b>" if value is not None else "<i>" + esc(tr.gettext("not given yet")) + "</i>"
+    period = f" ({esc(words.period)})" if words.period else ""
+    return f"• {esc(words.label)}: {shown}{period}"
+
+
+def figure_button_label(pack: Any, fig: Any, tr: Translator, icon: str = "📊") -> str:
+    """``📊 Label``, shortened at a word (the list above the buttons gives each value)."""
+    return shorten(f"{icon} {pack.figure_text(fig.id, tr.lang).label}")
+
+
+def figure_buttons(pack: Any, figures: list[Any], tr: Translator, back: str, icon: str = "📊") -> list[Row]:
+    """One button per figure; two that would read the same are told apart by their value or period."""
+    labels = [figure_button_label(pack, f, tr, icon) for f in figures]
+    texts = [pack.figure_text(f.id, tr.lang) for f in figures]
+    fulls = [t.label for t in texts]
+    candidates = [[shown_value(pack, f, tr) or "", t.period or "", differing_words(t.label, fulls)]
+                  for f, t in zip(figures, texts, strict=True)]
+    labels = distinct(labels, candidates)
+    return [[button(label, cb.FigureCard(f.id, back), pack)] for label, f in zip(labels, figures, strict=True)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Lists
 
 
 def headline_page(pack: Any, tr: Translator, menu_entry: Any, page: int = 0) -> Page:
@@ -127,29 +236,36 @@ def headline_page(pack: Any, tr: Translator, menu_entry: Any, page: int = 0) -> 
     figures = pack.headline_figures()
     title = localized(menu_entry.title, tr)
     shown, page, pages = page_slice(figures, page)
-    lines = [breadcrumb([title]), "", f"<b>{esc(title)}</b>"]
-    lines += [figure_line(f, tr) for f in shown]
+    here = cb.MenuPage(menu_entry.id, page)
+    lines = [*heading([title]), f"<b>{esc(title)}</b>"]
+    lines += [figure_line(pack, f, tr) for f in shown]
     lines += ["", esc(tr.gettext("Tap a figure for its card, or send me its name at any time."))]
-    rows: list[Row] = [[button(figure_button_label(f, tr), cb.FigureCard(f.id), pack)] for f in shown]
+    rows: list[Row] = figure_buttons(pack, shown, tr, nav.push(pack, here))
     rows.append(pager_row(pack, page, pages, lambda p: cb.MenuPage(menu_entry.id, p)))
-    rows.append([button(tr.gettext("📚 All {n} figures by section").format(n=len(pack.figures)),
+    rows.append([button(tr.gettext("📚 All {n} figures by section").format(n=tr.number(len(pack.figures))),
                         cb.FigureGroups(), pack)])
     rows.append(back_home_row(pack, tr, None))
     return "\n".join(lines), markup(rows)
+
+
+def group_title(pack: Any, section_id: str, tr: Translator) -> str:
+    """``I.1. Kinh tế`` / ``I.1. Economy``: how the report numbers a section, and its name."""
+    label, title = pack.section_label(section_id, tr.lang), pack.section_title(section_id, tr.lang)
+    return f"{label}. {title}" if label != title else title
 
 
 def groups_page(pack: Any, tr: Translator, page: int = 0) -> Page:
     groups = figure_groups(pack)
     shown, page, pages = page_slice(groups, page)
     title = tr.gettext("All figures by section")
-    lines = [breadcrumb([*_figures_trail(pack, tr), title]), "", f"<b>{esc(title)}</b>"]
+    lines = [*heading([*_figures_trail(pack, tr), title]), f"<b>{esc(title)}</b>"]
     rows: list[Row] = []
     for section_id, figs in shown:
-        section = pack.sections[section_id]
-        label = f"{section.label}. {section.title}" if section.label != section.title else section.title
-        rows.append([button(f"{shorten(label, 40)} ({len(figs)})", cb.FigureSection(section_id), pack)])
+        count = f" ({tr.number(len(figs))})"
+        rows.append([button(shorten(group_title(pack, section_id, tr), 44 - len(count)) + count,
+                            cb.FigureSection(section_id), pack)])
     rows.append(pager_row(pack, page, pages, lambda p: cb.FigureGroups(p)))
-    entry = _figures_entry(pack)
+    entry = nav.entry_with(pack, "figures")
     rows.append(back_home_row(pack, tr, cb.MenuPage(entry.id) if entry else None))
     return "\n".join(lines), markup(rows)
 
@@ -159,75 +275,104 @@ def section_figures_page(pack: Any, tr: Translator, section_id: str, page: int =
     figures = groups.get(section_id)
     if not figures:
         return None
-    section = pack.sections[section_id]
+    lang = tr.lang
     shown, page, pages = page_slice(figures, page)
-    lines = [breadcrumb([*_figures_trail(pack, tr), section.title]), "",
-             f"<b>{esc(pack.reference(section_id))}. {esc(section.title)}</b>"]
-    lines += [figure_line(f, tr) for f in shown]
-    rows: list[Row] = [[button(figure_button_label(f, tr), cb.FigureCard(f.id), pack)] for f in shown]
+    here = cb.FigureSection(section_id, page)
+    lines = [*heading([*_figures_trail(pack, tr), pack.section_title(section_id, lang)]),
+             f"<b>{esc(pack.reference(section_id, lang=lang))}. {esc(pack.section_title(section_id, lang))}</b>"]
+    lines += [figure_line(pack, f, tr) for f in shown]
+    if any(f.kind == "target_2030" for f in shown) and (notice := status_notice(pack, tr)):
+        lines += ["", notice]
+    rows: list[Row] = figure_buttons(pack, shown, tr, nav.push(pack, here))
     rows.append(pager_row(pack, page, pages, lambda p: cb.FigureSection(section_id, p)))
     index = next(n for n, (g, _) in enumerate(figure_groups(pack)) if g == section_id)
     rows.append(back_home_row(pack, tr, cb.FigureGroups(index // PAGE_SIZE)))
     return "\n".join(lines), markup(rows)
 
 
-def card_text(pack: Any, fig: Any, tr: Translator, *, with_quote: bool = False, trail: bool = True) -> str:
-    """The figure card's HTML (no keyboard): also the body of inline results."""
+# ---------------------------------------------------------------------------------------------
+# The card
+
+
+def quote_lines(pack: Any, quote: str, tr: Translator, intro: str | None = None) -> list[str]:
+    """The report's exact words in a blockquote under ``intro``; a reader of another language sees
+    ``Original (Vietnamese):`` instead, so the quote is never taken for a translation."""
+    header = original_mark(pack, tr) or intro
+    lines = ["<b>" + esc(header) + "</b>"] if header else []
+    return [*lines, f"<blockquote>{esc(quote)}</blockquote>"]
+
+
+def card_text(pack: Any, fig: Any, tr: Translator, *, with_quote: bool = False, trail: bool = True,
+              back: str = nav.NATURAL) -> str:
+    """The figure card's HTML (no keyboard): also the body of inline results (``trail=False``)."""
+    lang = tr.lang
+    words = pack.figure_text(fig.id, lang)
     lines: list[str] = []
     if trail:
-        lines += [breadcrumb(_figures_trail(pack, tr)), ""]
-    lines.append(f"📊 <b>{esc(fig.label)}</b>")
-    value = figure_value(fig, tr)
-    if value is not None:
-        period = f" ({esc(fig.period)})" if fig.period else ""
-        lines.append(f"<b>{esc(value)}</b>{period}")
-    facts = [tr.gettext(KIND_LABELS.get(fig.kind, KIND_LABELS["other"]))]
-    if fig.status and fig.status != "pending":
-        facts.append(tr.gettext(STATUS_LABELS[fig.status]))
-    lines.append(esc(" · ".join(facts)))
+        natural = nav.screen_trail(pack, tr, _figure_back(pack, fig))
+        lines += heading(None if back == nav.TYPED else nav.trail_line(nav.card_trail(pack, tr, back, natural)))
+    lines.append(f"📊 <b>{esc(words.label)}</b>")
+    value = shown_value(pack, fig, tr)
+    kind = tr.gettext(KIND_LABELS.get(fig.kind, KIND_LABELS["other"]))
+    period = f" ({words.period})" if words.period else ""
+    shown = f"<b>{esc(value)}</b>" if value is not None else "<i>" + esc(tr.gettext("not given yet")) + "</i>"
+    lines.append(f"{esc(kind + period)}: {shown}")
+    if (status := status_label(fig, tr)) is not None:
+        lines.append(esc(status))
+    if fig.kind == "target_2030" and (notice := status_notice(pack, tr)):
+        lines.append(notice)
     if fig.status == "pending" or value is None:
-        lines += ["", "⏳ " + esc(tr.gettext("The draft does not give this figure yet. What the report says:")),
-                  f"<blockquote>{esc(fig.quote)}</blockquote>"]
+        lines += ["", "⏳ " + esc(tr.gettext("The draft does not give this figure yet.")),
+                  *quote_lines(pack, fig.quote, tr, tr.gettext("What the report says:"))]
     comparisons = [(c, pack.figures.get(c.figure)) for c in fig.compare]
     comparisons = [(c, other) for c, other in comparisons if other is not None]
     if comparisons:
-        lines += ["", "<b>" + esc(tr.gettext("Compared with")) + "</b>"]
+        lines += ["", "<b>" + esc(tr.gettext("Compared with:")) + "</b>"]
         for comparison, other in comparisons:
             relation = tr.gettext(RELATION_LABELS.get(comparison.relation, RELATION_LABELS["related"]))
-            other_value = figure_value(other, tr)
-            shown = f"<b>{esc(other_value)}</b>" if other_value is not None else (
+            other_words = pack.figure_text(other.id, lang)
+            other_value = shown_value(pack, other, tr)
+            other_shown = f"<b>{esc(other_value)}</b>" if other_value is not None else (
                 "<i>" + esc(tr.gettext("not given yet")) + "</i>")
-            period = f" ({esc(other.period)})" if other.period else ""
-            lines.append(f"• {esc(relation)}: {shown}{period} — {esc(other.label)}")
-    if fig.note:
-        lines += ["", "📝 " + esc(fig.note)]
+            other_period = f" ({esc(other_words.period)})" if other_words.period else ""
+            lines.append(f"• {esc(relation)}: {other_shown}{other_period} — {esc(other_words.label)}")
+    if words.note:
+        lines += ["", "📝 " + esc(words.note)]
+    notes = notes_on(pack, [fig.id])
+    if notes:
+        lines += ["", *note_lines(pack, notes, tr)]
     if with_quote and fig.status != "pending" and value is not None:
-        lines += ["", "<b>" + esc(tr.gettext("Exact source sentence")) + "</b>",
-                  f"<blockquote>{esc(fig.quote)}</blockquote>"]
-    lines += ["", "📍 " + esc(tr.gettext("Source: {reference}").format(reference=figure_reference(pack, fig)))]
+        lines += ["", *quote_lines(pack, fig.quote, tr, tr.gettext("Exact source sentence"))]
+    lines += ["", "📍 " + esc(tr.gettext("Source: {reference}").format(
+        reference=figure_reference(pack, fig, lang)))]
     return "\n".join(lines)
 
 
 def figure_card(pack: Any, tr: Translator, figure_id: str, *, with_quote: bool = False,
-                others: list[Any] | None = None) -> Page | None:
-    """A figure card with its buttons; ``others`` adds "other matches" buttons (lookups)."""
+                others: list[Any] | None = None, back: str = nav.TYPED) -> Page | None:
+    """A figure card with its buttons; ``others`` adds "other matches" buttons (lookups).
+
+    ``back`` says where the card was opened from (bot/render/nav.py). The default is a typed answer:
+    no breadcrumb and no Back, since there is no list the cadre has seen."""
     fig = pack.figures.get(figure_id)
     if fig is None:
         return None
-    text = card_text(pack, fig, tr, with_quote=with_quote)
+    here = cb.FigureCard(fig.id, back)
+    onward = nav.push(pack, here, back)
+    text = card_text(pack, fig, tr, with_quote=with_quote, back=back)
     rows: list[Row] = []
     if fig.status != "pending" and fig.value is not None:
         if with_quote:
-            rows.append([button(tr.gettext("🔼 Hide the sentence"), cb.FigureCard(fig.id), pack)])
+            rows.append([button(tr.gettext("🔼 Hide the sentence"), cb.FigureCard(fig.id, back), pack)])
         else:
-            rows.append([button(tr.gettext("💬 Exact source sentence"), cb.FigureQuote(fig.id), pack)])
-    for item in citing_items(pack, fig.id)[:3]:
-        rows.append([button("📄 " + shorten(item.title, 44), cb.ItemCard(item.id), pack)])
-    rows.append([button(tr.gettext("📜 Original text"), original_target(pack, fig), pack)])
-    for other in (others or [])[:4]:
-        rows.append([button("🔎 " + figure_button_label(other, tr).removeprefix("📊 "), cb.FigureCard(other.id),
-                            pack)])
-    rows.append(back_home_row(pack, tr, _figure_back(pack, fig)))
+            rows.append([button(tr.gettext("💬 Exact source sentence"), cb.FigureQuote(fig.id, back), pack)])
+    rows += note_buttons(pack, notes_on(pack, [fig.id]), tr, here, back)
+    for item in citing_items(pack, fig.id)[:CARD_ITEMS]:
+        rows.append([button("📄 " + shorten(pack.item_text(item.id, tr.lang).title, 44),
+                            cb.ItemCard(item.id, onward), pack)])
+    rows.append([button(tr.gettext("📜 Original text"), original_target(pack, fig, onward), pack)])
+    rows += figure_buttons(pack, (others or [])[:CARD_OTHERS], tr, onward, icon="🔎")
+    rows.append(back_home_row(pack, tr, nav.back_target(pack, back, _figure_back(pack, fig))))
     return text, markup(rows)
 
 
@@ -254,7 +399,8 @@ def lookup_examples(pack: Any, limit: int = 3) -> list[str]:
 def lookup_usage(pack: Any, tr: Translator, examples: list[str]) -> Page:
     """/figure without a query: how to use it, with examples to tap."""
     return usage_page(pack, tr, tr.gettext("Look up a figure"),
-                      tr.gettext("Send /figure followed by a few words, for example:"), "figure", examples,
+                      tr.gettext("Send /figure followed by a few words, for example:"),
+                      "figure", examples,
                       tr.gettext("In a private chat you can also just send the words."))
 
 
@@ -266,7 +412,7 @@ def no_match(pack: Any, tr: Translator, query: str, suggested: list[Any],
         lines += ["", esc(tr.gettext("Did you mean one of these?"))]
     lines += ["", esc(tr.gettext("Try fewer words or an abbreviation, or /search to find the words in "
                                  "the report's text."))]
-    rows: list[Row] = [[button(figure_button_label(f, tr), cb.FigureCard(f.id), pack)] for f in suggested[:4]]
+    rows: list[Row] = figure_buttons(pack, suggested[:4], tr, nav.TYPED)
     if search is not None:
         rows.append([button(tr.gettext("🔎 Search the report's text"), search, pack)])
     rows.append(back_home_row(pack, tr, None))

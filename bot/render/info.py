@@ -13,6 +13,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator
+from bot.render.common import status_notice
 
 Page = tuple[str, InlineKeyboardMarkup | None]
 
@@ -22,18 +23,21 @@ LANG_PREFIX = "lang:"
 
 def welcome(pack: Any, tr: Translator, first_name: str | None) -> str:
     """The greeting above the main menu; names the document so nobody mistakes a draft for the final."""
-    meta = pack.meta
+    words = pack.meta_text(tr.lang)
     hello = (tr.gettext("Hello, {name}!").format(name=escape(first_name)) if first_name
              else tr.gettext("Hello!"))
     lines = [
         f"<b>{hello}</b>",
         tr.gettext("I brief you on the {kind}: {title}.").format(
-            kind=escape(meta.document_kind), title=f"<i>{escape(meta.title)}</i>"
+            kind=escape(words.document_kind), title=f"<i>{escape(words.title)}</i>"
         ),
         tr.gettext("Find any part of the report in a few taps, or send me a word such as a figure's "
                    "name to look it up."),
     ]
-    if meta.status == "draft":
+    notice = status_notice(pack, tr)
+    if notice is not None:
+        lines.append(notice + " " + escape(tr.gettext("See /about.")))
+    elif pack.meta.status == "draft":
         lines.append("⚠️ " + tr.gettext("This is a draft; some figures are still blank in it. See /about."))
     return "\n\n".join(lines)
 
@@ -66,21 +70,21 @@ def help_page(commands: Sequence[tuple[str, str]], examples: Sequence[str], tr: 
 
 def about_page(pack: Any, tr: Translator) -> Page:
     """What the document is (from pack.meta), its status, and the content version."""
-    meta = pack.meta
+    meta, words = pack.meta, pack.meta_text(tr.lang)
     status = tr.gettext("draft") if meta.status == "draft" else tr.gettext("final")
     rows = [
-        (tr.gettext("Document"), meta.title),
-        (tr.gettext("Kind"), meta.document_kind),
+        (tr.gettext("Document"), words.title),
+        (tr.gettext("Kind"), words.document_kind),
         (tr.gettext("Status"), status),
-        (tr.gettext("Issued by"), meta.committee),
-        (tr.gettext("Congress"), meta.congress),
+        (tr.gettext("Issued by"), words.committee),
+        (tr.gettext("Congress"), words.congress),
         (tr.gettext("Term"), meta.term),
     ]
     lines = ["<b>" + tr.gettext("About this document") + "</b>", ""]
     lines += [f"<b>{escape(label)}:</b> {escape(value)}" for label, value in rows]
-    lines += ["", escape(meta.summary)]
-    if meta.context:
-        lines += ["", "ℹ️ " + escape(meta.context)]
+    lines += ["", escape(words.summary)]
+    if words.context:
+        lines += ["", "ℹ️ " + escape(words.context)]
     lines += ["", "<i>" + escape(tr.gettext("Content version {version} of {date}.").format(
         version=meta.version, date=_date(meta.date, tr))) + "</i>"]
     return "\n".join(lines), None
@@ -90,7 +94,7 @@ def _date(value: str, tr: Translator) -> str:
     import datetime as dt
 
     try:
-        return tr.date(dt.date.fromisoformat(value), "long")
+        return tr.date(dt.date.fromisoformat(value))
     except ValueError:
         return value
 

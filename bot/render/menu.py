@@ -10,20 +10,31 @@ from typing import Any
 
 from bot.i18n import Translator
 from bot.render import callbacks as cb
+from bot.render import nav
 from bot.render.common import (
     PAGE_SIZE,
     Page,
     Row,
     back_home_row,
-    breadcrumb,
     button,
+    differing_words,
+    distinct,
+    heading,
     localized,
     markup,
     page_slice,
     pager_row,
+    status_notice,
 )
-from bot.render.numbers import figure_value
-from bot.render.text import esc, shorten
+from bot.render.figures import (
+    figure_buttons,
+    figure_line,
+    headline_page,
+    note_buttons,
+    note_lines,
+    notes_on,
+)
+from bot.render.text import BUTTON_LABEL, esc, shorten
 
 #: Figure buttons shown on an item card before "all figures".
 CARD_FIGURE_BUTTONS = 6
@@ -75,23 +86,25 @@ def home_of_item(pack: Any, item: Any) -> cb.Callback | None:
 
 
 def item_trail(pack: Any, item: Any, tr: Translator) -> list[str]:
-    """Breadcrumb titles above an item card."""
-    for menu_entry in pack.menu:
-        if item.kind in menu_entry.kinds:
-            trail = [localized(menu_entry.title, tr)]
-            if menu_entry.group_by == "field" and item.field in pack.fields:
-                trail.append(localized(pack.fields[item.field].title, tr))
-            return trail
-    return []
+    """Breadcrumb titles above an item card opened from its list."""
+    return nav.item_home_trail(pack, item, tr)
 
 
-def item_reference(pack: Any, item: Any) -> str:
+def item_reference(pack: Any, item: Any, lang: str | None = None) -> str:
     """``Phần I, mục I.1.1, chú thích 2, 3`` plus any other sections the item draws on."""
     footnotes = list(item.footnotes)
-    ref = pack.reference(item.source, footnotes[0] if footnotes else None)
+    ref = pack.reference(item.source, footnotes[0] if footnotes else None, lang)
     ref += "".join(f", {n}" for n in footnotes[1:])
-    extra = [pack.reference(s) for s in item.sections if s in pack.sections]
+    extra = [pack.reference(s, lang=lang) for s in item.sections if s in pack.sections]
     return "; ".join([ref, *extra])
+
+
+#: Item kinds that speak of the coming term: their cards and lists carry the draft's status notice.
+FORWARD_KINDS = frozenset({"target", "task"})
+
+
+def item_label(pack: Any, item: Any, tr: Translator) -> str:
+    return shorten(pack.item_text(item.id, tr.lang).title)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -114,7 +127,7 @@ def main_menu(pack: Any, tr: Translator) -> Page:
     """The main menu: one button per menu.yaml entry, then the digest and language settings."""
     lines = [
         "🏠 <b>" + esc(tr.gettext("Main menu")) + "</b>",
-        "<i>" + esc(pack.meta.document_kind) + "</i>",
+        "<i>" + esc(pack.meta_text(tr.lang).document_kind) + "</i>",
         "",
         esc(tr.gettext("Choose a topic, or send me a word (for example a figure's name) to look it up.")),
     ]
@@ -128,38 +141,58 @@ def main_menu(pack: Any, tr: Translator) -> Page:
     return "\n".join(lines), markup(rows)
 
 
+def _items_buttons(pack: Any, items: list[Any], tr: Translator, back: str) -> list[Row]:
+    titles = [pack.item_text(i.id, tr.lang).title for i in items]
+    labels = distinct([item_label(pack, i, tr) for i in items],
+                      [[differing_words(t, titles), pack.section_label(i.source, tr.lang)]
+                       for t, i in zip(titles, items, strict=True)])
+    return [[button(label, cb.ItemCard(i.id, back), pack)] for label, i in zip(labels, items, strict=True)]
+
+
+def _notice_for(pack: Any, items: list[Any], tr: Translator) -> list[str]:
+    notice = status_notice(pack, tr) if any(i.kind in FORWARD_KINDS for i in items) else None
+    return ["", notice] if notice else []
+
+
 def menu_page(pack: Any, tr: Translator, entry_id: str, page: int = 0) -> Page | None:
     """One main-menu entry; None when the entry no longer exists (stale button)."""
     menu_entry = entry(pack, entry_id)
     if menu_entry is None:
         return None
     if menu_entry.figures:
-        from bot.render.figures import headline_page
-
         return headline_page(pack, tr, menu_entry, page)
     if menu_entry.notes:
         return notes_list(pack, tr, page, menu_entry)
     title = localized(menu_entry.title, tr)
-    lines = [breadcrumb([title]), "", f"<b>{esc(title)}</b>"]
+    lines = [*heading([title]), f"<b>{esc(title)}</b>"]
     rows: list[Row] = []
     if menu_entry.group_by == "field":
         direct = ungrouped_items(pack, menu_entry)
         fields = entry_fields(pack, menu_entry)
-        targets: list[tuple[str, cb.Callback]] = [
-            (shorten(i.title), cb.ItemCard(i.id)) for i in direct
-        ] + [
-            (f"{localized(f.title, tr)} ({len(entry_items(pack, menu_entry, f.id))})",
-             cb.GroupPage(menu_entry.id, f.id)) for f in fields
-        ]
+        count = len(direct) + len(fields)
         lines.append(esc(tr.gettext("Choose a field:")))
+        shown_items, page, pages = page_slice(list(range(count)), page)
+        here = cb.MenuPage(menu_entry.id, page)
+        for n in shown_items:
+            if n < len(direct):
+                rows += _items_buttons(pack, [direct[n]], tr, nav.push(pack, here))
+            else:
+                f = fields[n - len(direct)]
+                size = f" ({tr.number(len(entry_items(pack, menu_entry, f.id)))})"
+                rows.append([button(shorten(localized(f.title, tr), BUTTON_LABEL - len(size)) + size,
+                                    cb.GroupPage(menu_entry.id, f.id), pack)])
+        lines += _notice_for(pack, entry_items(pack, menu_entry), tr)
+        if not count:
+            lines.append(esc(tr.gettext("Nothing here yet.")))
     else:
         items = entry_items(pack, menu_entry)
-        targets = [(shorten(i.title), cb.ItemCard(i.id)) for i in items]
         lines.append(esc(tr.ngettext("{n} item", "{n} items", len(items)).format(n=tr.number(len(items)))))
-    if not targets:
-        lines.append(esc(tr.gettext("Nothing here yet.")))
-    shown, page, pages = page_slice(targets, page)
-    rows += [[button(text, data, pack)] for text, data in shown]
+        shown, page, pages = page_slice(items, page)
+        here = cb.MenuPage(menu_entry.id, page)
+        rows += _items_buttons(pack, shown, tr, nav.push(pack, here))
+        lines += _notice_for(pack, items, tr)
+        if not items:
+            lines.append(esc(tr.gettext("Nothing here yet.")))
     rows.append(pager_row(pack, page, pages, lambda p: cb.MenuPage(menu_entry.id, p)))
     rows.append(back_home_row(pack, tr, None))
     return "\n".join(lines), markup(rows)
@@ -175,113 +208,118 @@ def group_page(pack: Any, tr: Translator, entry_id: str, field_id: str, page: in
         return None
     title, field_title = localized(menu_entry.title, tr), localized(pack.fields[field_id].title, tr)
     lines = [
-        breadcrumb([title, field_title]),
-        "",
+        *heading([title, field_title]),
         f"<b>{esc(field_title)}</b>",
         esc(tr.ngettext("{n} item", "{n} items", len(items)).format(n=tr.number(len(items)))),
     ]
     shown, page, pages = page_slice(items, page)
-    rows: list[Row] = [[button(shorten(i.title), cb.ItemCard(i.id), pack)] for i in shown]
+    lines += _notice_for(pack, items, tr)
+    here = cb.GroupPage(entry_id, field_id, page)
+    rows: list[Row] = _items_buttons(pack, shown, tr, nav.push(pack, here))
     rows.append(pager_row(pack, page, pages, lambda p: cb.GroupPage(entry_id, field_id, p)))
-    rows.append(back_home_row(pack, tr, cb.MenuPage(entry_id)))
+    # the entry lists its direct items first, then its fields: Back opens the page holding this field
+    position = len(ungrouped_items(pack, menu_entry)) + [f.id for f in entry_fields(pack, menu_entry)].index(field_id)
+    rows.append(back_home_row(pack, tr, cb.MenuPage(entry_id, position // PAGE_SIZE)))
     return "\n".join(lines), markup(rows)
 
 
-def figure_line(fig: Any, tr: Translator) -> str:
-    """``• Label: <b>239.163 nghìn tỷ đồng</b> (2025)`` or the pending note."""
-    value = figure_value(fig, tr)
-    shown = f"<b>{esc(value)}</b>" if value is not None else "<i>" + esc(tr.gettext("not given yet")) + "</i>"
-    period = f" ({esc(fig.period)})" if fig.period else ""
-    return f"• {esc(fig.label)}: {shown}{period}"
-
-
-def figure_button_label(fig: Any, tr: Translator) -> str:
-    value = figure_value(fig, tr)
-    label = f"{fig.label}: {value}" if value is not None else f"{fig.label}: …"
-    return "📊 " + shorten(label, 44)
-
-
-def item_card(pack: Any, tr: Translator, item_id: str) -> Page | None:
+def item_card(pack: Any, tr: Translator, item_id: str, back: str = nav.NATURAL) -> Page | None:
     item = pack.items.get(item_id)
     if item is None:
         return None
-    lines = [breadcrumb(item_trail(pack, item, tr)), "", f"<b>{esc(item.title)}</b>", "", esc(item.summary)]
-    if item.points:
+    lang = tr.lang
+    text = pack.item_text(item.id, lang)
+    here = cb.ItemCard(item.id, back)
+    onward = nav.push(pack, here, back)
+    trail = None if back == nav.TYPED else nav.trail_line(nav.card_trail(pack, tr, back, item_trail(pack, item, tr)))
+    lines = [*heading(trail), f"<b>{esc(text.title)}</b>"]
+    if item.kind in FORWARD_KINDS and (notice := status_notice(pack, tr)):
+        lines.append(notice)
+    lines += ["", esc(text.summary)]
+    if text.points:
         lines.append("")
-        lines += [f"• {esc(p)}" for p in item.points]
+        lines += [f"• {esc(p)}" for p in text.points]
     figures = pack.figures_of(item)
     if figures:
-        lines += ["", "📊 <b>" + esc(tr.gettext("Figures")) + "</b>"]
-        lines += [figure_line(f, tr) for f in figures[:CARD_FIGURE_LINES]]
+        lines += ["", "📊 <b>" + esc(tr.gettext("Figures cited:")) + "</b>"]
+        lines += [figure_line(pack, f, tr) for f in figures[:CARD_FIGURE_LINES]]
         if len(figures) > CARD_FIGURE_LINES:
             more = len(figures) - CARD_FIGURE_LINES
-            lines.append(esc(tr.ngettext("… and {n} more", "… and {n} more", more).format(n=more)))
-    lines += ["", "📍 " + esc(tr.gettext("Source: {reference}").format(reference=item_reference(pack, item)))]
-    rows: list[Row] = []
-    fig_buttons = [button(figure_button_label(f, tr), cb.FigureCard(f.id), pack)
-                   for f in figures[:CARD_FIGURE_BUTTONS]]
-    rows += [[b] for b in fig_buttons]
+            lines.append(esc(tr.ngettext("… and {n} more", "… and {n} more", more).format(n=tr.number(more))))
+    notes = notes_on(pack, item.figures)
+    if notes:
+        lines += ["", *note_lines(pack, notes, tr)]
+    lines += ["", "📍 " + esc(tr.gettext("Source: {reference}").format(reference=item_reference(pack, item, lang)))]
+    rows: list[Row] = figure_buttons(pack, figures[:CARD_FIGURE_BUTTONS], tr, onward)
     if len(figures) > CARD_FIGURE_BUTTONS:
-        rows.append([button(tr.gettext("📊 All {n} figures").format(n=len(figures)), cb.ItemFigures(item.id),
-                            pack)])
-    rows.append([button(tr.gettext("📜 Original text"), cb.Original(item.source), pack)])
-    rows.append(back_home_row(pack, tr, home_of_item(pack, item)))
+        rows.append([button(tr.gettext("📊 All {n} figures").format(n=tr.number(len(figures))),
+                            cb.ItemFigures(item.id, 0, nav.fit(nav.chain(back), 9)), pack)])
+    rows += note_buttons(pack, notes, tr, here, back)
+    rows.append([button(tr.gettext("📜 Original text"), cb.Original(item.source, 0, onward), pack)])
+    rows.append(back_home_row(pack, tr, nav.back_target(pack, back, home_of_item(pack, item))))
     return "\n".join(lines), markup(rows)
 
 
-def item_figures(pack: Any, tr: Translator, item_id: str, page: int = 0) -> Page | None:
+def item_figures(pack: Any, tr: Translator, item_id: str, page: int = 0, back: str = nav.NATURAL) -> Page | None:
     """Every figure an item cites, as buttons, paged."""
     item = pack.items.get(item_id)
     if item is None:
         return None
+    title = pack.item_text(item.id, tr.lang).title
     figures = pack.figures_of(item)
     shown, page, pages = page_slice(figures, page)
-    lines = [breadcrumb([*item_trail(pack, item, tr), item.title]), "",
-             "📊 <b>" + esc(tr.gettext("Figures")) + "</b> — " + esc(item.title)]
-    lines += [figure_line(f, tr) for f in shown]
-    rows: list[Row] = [[button(figure_button_label(f, tr), cb.FigureCard(f.id), pack)] for f in shown]
-    rows.append(pager_row(pack, page, pages, lambda p: cb.ItemFigures(item.id, p)))
-    rows.append(back_home_row(pack, tr, cb.ItemCard(item.id)))
+    here = cb.ItemFigures(item.id, page, back)
+    trail = nav.card_trail(pack, tr, back, item_trail(pack, item, tr))
+    lines = [*heading(nav.trail_line([*trail, title])),
+             "📊 <b>" + esc(tr.gettext("Figures cited:")) + "</b> " + esc(title)]
+    lines += [figure_line(pack, f, tr) for f in shown]
+    rows: list[Row] = figure_buttons(pack, shown, tr, nav.push(pack, here, back))
+    rows.append(pager_row(pack, page, pages, lambda p: cb.ItemFigures(item.id, p, back)))
+    rows.append(back_home_row(pack, tr, cb.ItemCard(item.id, back)))
     return "\n".join(lines), markup(rows)
-
-
-def _notes_entry(pack: Any) -> Any | None:
-    return next((e for e in pack.menu if e.notes), None)
 
 
 def notes_list(pack: Any, tr: Translator, page: int = 0, menu_entry: Any = None) -> Page:
     """The inconsistencies the report itself contains, one button each."""
-    menu_entry = menu_entry or _notes_entry(pack)
+    menu_entry = menu_entry or nav.entry_with(pack, "notes")
     title = localized(menu_entry.title, tr) if menu_entry else tr.gettext("Notes on the figures")
-    lines = [breadcrumb([title]), "", f"<b>{esc(title)}</b>",
+    lines = [*heading([title]), f"<b>{esc(title)}</b>",
              esc(tr.gettext("Places where the report's own figures disagree or need care. "
                             "We show them as the report writes them."))]
     if not pack.notes:
         lines.append(esc(tr.gettext("Nothing here yet.")))
     shown, page, pages = page_slice(pack.notes, page)
-    rows: list[Row] = [[button("📝 " + shorten(n.title), cb.NoteCard(n.id), pack)] for n in shown]
+    back = nav.push(pack, cb.NotesList(page))
+    rows: list[Row] = [[button("📝 " + shorten(pack.note_text(n.id, tr.lang).title), cb.NoteCard(n.id, back), pack)]
+                       for n in shown]
     rows.append(pager_row(pack, page, pages, lambda p: cb.NotesList(p)))
     rows.append(back_home_row(pack, tr, None))
     return "\n".join(lines), markup(rows)
 
 
-def note_card(pack: Any, tr: Translator, note_id: str) -> Page | None:
+def note_card(pack: Any, tr: Translator, note_id: str, back: str = nav.NATURAL) -> Page | None:
     note = next((n for n in pack.notes if n.id == note_id), None)
     if note is None:
         return None
-    menu_entry = _notes_entry(pack)
-    trail = [localized(menu_entry.title, tr)] if menu_entry else []
-    lines = [breadcrumb(trail), "", f"📝 <b>{esc(note.title)}</b>", "", esc(note.text)]
+    lang = tr.lang
+    text = pack.note_text(note.id, lang)
+    menu_entry = nav.entry_with(pack, "notes")
+    natural = [localized(menu_entry.title, tr)] if menu_entry else []
+    here = cb.NoteCard(note.id, back)
+    onward = nav.push(pack, here, back)
+    trail = None if back == nav.TYPED else nav.trail_line(nav.card_trail(pack, tr, back, natural))
+    lines = [*heading(trail), f"📝 <b>{esc(text.title)}</b>", "", esc(text.text)]
     figures = [pack.figures[f] for f in note.figures if f in pack.figures]
     if figures:
-        lines += ["", "📊 <b>" + esc(tr.gettext("Figures")) + "</b>"]
-        lines += [figure_line(f, tr) for f in figures]
+        lines += ["", "📊 <b>" + esc(tr.gettext("Figures concerned:")) + "</b>"]
+        lines += [figure_line(pack, f, tr) for f in figures]
     sources = [s for s in note.sources if s in pack.sections]
     if sources:
-        refs = "; ".join(pack.reference(s) for s in sources)
+        refs = "; ".join(pack.reference(s, lang=lang) for s in sources)
         lines += ["", "📍 " + esc(tr.gettext("Source: {reference}").format(reference=refs))]
-    rows: list[Row] = [[button(figure_button_label(f, tr), cb.FigureCard(f.id), pack)] for f in figures[:8]]
-    rows += [[button("📜 " + shorten(pack.reference(s), 44), cb.Original(s), pack)] for s in sources[:4]]
+    rows: list[Row] = figure_buttons(pack, figures[:8], tr, onward)
+    rows += [[button("📜 " + shorten(pack.reference(s, lang=lang), 44), cb.Original(s, 0, onward), pack)]
+             for s in sources[:4]]
     index = pack.notes.index(note)
-    rows.append(back_home_row(pack, tr, cb.NotesList(index // PAGE_SIZE)))
+    rows.append(back_home_row(pack, tr, nav.back_target(pack, back, cb.NotesList(index // PAGE_SIZE))))
     return "\n".join(lines), markup(rows)

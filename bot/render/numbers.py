@@ -1,8 +1,14 @@
-"""Figures' values in the user's locale.
+"""Figures' values in the user's locale: the one way each language shows a number of the report.
 
-Vietnamese readers see the value exactly as the report writes it (``239.163``, ``14-15``, ``161/182``);
-other locales get each number re-formatted by Babel (``239,163``, ``14–15``), keeping the number of
-decimals the report gave. Nothing here knows any figure of the report.
+- Vietnamese: the value exactly as the report writes it (``239.163``, ``14,99``, ``14-15``, ``161/182``).
+- English (and any other locale): each number re-formatted by Babel in that locale, keeping the number
+  of decimals the report gave (``239,163``, ``14.99``, ``14–15``, ``161/182``).
+- Ranks (``kind: rank``): ``thứ 12 cả nước`` (``thứ {value} {unit}``) and ``12th nationwide``
+  (``{ordinal} {unit}``); ``4/63`` is ``thứ 4/63`` and ``4th of 63``.
+- The hedge (``qualifier``: "ước đạt", "gần", "trên") stands before the number, the unit after it,
+  both in the reader's language (the pack's translation overlay).
+
+Nothing here knows any figure of the report.
 """
 
 from __future__ import annotations
@@ -66,11 +72,41 @@ def with_unit(value: str, unit: str | None) -> str:
     return f"{value} {unit}"
 
 
-def figure_value(fig: Any, tr: Translator) -> str | None:
-    """Value and unit of a figure for the locale (plain text, not escaped), or None when pending."""
-    value = format_value(fig.value, tr)
-    if value is None:
+def _ordinal(token: str, tr: Translator) -> str:
+    try:
+        return tr.ordinal(int(token))
+    except ValueError:
+        return format_token(token, tr)
+
+
+def format_rank(value: str, tr: Translator) -> str:
+    """A rank as written (``12``, ``4/63``, ``2-3``): ``thứ 12`` / ``12th``, ``4th of 63``, ``2nd–3rd``."""
+    if tr.lang == "vi":
+        return tr.gettext("no. {n}").format(n=value)
+    if m := SINGLE_RE.match(value):
+        return _ordinal(m.group(1), tr)
+    if m := RANGE_RE.match(value):
+        return f"{_ordinal(m.group(1), tr)}–{_ordinal(m.group(2), tr)}"
+    if m := FRACTION_RE.match(value):
+        return tr.gettext("{rank} of {total}").format(rank=_ordinal(m.group(1), tr),
+                                                      total=format_token(m.group(2), tr))
+    return value
+
+
+def figure_value(fig: Any, tr: Translator, words: Any = None, rank: bool | None = None) -> str | None:
+    """Hedge, value and unit of a figure for the reader (plain text, not escaped), or None when pending.
+
+    ``words`` are the figure's words in the reader's language (``pack.figure_text(id, lang)``); without
+    them the figure's own (the pack's language) are used. ``rank`` shows the value as a rank (the
+    default: when the figure's kind is rank)."""
+    if fig.value is None:
         return None
+    words = words if words is not None else fig
+    qualifier, unit = words.qualifier, words.unit
+    if rank if rank is not None else fig.kind == "rank":
+        value = format_rank(fig.value, tr)
+        text = f"{qualifier} {value}" if qualifier else value
+        return f"{text} {unit}" if unit else text
+    value = format_value(fig.value, tr) or fig.value
     # The report's own hedge ("gần 92.000", "trên 68,4%") stays with the number in every locale.
-    qualifier = getattr(fig, "qualifier", None)
-    return with_unit(f"{qualifier} {value}" if qualifier else value, fig.unit)
+    return with_unit(f"{qualifier} {value}" if qualifier else value, unit)

@@ -7,15 +7,20 @@ each part is escaped on its own, so each is valid HTML.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+from babel import Locale
 
 from bot.i18n import Translator
 from bot.render import callbacks as cb
+from bot.render import nav
 from bot.render.cache import memo
-from bot.render.common import Page, Row, back_home_row, button, markup, pager_row
+from bot.render.common import Page, Row, back_home_row, button, markup, page_slice, pager_row
 from bot.render.text import PART_LIMIT, Block, esc, join_blocks, shorten, split_blocks
 
-CHILD_BUTTONS = 10
+#: Subsections shown as buttons under a section's text; more go to a paged list of their own.
+CHILD_BUTTONS = 8
 
 
 def section_blocks(pack: Any, section_id: str) -> list[Block]:
@@ -50,32 +55,85 @@ def part_of(pack: Any, section_id: str, line: int | None = None, footnote: int |
     return 0
 
 
-def section_title(section: Any) -> str:
-    return f"{section.label}. {section.title}" if section.label != section.title else section.title
+def section_title(section: Any, pack: Any = None, lang: str | None = None) -> str:
+    """``I.1. Kinh tế``: the report's numbering and the section's name (in the reader's language)."""
+    label = pack.section_label(section.id, lang) if pack is not None else section.label
+    title = pack.section_title(section.id, lang) if pack is not None else section.title
+    return f"{label}. {title}" if label != title else title
 
 
-def original_page(pack: Any, tr: Translator, section_id: str, part: int = 0) -> Page | None:
+def original_mark(pack: Any, tr: Translator) -> str | None:
+    """``Original (Vietnamese):`` when the reader's language is not the report's, else None."""
+    if tr.lang == pack.meta.language:
+        return None
+    language = Locale.parse(pack.meta.language).get_display_name(tr.lang) or pack.meta.language
+    return tr.gettext("Original ({language}):").format(language=language)
+
+
+_NUMBERING_RE = re.compile(r"^[IVXLC\d.]+$")
+
+
+def _child_label(pack: Any, section_id: str, lang: str) -> str:
+    """A subsection's button: ``1.2. Công nghiệp`` where the report numbers it, else its name alone
+    (``Chỉ tiêu 9: …`` rather than ``II.2, chỉ tiêu (9). Chỉ tiêu 9: …``)."""
+    section = pack.sections[section_id]
+    if _NUMBERING_RE.match(pack.section_label(section_id, lang)):
+        return section_title(section, pack, lang)
+    return pack.section_title(section_id, lang)
+
+
+def _child_buttons(pack: Any, tr: Translator, children: list[str], back: str) -> list[Row]:
+    return [[button("📜 " + shorten(_child_label(pack, c, tr.lang), 44), cb.Original(c, 0, back), pack)]
+            for c in children]
+
+
+def original_page(pack: Any, tr: Translator, section_id: str, part: int = 0, back: str = "-") -> Page | None:
     """One part of a section's original text, with part navigation and the way up and down the tree."""
     section = pack.sections.get(section_id)
     if section is None:
         return None
+    lang = tr.lang
     parts = original_parts(pack, section_id)
     count = len(parts)
     part = min(max(part, 0), max(count - 1, 0))
-    header = ["📜 <b>" + esc(tr.gettext("Original text")) + "</b> — " + esc(pack.reference(section_id)),
-              f"<b>{esc(section_title(section))}</b>"]
+    here = cb.Original(section_id, part, back)
+    onward = nav.push(pack, here, back)
+    header = ["📜 <b>" + esc(tr.gettext("Original text")) + "</b> — " + esc(pack.reference(section_id, lang=lang)),
+              f"<b>{esc(section_title(section, pack, lang))}</b>"]
     if count > 1:
         header.append("<i>" + esc(tr.gettext("part {k}/{n}").format(k=part + 1, n=count)) + "</i>")
+    if (mark := original_mark(pack, tr)) is not None:
+        header.append("<i>" + esc(mark) + "</i>")
     empty = "<i>" + esc(tr.gettext("(This heading has no text of its own.)")) + "</i>"
     body = join_blocks(parts[part]) if parts else empty
     text = "\n".join(header) + "\n\n" + body
-    rows: list[Row] = [pager_row(pack, part, count, lambda p: cb.Original(section_id, p))]
-    for child_id in section.children[:CHILD_BUTTONS]:
-        child = pack.sections[child_id]
-        rows.append([button("📜 " + shorten(section_title(child), 44), cb.Original(child_id), pack)])
+    rows: list[Row] = [pager_row(pack, part, count, lambda p: cb.Original(section_id, p, back))]
+    if len(section.children) <= CHILD_BUTTONS:
+        rows += _child_buttons(pack, tr, section.children, onward)
+    else:
+        rows.append([button(tr.gettext("📑 Its {n} subsections").format(n=tr.number(len(section.children))),
+                            cb.Subsections(section_id, 0, back), pack)])
     items = sorted(pack.items_for_section(section_id), key=lambda i: i.source != section_id)
     if items:
-        rows.append([button("📄 " + shorten(items[0].title, 44), cb.ItemCard(items[0].id), pack)])
-    back = cb.Original(section.parent) if section.parent else None
-    rows.append(back_home_row(pack, tr, back))
+        rows.append([button("📄 " + shorten(pack.item_text(items[0].id, lang).title, 44),
+                            cb.ItemCard(items[0].id, onward), pack)])
+    natural = cb.Original(section.parent) if section.parent else None
+    rows.append(back_home_row(pack, tr, nav.back_target(pack, back, natural)))
     return text, markup(rows)
+
+
+def subsections_page(pack: Any, tr: Translator, section_id: str, page: int = 0, back: str = "-") -> Page | None:
+    """The subsections of a section, paged, each opening its original text."""
+    section = pack.sections.get(section_id)
+    if section is None or not section.children:
+        return None
+    lang = tr.lang
+    shown, page, pages = page_slice(section.children, page, CHILD_BUTTONS)
+    here = cb.Subsections(section_id, page, back)
+    lines = ["📜 <b>" + esc(tr.gettext("Original text")) + "</b> — " + esc(pack.reference(section_id, lang=lang)),
+             f"<b>{esc(section_title(section, pack, lang))}</b>",
+             esc(tr.gettext("Its {n} subsections:").format(n=tr.number(len(section.children))))]
+    rows: list[Row] = _child_buttons(pack, tr, shown, nav.push(pack, here, back))
+    rows.append(pager_row(pack, page, pages, lambda p: cb.Subsections(section_id, p, back)))
+    rows.append(back_home_row(pack, tr, cb.Original(section_id, 0, back)))
+    return "\n".join(lines), markup(rows)

@@ -24,16 +24,38 @@ def esc(text: object) -> str:
     return escape(str(text), quote=False)
 
 
+#: Words a cut label must not end on: they lead into what was cut ("Kinh tế và…", "Tăng trưởng năm…").
+_DANGLING = frozenset([
+    "và", "của", "vào", "trong", "với", "cho", "các", "những", "được", "là", "theo", "tại", "đến", "từ", "về",
+    "để", "hoặc", "có", "bị", "do", "khi", "mà", "năm", "số", "một", "ở", "trên", "dưới", "gần", "khoảng", "đạt",
+    "and", "of", "in", "to", "for", "with", "a", "an", "the", "on", "by", "at", "from", "or", "per",
+])
+#: Where a phrase ends inside a label (not a colon: "Chỉ tiêu 9: …" says what follows it).
+_PHRASE_END_RE = re.compile(r"[,;]\s|\s[-–]\s|\s\(")
+
+
 def shorten(text: str, limit: int = BUTTON_LABEL) -> str:
-    """Cut a label to ``limit`` characters at a word boundary, with an ellipsis."""
+    """Cut a label to ``limit`` characters with an ellipsis: at the end of a phrase when one ends late
+    enough, else between words; never inside a word (unless the text is one endless word), never on a
+    word that leads into what was cut ("và", "của", "of"), never leaving a bracket open."""
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:-–") + "…"
+    window = text[: limit]  # one more than fits: a space right after the cut counts as a boundary
+    phrases = [m.start() for m in _PHRASE_END_RE.finditer(window) if m.start() <= limit - 1]
+    if phrases and phrases[-1] >= limit * 7 // 10:
+        cut = text[: phrases[-1]]
+    else:
+        space = window.rfind(" ")
+        cut = text[:space] if space > 0 else text[: limit - 1]
+    words = cut.split(" ")
+    while len(words) > 2 and words[-1].lower().strip(",;:") in _DANGLING:
+        words.pop()
+    cut = " ".join(words)
+    opened = cut.rfind("(")
+    if opened > cut.rfind(")") and opened > 0:
+        cut = cut[:opened]
+    return cut.rstrip(" ,;:-–(/") + "…"
 
 
 @dataclass(frozen=True)
