@@ -125,9 +125,9 @@ MINIPACK = Path(__file__).parent / "fixtures" / "minipack"
 
 
 def ui_minipack(target: Path) -> Path:
-    """A copy of the fixture pack (complete English overlay) made a draft, with a status notice, a rank,
-    a status the draft states as a forecast, and a note on the report's own figures, each translated.
-    Written as text so the fixture stays the one other tests read."""
+    """A copy of the fixture pack (complete English overlay, ranks, forecast statuses and notes on the
+    report's own figures) made a draft with a status notice, each translated. Written as text so the
+    fixture stays the one other tests read."""
     shutil.copytree(MINIPACK, target)
 
     def add(name: str, text: str, replace: tuple[str, str] | None = None) -> None:
@@ -142,32 +142,6 @@ def ui_minipack(target: Path) -> Path:
                      "văn kiện được thông qua.\n", ("status: final", "status: draft"))
     add("en/meta.yaml", "status_notice: A sample draft for tests, written before the provinces merged; figures "
                         "may differ from the adopted documents.\n")
-    add("figures/figures.yaml", """  - id: xep-hang-2024
-    label: Xếp hạng tăng trưởng năm 2024
-    value: "5"
-    unit: cả nước
-    period: "2024"
-    kind: rank
-    quote: đứng thứ 5 cả nước
-    source: p1.1
-    footnote: 1
-""", ("    status: exceeded\n", "    status: exceeded\n    status_forecast: true\n"))
-    add("en/figures/figures.yaml", '  xep-hang-2024: {label: Growth ranking in 2024, unit: nationwide, '
-                                   'period: "2024"}\n')
-    add("items/items.yaml", "", ("figures: [tang-truong, muc-tieu-tang-truong]",
-                                 "figures: [tang-truong, muc-tieu-tang-truong, tang-truong-2024, xep-hang-2024]"))
-    add("notes.yaml", """notes:
-  - id: tang-truong-2024-chu-thich
-    title: Tăng trưởng năm 2024 chỉ có ở chú thích
-    text: Số liệu 8,1% của năm 2024 chỉ có ở chú thích 1, không có ở phần chính của báo cáo.
-    figures: [tang-truong-2024]
-    sources: [p1.1]
-""")
-    add("en/notes.yaml", """notes:
-  tang-truong-2024-chu-thich:
-    title: 2024 growth is only in a footnote
-    text: The 8.1% for 2024 is only in footnote 1, not in the main text of the report.
-""")
     return target
 
 
@@ -224,7 +198,14 @@ def place_names(pack: Any, lang: str) -> set[str]:
     return {w for w in re.findall(r"\w+", text) if _VIETNAMESE.search(w)}
 
 
+# Words the text itself quotes ("lãng, bản" for a typo of the report) are the report's, not ours.
+_QUOTED_WORDS = re.compile(r'"[^"\n]{1,60}"|“[^”\n]{1,60}”')
+
+
 def vietnamese_outside_quotes(html: str, allowed: set[str]) -> list[str]:
-    """Words with Vietnamese diacritics in ``html`` outside the report's quoted sentences and place names."""
-    text = parse_html(_BLOCKQUOTE.sub("", html))
-    return [w for w in re.findall(r"\w+", text) if _VIETNAMESE.search(w) and w not in allowed]
+    """Words with Vietnamese diacritics in ``html`` outside the report's quoted sentences and place names.
+    A capitalised word is a proper name kept as Vietnamese writes it (Lục Ngạn, Yên Thế), and words in
+    quotation marks are the report's own; untranslated content shows in its lower-case words."""
+    text = _QUOTED_WORDS.sub("", parse_html(_BLOCKQUOTE.sub("", html)))
+    return [w for w in re.findall(r"\w+", text)
+            if _VIETNAMESE.search(w) and w not in allowed and not w[0].isupper()]
