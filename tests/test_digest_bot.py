@@ -583,7 +583,7 @@ async def test_what_changed_after_a_pack_change(harness, clock, content_pack) ->
     async with harness(fake, pack=new_pack) as app:
         await handlers.tick_now(app)
         text = digests(fake)[-1].text
-        assert "🔄" in text and figure.label in text and "123.4" in text
+        assert "🔄" in text and content_pack.figure_text(figure.id, "en").label in text and "123.4" in text
         clock.set(28, 7)
         await handlers.tick_now(app)
         assert "🔄" not in digests(fake)[-1].text  # said once

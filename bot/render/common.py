@@ -140,6 +140,11 @@ def command_name(tr: Translator, command: str) -> str:
         "subscribe": tr.pgettext("command", "subscribe"),
         "unsubscribe": tr.pgettext("command", "unsubscribe"),
         "lang": tr.pgettext("command", "lang"),
+        "briefing": tr.pgettext("command", "briefing"),
+        "targets": tr.pgettext("command", "targets"),
+        "meeting": tr.pgettext("command", "meeting"),
+        "quiz": tr.pgettext("command", "quiz"),
+        "chart": tr.pgettext("command", "chart"),
     }
     return names.get(command, command)
 
