@@ -207,6 +207,11 @@ async def inline(
     return await feed(app, {"inline_query": payload})
 
 
+async def settle(app: Any) -> None:
+    """Wait for the writes that can wait (who wrote, who blocked the bot): see bot/store/repo.py."""
+    await app.bot_data["store"].settle()
+
+
 @asynccontextmanager
 async def running(app: Any) -> AsyncIterator[Any]:
     """initialize + post_init + start, then stop + post_shutdown + shutdown: what run_polling does,

@@ -71,7 +71,7 @@ async def main(db_path: str, log: TextIO, crash_after: int, seed_count: int) -> 
     catalogues = Catalogues.load(ROOT / "locales")
     sender = make_sender(bot, lambda: pack, catalogues, lambda sub: sub.lang or "vi")
     service = DigestService(db, HANOI, sender, lambda: pack, clock=lambda: NOW,
-                            policy=DeliveryPolicy(rate_per_second=None, concurrency=8))
+                            policy=DeliveryPolicy())
     report = await service.run_due()
     print(json.dumps({"sent": report.sent, "failed": report.failed}))
     await bot.shutdown()

@@ -26,7 +26,7 @@ from bot.render import callbacks as cb
 from bot.render.digest import DigestAction, render_digest
 from bot.simulate import chat_json, press, press_button, send
 from bot.store.digest_repo import LedgerRepository
-from tests.conftest import make_app
+from tests.conftest import FakeTime, make_app
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 UTC = ZoneInfo("UTC")
@@ -56,12 +56,13 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def sleeps() -> list[float]:
-    return []
+def sleeps(fake_time: FakeTime) -> list[float]:
+    """What the digest service slept (pacing, retry_after, backoff), on fake time."""
+    return fake_time.slept
 
 
 @pytest.fixture
-def harness(settings, content_pack, catalogues, search_index, clock, sleeps):
+def harness(settings, content_pack, catalogues, search_index, clock, fake_time):
     """Builds applications over one data dir (so a test can restart the bot), each on its own fake API."""
 
     @asynccontextmanager
@@ -70,15 +71,11 @@ def harness(settings, content_pack, catalogues, search_index, clock, sleeps):
                     errors: list[BaseException] | None = None) -> AsyncIterator[Any]:
         errors = [] if errors is None else errors
         app = make_app(settings_ or settings, fake or FakeBotAPI(), pack or content_pack, catalogues, errors,
-                       search_index)
+                       search_index, fake_time)
         app.bot_data[handlers.CLOCK] = clock
         app.bot_data[handlers.SCHEDULE] = schedule
-        app.bot_data[handlers.POLICY] = policy or DeliveryPolicy(rate_per_second=None)
-
-        async def fake_sleep(seconds: float) -> None:
-            sleeps.append(seconds)
-
-        app.bot_data[handlers.SLEEP] = fake_sleep
+        if policy is not None:
+            app.bot_data[handlers.POLICY] = policy
         from bot.simulate import running
 
         async with running(app):
@@ -402,20 +399,35 @@ async def test_chat_not_found_deactivates_and_subscribe_reactivates(harness, clo
         assert sub_of(app).active and sub_of(app).minute_of_day == 420
 
 
-async def test_429_waits_retry_after_then_delivers(harness, clock, sleeps) -> None:
+async def test_429_reaches_the_service_at_once_which_holds_the_run(harness, clock, sleeps) -> None:
+    """The production 429 path: a digest's 429 is not retried (nor slept on) by the AIORateLimiter; the
+    service sees it on the first 429, holds every delivery for retry_after, then retries that chat."""
     async with harness() as app:
         fake = handlers_fake(app)
-        await send(app, "/subscribe 7:00")
+        for user in (USER, 2002, 2003):
+            await send(app, "/subscribe 7:00", user_id=user)
         fake.fail("sendMessage", 429, "Too Many Requests: retry after 5", retry_after=5, chat_id=USER, times=2)
+        fake.clear()
         clock.set(26, 7)
         report = await handlers.tick_now(app)
-        assert report.rate_limited == 2 and report.sent == 1
-        assert sleeps.count(5.0) == 2
-        assert len(digests(fake, USER)) == 1
+        assert report.rate_limited == 2 and report.sent == 3
+        refused = [c for c in fake.calls("sendMessage", USER) if c.error]
+        assert len(refused) == 2 and len(digests(fake, USER)) == 1  # each 429 came back to the service
+        assert [round(s) for s in sleeps if s >= 1] == [5, 5]  # the service's hold, on fake time
+        assert app.bot.rate_limiter is not None  # through the production limiter all the same
+
+
+async def test_a_reply_429_is_retried_by_the_limiter(harness) -> None:
+    """Replies to users keep PTB's retries: one 429 (retry_after=1), then the same reply gets through."""
+    async with harness() as app:
+        fake = handlers_fake(app)
+        fake.fail("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1, chat_id=USER)
+        calls = await send(app, "/about")
+        assert [bool(c.error) for c in calls if c.method == "sendMessage"] == [True, False]
 
 
 async def test_timeouts_retry_then_a_recorded_failure_not_a_deactivation(harness, clock) -> None:
-    policy = DeliveryPolicy(rate_per_second=None, max_attempts=3)
+    policy = DeliveryPolicy(max_attempts=3)
     async with harness(policy=policy) as app:
         fake = handlers_fake(app)
         await send(app, "/subscribe 7:00")
@@ -442,7 +454,7 @@ async def test_crash_mid_run_then_restart_on_the_same_data_dir(harness, clock, s
     chats = list(range(3001, 3021))
     first, second = FakeBotAPI(), FakeBotAPI()
     settings_ = dataclasses.replace(settings, admins=frozenset({USER}))
-    async with harness(first, settings_=settings_, policy=DeliveryPolicy(rate_per_second=None, concurrency=4)) as app:
+    async with harness(first, settings_=settings_, policy=DeliveryPolicy(concurrency=4)) as app:
         for chat in chats:
             await send(app, "/subscribe 7:00", user_id=chat)
         first.clear()
@@ -456,7 +468,7 @@ async def test_crash_mid_run_then_restart_on_the_same_data_dir(harness, clock, s
 
         first.set_responder(crash_on_the_eighth)
         # one chat crashes between Telegram's answer and 'sent': delivered, ledger still 'sending'
-        ledger = app.bot_data[handlers.DIGEST].ledger
+        ledger = app.bot_data[handlers.DIGEST]._w_ledger  # the writer's: 'sent' is written off the loop
         real_mark_sent = ledger.mark_sent
 
         def mark_sent(chat_id: int, *args: Any) -> None:
@@ -491,7 +503,7 @@ async def test_crash_mid_run_then_restart_on_the_same_data_dir(harness, clock, s
 async def test_stopping_the_bot_mid_run_leaves_nothing_uncertain(harness, clock) -> None:
     chats = list(range(3101, 3141))
     slow = FakeBotAPI(latency=0.02)
-    async with harness(slow, policy=DeliveryPolicy(rate_per_second=None, concurrency=4)) as app:
+    async with harness(slow, policy=DeliveryPolicy(concurrency=4)) as app:
         for chat in chats:
             await send(app, "/subscribe 7:00", user_id=chat)
         clock.set(26, 7)
