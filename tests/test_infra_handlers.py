@@ -236,3 +236,10 @@ async def test_allowlist_refuses_strangers(settings, fake_api, content_pack, cat
                                             "text": "/help", "entities": [{"type": "bot_command",
                                                                            "offset": 0, "length": 5}]}}) == []
     assert errors == []
+
+
+@pytest.mark.parametrize("name", ["A" * 5000, "<b>&" * 2000, "🇻🇳" * 3000])
+async def test_a_very_long_first_name_does_not_overflow_the_welcome(app, name):
+    calls = await send(app, "/start", first_name=name)
+    assert [c.ok for c in calls] == [True, True], [c.error for c in calls]
+    assert name[:20] in plain(calls[0].text)
