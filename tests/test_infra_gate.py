@@ -99,9 +99,9 @@ def fill(conn: sqlite3.Connection) -> None:
     """Let the database grow no more (as on a full disk), then fill what room is left."""
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     conn.execute(f"PRAGMA max_page_count = {pages}")
+    rows = ((10**9 + n,) for n in range(100_000))
     with pytest.raises(sqlite3.OperationalError, match="full"):
-        for n in range(100_000):
-            conn.execute("INSERT INTO users(user_id, first_seen, last_seen) VALUES (?, 0, 0)", (10**9 + n,))
+        conn.executemany("INSERT INTO users(user_id, first_seen, last_seen) VALUES (?, 0, 0)", rows)
 
 
 async def test_a_full_database_does_not_open_the_gate_and_is_logged_not_spammed(start, restricted, caplog) -> None:
