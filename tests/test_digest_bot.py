@@ -24,7 +24,7 @@ from bot.fakeapi import FakeBotAPI, parse_html, utf16_len
 from bot.handlers import digest as handlers
 from bot.render import callbacks as cb
 from bot.render.digest import DigestAction, render_digest
-from bot.simulate import chat_json, press, press_button, send
+from bot.simulate import chat_json, feed, press, press_button, send, settle, user_json
 from bot.store.digest_repo import LedgerRepository
 from tests.conftest import FakeTime, make_app
 
@@ -498,6 +498,8 @@ async def test_crash_mid_run_then_restart_on_the_same_data_dir(harness, clock, s
         calls = await send(app, "/digest status")
         assert f"Không chắc đã đến (gián đoạn do khởi động lại, không gửi lại): {len(uncertain)}" in calls[-1].text
         assert app.bot_data[handlers.DIGEST].uncertain_count() == len(uncertain)
+        shown = parse_html(calls[-1].text).split("theo từng cuộc trò chuyện:")[1]
+        assert {int(line.split()[1]) for line in shown.strip().splitlines()} == uncertain  # by chat, for admins
 
 
 async def test_stopping_the_bot_mid_run_leaves_nothing_uncertain(harness, clock) -> None:
@@ -622,3 +624,124 @@ def test_every_digest_of_a_full_cycle_fits_one_message(content_pack, catalogues)
                     for b in row:
                         assert len(b.callback_data.encode()) <= 64
                 assert "📍" in text
+
+
+# ---------------------------------------------------------------------------------------------
+# Access at send time, groups that become supergroups, chats that block the bot
+
+
+async def test_revoked_members_get_no_digest_and_may_always_unsubscribe(harness, clock, settings) -> None:
+    """Subscribed while the bot was open; restarted with BOT_ACCESS=allowlist admitting only one of them."""
+    group_by_revoked, group_by_member = -100500, -100501
+    async with harness() as app:
+        fake = handlers_fake(app)
+        fake.set_member_status(group_by_revoked, 2002, "administrator")
+        fake.set_member_status(group_by_member, USER, "administrator")
+        for user in (USER, 2002):
+            await send(app, "/subscribe 7:00", user_id=user)
+        await send(app, "/subscribe 7:00", user_id=2002, chat_id=group_by_revoked, chat_type="supergroup")
+        await send(app, "/subscribe 7:00", user_id=USER, chat_id=group_by_member, chat_type="supergroup")
+    restricted = dataclasses.replace(settings, access="allowlist", allowlist=frozenset({USER}))
+    fake = FakeBotAPI()
+    fake.set_member_status(group_by_revoked, 2002, "administrator")
+    clock.set(26, 7)
+    async with harness(fake, settings_=restricted) as app:
+        report = await handlers.tick_now(app)
+        assert sorted(c.chat_id for c in digests(fake)) == [group_by_member, USER]
+        assert report.revoked == 2
+        calls = await send(app, "/digest", user_id=2002)  # anything else stays refused
+        assert "2002" in parse_html(calls[-1].text) and not digests(fake, 2002)
+        for chat, kind in ((2002, "private"), (group_by_revoked, "supergroup")):
+            calls = await send(app, "/huy", user_id=2002, chat_id=chat, chat_type=kind)
+            assert calls[-1].ok and not sub_of(app, chat).active
+    clock.set(27, 7)
+    async with harness(FakeBotAPI(), settings_=settings) as app:  # open again: they stay unsubscribed
+        report = await handlers.tick_now(app)
+        assert report.sent == 2
+
+
+async def test_a_group_upgraded_mid_subscription_keeps_its_digest(harness, clock) -> None:
+    """Telegram answers the old group id with migrate_to_chat_id: settings and ledger follow the group."""
+    old, new = -4001, -1004001
+    async with harness() as app:
+        fake = handlers_fake(app)
+        fake.set_member_status(old, USER, "administrator")
+        await send(app, "/subscribe 6:30", user_id=USER, chat_id=old, chat_type="group")
+        service = app.bot_data[handlers.DIGEST]
+        service.subscriptions.set_weekdays_only(old, True)
+        service.subscriptions.set_fields(old, ("economy",))
+        fake.fail("sendMessage", 400, "Bad Request: group chat was upgraded to a supergroup chat", chat_id=old,
+                  migrate_to_chat_id=new)
+        clock.set(26, 7)
+        report = await handlers.tick_now(app)
+        assert report.sent == 1 and report.migrated == 1 and report.deactivated == 0
+        assert [c.chat_id for c in digests(fake)] == [new]
+        assert sub_of(app, old) is None
+        moved = sub_of(app, new)
+        assert moved.active and moved.chat_type == "supergroup"
+        assert (moved.minute_of_day, moved.weekdays_only, moved.fields) == (390, True, ("economy",))
+        assert service.ledger.rows_for(new) == [("2026-11-26", "sent")] and service.ledger.rows_for(old) == []
+        clock.set(27, 7)
+        fake.clear()
+        await handlers.tick_now(app)
+        assert [c.chat_id for c in digests(fake)] == [new]  # the next day, straight to the supergroup
+
+
+async def test_a_migrate_to_chat_id_message_moves_the_subscription(harness, clock) -> None:
+    old, new = -4002, -1004002
+    async with harness() as app:
+        fake = handlers_fake(app)
+        fake.set_member_status(old, USER, "administrator")
+        await send(app, "/subscribe 7:00", user_id=USER, chat_id=old, chat_type="group")
+        clock.set(26, 7)
+        await handlers.tick_now(app)  # today's went to the old id
+        group = chat_json(old, "group")
+        calls = await feed(app, {"message": {"message_id": 99, "date": 0, "chat": group,
+                                             "from": user_json(USER), "migrate_to_chat_id": new}})
+        assert calls == []  # housekeeping: nothing said
+        supergroup = chat_json(new, "supergroup")
+        await feed(app, {"message": {"message_id": 1, "date": 0, "chat": supergroup,
+                                     "from": user_json(USER), "migrate_from_chat_id": old}})  # idempotent
+        assert sub_of(app, old) is None and sub_of(app, new).active
+        service = app.bot_data[handlers.DIGEST]
+        assert service.ledger.rows_for(new) == [("2026-11-26", "sent")]
+        clock.set(26, 8)
+        fake.clear()
+        assert (await handlers.tick_now(app)).sent == 0  # today's is not sent again under the new id
+        clock.set(27, 7)
+        await handlers.tick_now(app)
+        assert [c.chat_id for c in digests(fake)] == [new]
+
+
+def my_member(chat: dict[str, Any], old: str, new: str) -> dict[str, Any]:
+    bot = {"id": 123456789, "is_bot": True, "first_name": "Briefing Bot", "username": "briefing_test_bot"}
+
+    def member(status: str) -> dict[str, Any]:
+        return {"status": status, "user": bot, **({"until_date": 0} if status == "kicked" else {})}
+
+    return {"my_chat_member": {"chat": chat, "from": user_json(USER), "date": 0,
+                               "old_chat_member": member(old), "new_chat_member": member(new)}}
+
+
+async def test_blocking_and_unblocking_the_bot_pauses_and_resumes_the_digest(harness, clock, settings) -> None:
+    async with harness() as app:
+        fake = handlers_fake(app)
+        for user in (USER, 2002, 2003):
+            await send(app, "/subscribe 7:00", user_id=user)
+        await send(app, "/unsubscribe", user_id=2003)
+        for user in (USER, 2003):
+            assert await feed(app, my_member(chat_json(user), "member", "kicked")) == []
+        await settle(app)
+        store = app.bot_data["store"]
+        assert not sub_of(app).active and not store.chats.get(USER).active and not store.users.get(USER).active
+        clock.set(26, 7)
+        await handlers.tick_now(app)
+        assert [c.chat_id for c in digests(fake)] == [2002]  # no 403 needed to know
+        for user in (USER, 2003):
+            await feed(app, my_member(chat_json(user), "kicked", "member"))
+        await settle(app)
+        assert sub_of(app).active and store.chats.get(USER).active
+        assert not sub_of(app, 2003).active  # unblocking does not resubscribe who unsubscribed
+        await feed(app, my_member(chat_json(7777), "member", "kicked"))  # a chat we never served
+        await settle(app)
+        assert store.chats.get(7777) is None and store.users.get(7777) is None
