@@ -22,8 +22,10 @@ from bot.logs import Throttled
 
 _NAME_RE = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
-#: Busy timeouts (ms). The loop's connection waits briefly: a stalled loop stalls every chat.
-HOT_BUSY_MS = 100
+#: Busy timeouts (ms). The loop's connection waits briefly: a stalled loop stalls every chat. Only the
+#: writes a user waits for (/lang, digest settings) use it; against the Writer's sub-millisecond
+#: transactions 25 ms is ample, and under a lock held elsewhere the user is told to retry.
+HOT_BUSY_MS = 25
 #: The writer thread may wait long: nobody is blocked while it does.
 WRITER_BUSY_MS = 5000
 #: At start, another program briefly holding a lock (a backup, a maintenance query) is waited for.
@@ -192,10 +194,11 @@ class Database:
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
+            conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled back already (a full disk does)
+                conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
 
     def schema_version(self) -> int:
         row = self.conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
