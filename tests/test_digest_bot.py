@@ -745,3 +745,29 @@ async def test_blocking_and_unblocking_the_bot_pauses_and_resumes_the_digest(har
         await feed(app, my_member(chat_json(7777), "member", "kicked"))  # a chat we never served
         await settle(app)
         assert store.chats.get(7777) is None and store.users.get(7777) is None
+
+
+async def test_a_digest_run_waits_for_a_lock_off_the_event_loop(harness, clock, settings) -> None:
+    """Another program holds the database: the run waits in the writer thread while users are answered,
+    and delivers everything once the lock is gone."""
+    import sqlite3
+
+    async with harness() as app:
+        fake = handlers_fake(app)
+        for user in range(3201, 3211):
+            await send(app, "/subscribe 7:00", user_id=user)
+        locker = sqlite3.connect(settings.database_path, isolation_level=None)
+        locker.execute("BEGIN EXCLUSIVE")
+        clock.set(26, 7)
+        run = asyncio.create_task(handlers.tick_now(app))
+        try:
+            for _ in range(20):
+                await asyncio.sleep(0)
+            calls = await send(app, "grdp")
+            assert "GRDP" in calls[-1].text  # answered while the run is blocked
+            assert not run.done() and digests(fake) == []
+        finally:
+            locker.execute("ROLLBACK")
+            locker.close()
+        report = await run
+        assert report.sent == 10 and report.database_errors == 0
