@@ -515,6 +515,7 @@ async def test_stopping_the_bot_mid_run_leaves_nothing_uncertain(harness, clock)
         await asyncio.sleep(0.1)
     # the application stopped (post_stop/post_shutdown): requests in flight ended, nothing new claimed
     assert task.done()
+    assert len(digests(slow)) < len(chats)  # stopped mid-run (40 x 0.02 s / 4 in flight takes 0.2 s)
     fake = FakeBotAPI()
     clock.set(26, 7, 5)
     async with harness(fake) as app:
