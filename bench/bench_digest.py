@@ -1,17 +1,20 @@
 """Digest fan-out benchmarks (printed, never asserted).
 
-    python bench/bench_digest.py [--subscribers 100000] [--duration 60] [--only a|b|b0]
+    python bench/bench_digest.py [--subscribers 100000] [--duration 60] [--only a|b|crash] [--kills 20]
 
 (a) Our own pipeline: SUBSCRIBERS in a temporary SQLite database, one day's run through the real
-    DigestService, the real renderer and PTB's ExtBot over a FakeBotAPI that answers sendMessage at once
-    (no HTML check, nothing recorded), rate limiter and pacing off. Prints messages/s (target >= 1000/s)
-    and peak RSS (target < 200 MB).
-(b) Against Telegram's limit: AIORateLimiter on (as bot/app.py builds it) and the service's pacing at
-    its default, over a fake that answers 429 (retry_after=1) whenever more than 30 requests arrived
-    in the last second, for --duration seconds. Prints the achieved rate (target >= 95% of 30/s) and the
-    429s seen, and how long a user's reply sent meanwhile (every 250 ms) waits in the limiter.
-    (bp) is the same with the service pacing at --pace (default 29/s); (b0) with the service's own
-    pacing off: AIORateLimiter alone.
+    DigestService (claims and marks through its writer thread), the real renderer and PTB's ExtBot over
+    a FakeBotAPI that answers sendMessage at once (no HTML check, nothing recorded), no rate limiter
+    and a pacing budget too large to matter. Prints messages/s (target >= 1000/s) and peak RSS
+    (target < 200 MB).
+(b) Against Telegram's limit, as bot/app.py builds it: MeteredRateLimiter for replies, digests paced by
+    what replies leave of 29 requests per rolling second, over a fake that answers 429 (retry_after=1)
+    whenever more than 30 requests arrived in the last second, for --duration seconds. Prints the
+    achieved rate (target >= 95% of 30/s), the 429s seen, and how long a user's reply sent meanwhile
+    waits in the limiter.
+(crash) The crash test's child (tests/digest_crash_child.py: production policy, 0.15 s on the wire) is
+    killed with SIGKILL at a random moment of its run, --kills times. Prints the digests each kill
+    left uncertain ('sending': maybe delivered, never resent); target: at most 4.
 """
 
 from __future__ import annotations
@@ -22,7 +25,11 @@ import contextlib
 import cProfile
 import json
 import pstats
+import random
 import resource
+import signal
+import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -36,8 +43,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from telegram.constants import ParseMode  # noqa: E402
-from telegram.ext import AIORateLimiter, Defaults, ExtBot  # noqa: E402
+from telegram.ext import Defaults, ExtBot  # noqa: E402
 
+from bot.app import REPLY_RETRIES  # noqa: E402
 from bot.content import load_pack  # noqa: E402
 from bot.digest.pacing import MeteredRateLimiter, TrafficWindow  # noqa: E402
 from bot.digest.service import DeliveryPolicy, DigestService  # noqa: E402
@@ -110,24 +118,21 @@ def peak_rss_mb() -> float:
 
 
 async def make(tmp: Path, subscribers: int, api: InstantAPI, policy: DeliveryPolicy,
-               limiter: str | None) -> tuple[DigestService, ExtBot[Any], Store]:
-    """limiter: None, "aio" (plain AIORateLimiter) or "metered" (as bot/app.py builds it)."""
+                limited: bool) -> tuple[DigestService, ExtBot[Any], Store]:
+    """limited: the rate limiter as bot/app.py builds it (MeteredRateLimiter sharing the window)."""
     pack = load_pack(ROOT / "content")
     catalogues = Catalogues.load(ROOT / "locales")
     store = Store.open(tmp / "bench.sqlite3")
     seed(store, subscribers, list(pack.fields))
-    rate_limiter: AIORateLimiter | None = None
-    if limiter == "aio":
-        rate_limiter = AIORateLimiter(max_retries=3)
-    elif limiter == "metered":
-        rate_limiter = MeteredRateLimiter(TrafficWindow(), max_retries=3)
+    window = TrafficWindow()
+    rate_limiter = MeteredRateLimiter(window, max_retries=REPLY_RETRIES) if limited else None
     bot: ExtBot[Any] = ExtBot(FAKE_TOKEN, request=api, get_updates_request=api,
                               defaults=Defaults(parse_mode=ParseMode.HTML),
                               rate_limiter=rate_limiter)
     await bot.initialize()
     sender = make_sender(bot, lambda: pack, catalogues, lambda sub: digest_language(store, sub))
     service = DigestService(store.db, HANOI, sender, lambda: pack, policy=policy, clock=lambda: NOW,
-                            window=getattr(rate_limiter, "window", None))
+                            window=window, writer=store.writer)
     service.remember_pack()
     return service, bot, store
 
@@ -135,8 +140,8 @@ async def make(tmp: Path, subscribers: int, api: InstantAPI, policy: DeliveryPol
 async def bench_a(subscribers: int, profile: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         api = InstantAPI()
-        service, bot, store = await make(Path(tmp), subscribers, api, DeliveryPolicy(rate_per_second=None),
-                                         limiter=None)
+        unpaced = DeliveryPolicy(window_budget=10**6)  # the pipeline's own speed, not Telegram's
+        service, bot, store = await make(Path(tmp), subscribers, api, unpaced, limited=False)
         before = rss_mb()
         profiler = cProfile.Profile() if profile else None
         started = time.perf_counter()
@@ -146,7 +151,8 @@ async def bench_a(subscribers: int, profile: bool) -> None:
         if profiler:
             profiler.disable()
         elapsed = time.perf_counter() - started
-        print(f"(a) fan-out, rate limiter and pacing off: {report.sent:,} digests in {elapsed:.1f} s = "
+        print(f"(a) fan-out, rate limiter and pacing off, {unpaced.concurrency} in flight: "
+              f"{report.sent:,} digests in {elapsed:.1f} s = "
               f"{report.sent / elapsed:,.0f} messages/s (target >= 1,000/s); failed {report.failed}")
         print(f"    RSS before the run {before:.0f} MB, after {rss_mb():.0f} MB, peak {peak_rss_mb():.0f} MB "
               f"(target < 200 MB)")
@@ -156,12 +162,12 @@ async def bench_a(subscribers: int, profile: bool) -> None:
         store.close()
 
 
-async def bench_b(duration: float, pace: float | None, label: str, limiter: str, reply_every: float) -> None:
+async def bench_b(duration: float, reply_every: float) -> None:
     subscribers = int(40 * duration) + 200
     with tempfile.TemporaryDirectory() as tmp:
         api = InstantAPI(window=30)
-        policy = DeliveryPolicy() if pace == -1 else DeliveryPolicy(rate_per_second=pace)
-        service, bot, store = await make(Path(tmp), subscribers, api, policy, limiter=limiter)
+        policy = DeliveryPolicy()
+        service, bot, store = await make(Path(tmp), subscribers, api, policy, limited=True)
         started = time.monotonic()
         run = asyncio.create_task(service.run_due())
         latencies: list[float] = []
@@ -186,10 +192,8 @@ async def bench_b(duration: float, pace: float | None, label: str, limiter: str,
         total = len(window) / duration
         latencies.sort()
         p50, p99 = (latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.99)]) if latencies else (0, 0)
-        pace_text = f"{policy.rate_per_second:g}/s" if policy.rate_per_second else "off"
-        if service.window is not None:
-            pace_text = f"what replies leave of {policy.window_budget}/rolling s (MeteredRateLimiter)"
-        print(f"({label}) AIORateLimiter on, digest pacing {pace_text}, fake 429 above 30 requests/s, "
+        pace_text = f"what replies leave of {policy.window_budget}/rolling s (MeteredRateLimiter)"
+        print(f"(b) digest pacing {pace_text}, fake 429 above 30 requests/s, "
               f"{duration:.0f} s, a user's reply every {reply_every:g} s:\n"
               f"    {len(window) - len(latencies):,} digests = "
               f"{rate:.1f}/s = {rate / 30:.0%} of 30/s; with the replies {total:.1f}/s = {total / 30:.0%} "
@@ -199,25 +203,46 @@ async def bench_b(duration: float, pace: float | None, label: str, limiter: str,
         store.close()
 
 
+def bench_crash(kills: int, chats: int = 120) -> None:
+    """SIGKILL the crash test's child at random moments of its run; count what each kill left uncertain."""
+    child = ROOT / "tests" / "digest_crash_child.py"
+    rng = random.Random(7)
+    uncertain: list[int] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in range(kills):
+            db, log = Path(tmp) / f"k{k}.sqlite3", Path(tmp) / f"k{k}.log"
+            proc = subprocess.Popen([sys.executable, str(child), str(db), str(log), "0", "--seed", str(chats)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            target = rng.randint(5, chats - 20)  # digests received before the kill
+            while proc.poll() is None and (not log.exists() or len(log.read_text().split()) < target):
+                time.sleep(0.005)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            with sqlite3.connect(db) as conn:
+                uncertain.append(conn.execute("SELECT COUNT(*) FROM digest_ledger WHERE status = 'sending'"
+                                              ).fetchone()[0])
+    policy = DeliveryPolicy()
+    print(f"(crash) {kills} SIGKILLs at random moments of a run ({chats} chats, {policy.concurrency} in flight, "
+          f"0.15 s on the wire): uncertain per kill max {max(uncertain)}, mean "
+          f"{sum(uncertain) / len(uncertain):.1f} (target <= 4): {uncertain}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--subscribers", type=int, default=100_000)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of (b)")
-    parser.add_argument("--only", choices=("a", "b", "b0", "bp"))
+    parser.add_argument("--only", choices=("a", "b", "crash"))
     parser.add_argument("--reply-every", type=float, default=1.0,
-                        help="seconds between the user replies sent during (b), (bp), (b0)")
-    parser.add_argument("--pace", type=float, default=DeliveryPolicy().rate_per_second,
-                        help="fixed pacing of (bp), per second")
+                        help="seconds between the user replies sent during (b)")
+    parser.add_argument("--kills", type=int, default=20, help="SIGKILLs of (crash)")
     parser.add_argument("--profile", action="store_true", help="cProfile (a)")
     args = parser.parse_args()
     if args.only in (None, "a"):
         asyncio.run(bench_a(args.subscribers, args.profile))
     if args.only in (None, "b"):
-        asyncio.run(bench_b(args.duration, -1, "b", "metered", args.reply_every))
-    if args.only in (None, "bp"):
-        asyncio.run(bench_b(args.duration, args.pace, "bp", "aio", args.reply_every))
-    if args.only in (None, "b0"):
-        asyncio.run(bench_b(args.duration, None, "b0", "aio", args.reply_every))
+        asyncio.run(bench_b(args.duration, args.reply_every))
+    if args.only in (None, "crash"):
+        bench_crash(args.kills)
 
 
 if __name__ == "__main__":

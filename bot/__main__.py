@@ -1,8 +1,9 @@
-"""`python -m bot [run|console|check-content [DIR]]`.
+"""`python -m bot [run|console|check-content [DIR]|backup PATH]`.
 
 No subcommand: the console when TELEGRAM_BOT_TOKEN is unset, live long polling when it is set.
-Every problem an operator can fix (token, content pack, data dir, catalogues) ends with ONE line on
-stderr saying what to do and exit code 2, never a traceback.
+Every problem an operator can fix (token, content pack, data dir, database, catalogues, a second
+instance) ends with ONE line on stderr saying what to do and exit code 2, never a traceback, and
+never the token.
 """
 
 from __future__ import annotations
@@ -11,29 +12,22 @@ import argparse
 import asyncio
 import logging
 import os
+import sqlite3
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from bot.config import ConfigError, Settings
+from bot.logs import configure_logging, redact
 
 EXIT_USAGE = 2
+#: Written and removed at start: a full disk (or a file-size limit) shows before any user does.
+SPACE_PROBE_BYTES = 64 * 1024
 
 
 class StartupError(Exception):
     """Something the operator must fix before the bot can start; str() is the one line to print."""
-
-
-def configure_logging(level: str, *, quiet_console: bool = False) -> None:
-    logging.basicConfig(
-        level=logging.WARNING if quiet_console else getattr(logging, level, logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # httpx logs every request (with the token in the URL) at INFO.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -42,26 +36,57 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         description="Telegram bot briefing cadres on a draft Political Report. "
         "Settings come from the environment (see README).",
     )
-    sub = parser.add_subparsers(dest="command", metavar="{run,console,check-content}")
+    sub = parser.add_subparsers(dest="command", metavar="{run,console,check-content,backup}")
     sub.add_parser("run", help="live long polling (needs TELEGRAM_BOT_TOKEN)")
     sub.add_parser("console", help="talk to the bot in this terminal, no Telegram needed")
     check = sub.add_parser("check-content", help="validate a content pack and list every error")
     check.add_argument("dir", nargs="?", help="content pack folder (default: BOT_CONTENT_DIR or content/)")
+    saving = sub.add_parser("backup", help="copy the database consistently, also while the bot runs")
+    saving.add_argument("path", help="the copy's file name, or a folder for a time-stamped file in it")
     return parser.parse_args(argv)
 
 
 def check_data_dir(path: Path) -> None:
-    """The database lives here: make sure we can create and write files before going live."""
+    """The database lives here: make sure we can create files and that the disk takes new data."""
     try:
         path.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-"):
-            pass
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-") as probe:
+            probe.write(b"\0" * SPACE_PROBE_BYTES)
+            probe.flush()
+            os.fsync(probe.fileno())
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
+        if exc.errno in {28, 27, 122}:  # ENOSPC, EFBIG, EDQUOT
+            raise StartupError(
+                f"data directory {path} cannot take new data ({reason}); free space on its disk "
+                "(or raise the file-size limit) and start again"
+            ) from None
         raise StartupError(
             f"data directory {path} is not writable ({reason}); create it with write permission "
             "or set BOT_DATA_DIR to a writable folder"
         ) from None
+
+
+def lock_data_dir(path: Path) -> Any:
+    """Hold BOT_DATA_DIR for this process: a second bot on the same data stops here, in one line."""
+    from bot.store.lock import AlreadyRunning, DataDirLock
+
+    try:
+        return DataDirLock(path).acquire()
+    except AlreadyRunning as exc:
+        raise StartupError(str(exc)) from None
+    except OSError as exc:
+        raise StartupError(f"cannot lock data directory {path} ({exc.strerror}); check its permissions") from None
+
+
+def open_store(settings: Settings) -> Any:
+    """Open the database, check its integrity and that a write goes through, apply migrations."""
+    from bot.store import DatabaseProblem, MigrationError, Store
+
+    try:
+        return Store.open(settings.database_path, check=True)
+    except (DatabaseProblem, MigrationError) as exc:
+        raise StartupError(str(exc)) from None
 
 
 def load_content(path: Path) -> Any:
@@ -101,17 +126,28 @@ def run(settings: Settings) -> int:
         )
     catalogues = load_catalogues(settings)
     check_data_dir(settings.data_dir)
-    pack = load_content(settings.content_dir)
+    lock = lock_data_dir(settings.data_dir)
+    try:
+        pack = load_content(settings.content_dir)
+        store = open_store(settings)
+        return _poll(settings, pack, catalogues, store)
+    finally:
+        lock.release()
 
-    from telegram import Update
-    from telegram.error import InvalidToken, NetworkError
 
-    from bot.app import build_application
+def _poll(settings: Settings, pack: Any, catalogues: Any, store: Any) -> int:
+    from telegram.error import InvalidToken, NetworkError, TelegramError
+
+    from bot import context as ctx
+    from bot.app import ALLOWED_UPDATES, build_application
+    from bot.store import DatabaseProblem
+    from bot.store.database import problem
 
     app = build_application(settings, pack=pack, catalogues=catalogues)
+    app.bot_data[ctx.STORE] = store  # closed by post_shutdown
     try:
         asyncio.run(check_bot_api(settings))
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        app.run_polling(allowed_updates=list(ALLOWED_UPDATES))
     except InvalidToken:
         raise StartupError(
             "Telegram rejected TELEGRAM_BOT_TOKEN; copy the token again from @BotFather (/token)"
@@ -120,6 +156,18 @@ def run(settings: Settings) -> int:
         raise StartupError(
             f"cannot reach the Bot API ({exc}); check the network or TELEGRAM_API_BASE_URL"
         ) from None
+    except TelegramError as exc:
+        raise StartupError(
+            f"the Bot API did not answer as Telegram does ({exc}); check TELEGRAM_API_BASE_URL "
+            "and any proxy in between"
+        ) from None
+    except sqlite3.Error as exc:  # post_init's first writes (the figure snapshot), or shutdown's last
+        raise StartupError(str(problem(exc, settings.database_path))) from None
+    except DatabaseProblem as exc:
+        raise StartupError(str(exc)) from None
+    finally:
+        if ctx.STORE in app.bot_data:  # start-up failed before post_shutdown could close it
+            app.bot_data.pop(ctx.STORE).close()
     return 0
 
 
@@ -127,13 +175,31 @@ async def check_bot_api(settings: Settings) -> None:
     """getMe once before polling, so a wrong token or URL is one line here, not PTB's retry log."""
     from telegram import Bot
 
+    from bot.request import bot_api_requests
+
     kwargs: dict[str, Any] = {}
     if settings.api_base_url:
         kwargs["base_url"] = settings.api_base_url
     if settings.api_base_file_url:
         kwargs["base_file_url"] = settings.api_base_file_url
-    async with Bot(settings.token or "", **kwargs) as bot:
+    request, updates = bot_api_requests()
+    async with Bot(settings.token or "", request=request, get_updates_request=updates, **kwargs) as bot:
         logging.getLogger(__name__).info("connected as @%s", bot.username)
+
+
+def backup(target: str, settings: Settings) -> int:
+    """A consistent copy of the database (SQLite's online backup API), also while the bot runs."""
+    from bot.store import DatabaseProblem
+    from bot.store.backup import backup as copy_database
+
+    try:
+        result = copy_database(settings.database_path, Path(target))
+    except DatabaseProblem as exc:
+        raise StartupError(str(exc)) from None
+    except OSError as exc:
+        raise StartupError(f"cannot write the backup {target} ({exc.strerror}); choose another place") from None
+    print(f"backup written: {result.path} ({result.size:,} bytes, {result.subscriptions} active subscriptions)")
+    return 0
 
 
 def console(settings: Settings) -> int:
@@ -158,14 +224,17 @@ def main(argv: list[str] | None = None) -> int:
             env.pop("TELEGRAM_BOT_TOKEN", None)  # the console never talks to Telegram
         settings = Settings.from_env(env)
         command = args.command or ("run" if settings.token else "console")
-        configure_logging(settings.log_level, quiet_console=command != "run")
+        configure_logging(settings.log_level, [settings.token or ""], quiet_console=command != "run")
         if command == "check-content":
             return check_content(args.dir, settings)
         if command == "console":
             return console(settings)
+        if command == "backup":
+            return backup(args.path, settings)
         return run(settings)
     except (ConfigError, StartupError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {redact(' '.join(str(exc).split()), [os.environ.get('TELEGRAM_BOT_TOKEN', '')])}",
+              file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

@@ -1,13 +1,20 @@
 """THE one place that builds the Application and registers every handler and job.
 
 Handler groups (PTB runs, per group in ascending order, the first handler that matches):
-  -1  gate:       records user/chat, ignores edited messages and channel posts, enforces BOT_ACCESS.
-   0  features:   every command from COMMANDS (canonical names + aliases), buttons, lookups, inline.
-   1  fallbacks:  only for updates that no group-0 handler matched (see Fallback): unknown commands,
-                  unhandled text, non-text messages, stale buttons, unhandled inline queries.
+  -1  gate:       decides from memory whether an update goes on (BOT_ACCESS, flood protection, update
+                  types we ignore), fails closed, and only then notes the user (bot/handlers/gate.py).
+   0  features:   every command from COMMANDS (canonical names + aliases), buttons, lookups, inline,
+                  chat housekeeping (my_chat_member, group -> supergroup); then, LAST, the catch-alls:
+                  unknown commands, non-text messages, stale buttons. In a group PTB runs only the
+                  first handler that matches, so a catch-all answers only what no feature took.
    2  after:      side effects that must not stop a feature: /start resumes a digest blocked by 403.
-Services (pack, store, search index, settings, catalogues) are created in post_init, kept in bot_data
-and closed in post_shutdown; handlers reach them through BotContext (bot/context.py).
+Services (pack, store, search index, settings, catalogues) are created in post_init (or given, as
+`python -m bot run` opens and checks the store first), kept in bot_data and closed in post_shutdown;
+handlers reach them through BotContext (bot/context.py).
+
+429s: replies to users go through PTB's AIORateLimiter (30/s overall, 20/min per group, retries a
+429 after its retry_after); digests bypass it and meet their 429 at once in DigestService, which
+holds the whole run for retry_after (bot/digest/pacing.py).
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from __future__ import annotations
 import gc
 import importlib.util
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -30,8 +38,8 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
-    BaseHandler,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
@@ -51,6 +59,7 @@ from bot.fakeapi import FAKE_TOKEN
 from bot.handlers import (
     briefing,
     charts,
+    chats,
     digest,
     errors,
     fallback,
@@ -65,6 +74,7 @@ from bot.handlers import (
 )
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, Catalogues
 from bot.render.info import LANG_PREFIX
+from bot.request import bot_api_requests
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -72,8 +82,16 @@ log = logging.getLogger(__name__)
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 HandlerCallback = Callable[[Update, BotContext], Awaitable[None]]
 
-GATE, FEATURES, FALLBACKS, AFTER = -1, 0, 1, 2
+GATE, FEATURES, AFTER = -1, 0, 2
+#: A reply to a user that meets a 429 is retried this many times by the limiter (digests: never).
+REPLY_RETRIES = 3
 FREEZE_GC = "freeze_gc"  # bot_data flag: gc.freeze() after start-up (live bot only)
+#: Updates handled at once (PTB's concurrent_updates), in production and in tests alike.
+CONCURRENT_UPDATES = 8
+#: The update types the bot handles: the only ones it asks Telegram for (getUpdates allowed_updates).
+#: Edited messages and channel posts are not asked for: re-answering an edit repeats or contradicts.
+ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY, Update.MY_CHAT_MEMBER,
+                   Update.POLL_ANSWER)
 
 
 @dataclass(frozen=True)
@@ -87,6 +105,7 @@ class Command:
     private: bool = True            # listed in private chats
     group: bool = True              # listed in groups
     listed: bool = True             # False: works, but not shown in the command menu or /help
+    open: bool = False              # True: anyone may use it, whatever BOT_ACCESS (see handlers/gate.py)
 
     def name_in(self, lang: str) -> str:
         """The name listed for a reader of ``lang``: the Vietnamese alias in Vietnamese (the default)."""
@@ -107,7 +126,8 @@ COMMANDS: tuple[Command, ...] = (
             aliases=("bantin",)),
     Command("subscribe", N_("Daily digest at a time you choose, e.g. /subscribe 7:30"), digest.subscribe,
             aliases=("dangky",)),
-    Command("unsubscribe", N_("Stop the daily digest"), digest.unsubscribe, aliases=("huy",)),
+    # A member whose access was revoked can always stop the digest they subscribed to.
+    Command("unsubscribe", N_("Stop the daily digest"), digest.unsubscribe, aliases=("huy",), open=True),
     Command("briefing", N_("One-screen brief on a field or topic; add docx for a page to print"),
             briefing.briefing_command, aliases=("tomtat",)),
     Command("targets", N_("The targets for 2030 at a glance, and the last term's"), briefing.targets_command,
@@ -119,35 +139,10 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 
-class Fallback(BaseHandler[Update, BotContext, None]):
-    """Wraps a handler so it fires only when no handler of the features group matched the update.
-
-    Groups in PTB are independent, so a catch-all in group 1 would otherwise answer updates that a
-    feature already handled; this keeps fallbacks honest without features knowing about them.
-    """
-
-    def __init__(self, inner: BaseHandler[Update, BotContext, Any], application: AnyApp):
-        super().__init__(inner.callback, block=inner.block)
-        self.inner = inner
-        self.application = application
-
-    def check_update(self, update: object) -> Any:
-        result = self.inner.check_update(update)
-        if result is None or result is False:
-            return None
-        for handler in self.application.handlers.get(FEATURES, []):
-            check = handler.check_update(update)
-            if check is not None and check is not False:
-                return None
-        return result
-
-    def collect_additional_context(self, context: BotContext, update: Update, application: Any,
-                                   check_result: Any) -> None:
-        self.inner.collect_additional_context(context, update, application, check_result)
-
-
 def register_handlers(app: AnyApp) -> None:
     app.add_handler(TypeHandler(Update, gate.gate), group=GATE)
+    app.bot_data[gate.OPEN_COMMANDS] = frozenset(
+        name for c in COMMANDS if c.open for name in (c.name, *c.aliases))
 
     for command in COMMANDS:
         app.add_handler(CommandHandler([command.name, *command.aliases], command.callback), group=FEATURES)
@@ -167,19 +162,18 @@ def register_handlers(app: AnyApp) -> None:
     app.add_handler(PollAnswerHandler(quiz.on_poll_answer), group=FEATURES)
     app.add_handler(CallbackQueryHandler(quiz.button, pattern=quiz.is_quiz_data), group=FEATURES)
     app.add_handler(CallbackQueryHandler(charts.button, pattern=charts.is_chart_data), group=FEATURES)
+    # Housekeeping: blocked / let back in, and a group that became a supergroup.
+    app.add_handler(ChatMemberHandler(chats.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER), group=FEATURES)
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chats.migrated), group=FEATURES)
+
+    # Catch-alls, LAST in the features group: they answer only what no handler above took.
+    app.add_handler(MessageHandler(filters.COMMAND, fallback.unknown_command), group=FEATURES)
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
+                                   fallback.not_text), group=FEATURES)
+    app.add_handler(CallbackQueryHandler(fallback.stale_button), group=FEATURES)
+
     # After everything else: a /start from a chat that blocked the bot earlier resumes its digest.
     app.add_handler(CommandHandler("start", digest.reactivate), group=AFTER)
-
-    private = filters.ChatType.PRIVATE
-    fallbacks: list[BaseHandler[Update, BotContext, Any]] = [
-        MessageHandler(filters.COMMAND, fallback.unknown_command),
-        MessageHandler(private & filters.TEXT & ~filters.COMMAND, fallback.text),
-        MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, fallback.not_text),
-        CallbackQueryHandler(fallback.stale_button),
-        InlineQueryHandler(fallback.inline_query),
-    ]
-    for handler in fallbacks:
-        app.add_handler(Fallback(handler, app), group=FALLBACKS)
     app.add_error_handler(errors.on_error)
 
 
@@ -190,11 +184,18 @@ def build_application(
     pack: Any = None,
     rate_limiter: bool = True,
     catalogues: Catalogues | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    arrivals: Callable[[], float] | None = None,
 ) -> AnyApp:
     """Build the bot. With `request` (a FakeBotAPI) nothing touches the network; with `pack` the
-    content is not loaded again. Catalogues are loaded here so a missing one stops start-up early."""
+    content is not loaded again. Catalogues are loaded here so a missing one stops start-up early.
+
+    `clock` (monotonic seconds) paces digests against the other traffic; `arrivals` (default: `clock`)
+    times updates for flood protection. Tests give fake ones; nothing else differs from production.
+    `rate_limiter=False` is for benches that time the handlers alone."""
     if catalogues is None:
         catalogues = Catalogues.load(settings.locales_dir)
+    live = request is None
     defaults = Defaults(
         parse_mode=ParseMode.HTML,
         link_preview_options=LinkPreviewOptions(is_disabled=True),
@@ -216,19 +217,24 @@ def build_application(
         builder = builder.base_url(settings.api_base_url)
     if settings.api_base_file_url:
         builder = builder.base_file_url(settings.api_base_file_url)
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+    if request is None:
+        request, updates_request = bot_api_requests()
+        builder = builder.request(request).get_updates_request(updates_request)
     else:
-        builder = builder.concurrent_updates(8)
+        builder = builder.request(request).get_updates_request(request)
+    builder = builder.concurrent_updates(CONCURRENT_UPDATES)
+    window = TrafficWindow(clock)
     if rate_limiter:
-        # AIORateLimiter (30/s overall, 20/min per group, retries 429) that also meters all traffic, so
-        # digests fill only what replies to users leave (bot/digest/pacing.py).
-        builder = builder.rate_limiter(MeteredRateLimiter(TrafficWindow(), max_retries=3))
+        # AIORateLimiter (30/s overall, 20/min per group, retries a reply's 429) that also meters the
+        # replies, so digests fill only what replies to users leave (bot/digest/pacing.py).
+        builder = builder.rate_limiter(MeteredRateLimiter(window, max_retries=REPLY_RETRIES))
     app = builder.build()
+    app.bot_data[digest.WINDOW] = window
+    app.bot_data[gate.FLOOD] = gate.FloodGuard(arrivals or clock)
     app.bot_data[ctx.SETTINGS] = settings
     app.bot_data[ctx.CATALOGUES] = catalogues
     app.bot_data["commands"] = COMMANDS
-    app.bot_data[FREEZE_GC] = request is None
+    app.bot_data[FREEZE_GC] = live
     if pack is not None:
         app.bot_data[ctx.PACK] = pack
     register_handlers(app)
@@ -270,6 +276,7 @@ async def _post_shutdown(app: AnyApp) -> None:
     await meetings.shutdown(app)
     store: Store | None = app.bot_data.pop(ctx.STORE, None)
     if store is not None:
+        await store.settle()  # bookkeeping still queued is written (or reported) before closing
         store.close()
 
 

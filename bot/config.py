@@ -44,18 +44,24 @@ def valid_token(token: str) -> bool:
     return bool(TOKEN_RE.match(token))
 
 
+#: A Telegram user id: plain ASCII digits, positive, at most 52 significant bits (Bot API docs).
+#: int() alone would take "1_000", Arabic-Indic digits and "-5", and ids no account can have.
+_USER_ID_RE = re.compile(r"[0-9]{1,16}")
+MAX_USER_ID = 2**52 - 1
+
+
 def _ids(name: str, raw: str) -> frozenset[int]:
     ids: set[int] = set()
     for part in raw.replace(";", ",").split(","):
         part = part.strip()
         if not part:
             continue
-        try:
-            ids.add(int(part))
-        except ValueError:
+        if not _USER_ID_RE.fullmatch(part) or not 0 < int(part) <= MAX_USER_ID:
             raise ConfigError(
-                f"{name} must be comma-separated numeric Telegram user ids (got {part!r}); fix or unset it"
-            ) from None
+                f"{name} must be comma-separated Telegram user ids, positive whole numbers in plain digits "
+                f"such as 123456789 (got {part!r}); fix or unset it"
+            )
+        ids.add(int(part))
     return frozenset(ids)
 
 
@@ -115,6 +121,11 @@ class Settings:
             raise ConfigError(f"BOT_ACCESS must be one of {', '.join(ACCESS_MODES)} (got {access!r})")
         allowlist = _ids("BOT_ALLOWLIST", get("BOT_ALLOWLIST") or "")
         admins = _ids("BOT_ADMINS", get("BOT_ADMINS") or "")
+        if access != "open" and not allowlist and not admins:
+            raise ConfigError(
+                f"BOT_ACCESS={access} but BOT_ALLOWLIST and BOT_ADMINS are empty, so nobody could use the bot; "
+                "add user ids to BOT_ALLOWLIST or set BOT_ACCESS=open"
+            )
 
         log_level = (get("BOT_LOG_LEVEL") or "INFO").upper()
         if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:

@@ -10,6 +10,7 @@ End of input (Ctrl-D, or the end of a pipe) shuts the bot down cleanly.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import re
 import sys
 import tempfile
@@ -192,8 +193,9 @@ async def console_session(settings: Settings, lines: Any, out: TextIO, *, pack: 
 
     fake = FakeBotAPI()
     with tempfile.TemporaryDirectory(prefix="bot-console-") as tmp:
+        pace = itertools.count(0.0, 3.0)  # a line is a person's message, even from a pipe: not a flood
         app = build_application(replace(settings, token=None, data_dir=Path(tmp)), request=fake, pack=pack,
-                                rate_limiter=False, catalogues=catalogues)
+                                rate_limiter=False, catalogues=catalogues, arrivals=lambda: next(pace))
         clock = ConsoleClock(settings.timezone)
         install(app, clock)
         await app.initialize()

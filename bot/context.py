@@ -6,6 +6,7 @@ handlers reach them as context.pack, context.store, context.search, context.sett
 
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from telegram import Update
@@ -31,7 +32,12 @@ def language_for(update: object, bot_data: dict[str, Any]) -> str:
     if user is None:
         return resolve_language(None, None)
     store: Store | None = bot_data.get(STORE)
-    stored = store.users.get_language(user.id) if store is not None else None
+    stored = None
+    if store is not None:
+        try:
+            stored = store.users.get_language(user.id)
+        except sqlite3.Error as exc:  # a damaged or locked database: Telegram's language will do
+            store.db.report(exc, "reading a language choice")
     return resolve_language(stored, user.language_code)
 
 

@@ -102,10 +102,16 @@ class TelegramAPIError(Exception):
         return error_payload(self.code, self.description, self.retry_after)
 
 
-def error_payload(code: int, description: str, retry_after: int | None = None) -> JSON:
+def error_payload(code: int, description: str, retry_after: int | None = None,
+                  migrate_to_chat_id: int | None = None) -> JSON:
     payload: JSON = {"ok": False, "error_code": code, "description": description}
+    parameters: JSON = {}
     if retry_after is not None:
-        payload["parameters"] = {"retry_after": retry_after}
+        parameters["retry_after"] = retry_after
+    if migrate_to_chat_id is not None:  # "group chat was upgraded to a supergroup chat"
+        parameters["migrate_to_chat_id"] = migrate_to_chat_id
+    if parameters:
+        payload["parameters"] = parameters
     return payload
 
 
@@ -149,6 +155,7 @@ class _Failure:
     retry_after: int | None
     chat_id: int | str | None
     times: int | None  # None: forever
+    migrate_to_chat_id: int | None = None
 
 
 @dataclass
@@ -322,13 +329,16 @@ class FakeBotAPI(BaseRequest):
         retry_after: int | None = None,
         chat_id: int | str | None = None,
         times: int | None = 1,
+        migrate_to_chat_id: int | None = None,
     ) -> None:
         """Make the next `times` calls of `method` (in `chat_id`, if given) fail like Telegram would.
 
         Examples: fail("sendMessage", 403, "Forbidden: bot was blocked by the user");
         fail("sendMessage", 429, "Too Many Requests: retry after 3", retry_after=3). times=None: forever.
+        fail("sendMessage", 400, "Bad Request: group chat was upgraded to a supergroup chat",
+        chat_id=-5, migrate_to_chat_id=-1005) answers as Telegram does to a group that became a supergroup.
         """
-        self._failures.append(_Failure(method, code, description, retry_after, chat_id, times))
+        self._failures.append(_Failure(method, code, description, retry_after, chat_id, times, migrate_to_chat_id))
 
     def set_responder(self, responder: Responder | None) -> None:
         """Install a function that may answer any call itself (e.g. a 429 above 30 req/s in benches)."""
@@ -344,7 +354,8 @@ class FakeBotAPI(BaseRequest):
                 failure.times -= 1
                 if failure.times <= 0:
                     self._failures.remove(failure)
-            return failure.code, error_payload(failure.code, failure.description, failure.retry_after)
+            return failure.code, error_payload(failure.code, failure.description, failure.retry_after,
+                                               failure.migrate_to_chat_id)
         return None
 
     # ------------------------------------------------------------------ answering
@@ -579,11 +590,14 @@ class FakeBotAPI(BaseRequest):
         elif status == "creator":
             member["is_anonymous"] = False
         elif status == "restricted":
+            # Every field the Bot API sends (python-telegram-bot 22.8 requires can_edit_tag and
+            # can_react_to_messages too).
             member.update({"is_member": True, "until_date": 0, **dict.fromkeys((
                 "can_send_messages", "can_send_audios", "can_send_documents", "can_send_photos",
                 "can_send_videos", "can_send_video_notes", "can_send_voice_notes", "can_send_polls",
                 "can_send_other_messages", "can_add_web_page_previews", "can_change_info",
-                "can_invite_users", "can_pin_messages", "can_manage_topics"), False)})
+                "can_invite_users", "can_pin_messages", "can_manage_topics", "can_edit_tag",
+                "can_react_to_messages"), False)})
         elif status == "kicked":
             member["until_date"] = 0
         if status == "administrator":

@@ -36,12 +36,15 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
 from babel.dates import get_timezone_location as _zone_location
+from babel.messages.mofile import read_mo
 from babel.numbers import format_decimal as _format_decimal
 from babel.numbers import format_percent as _format_percent
 
 DOMAIN = "bot"
 LANGUAGES: tuple[str, ...] = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
+#: The language of the msgids in the code: its catalogue may be empty, the others may not.
+SOURCE_LANGUAGE = "en"
 #: What each language is called in its own language (for the /lang buttons); not translated on purpose.
 LANGUAGE_NAMES: dict[str, str] = {"vi": "Tiếng Việt", "en": "English"}
 
@@ -191,8 +194,15 @@ class Catalogues:
             try:
                 with mo.open("rb") as fh:
                     translations = _gettext.GNUTranslations(fh)
+                    fh.seek(0)
+                    translated = sum(1 for m in read_mo(fh) if m.id and m.string)
             except (OSError, ValueError) as exc:
                 raise I18nError(f"translation catalogue {mo} is unreadable ({exc}); recompile it") from None
+            if lang != SOURCE_LANGUAGE and not translated:  # it would silently serve English
+                raise I18nError(
+                    f"translation catalogue {mo} translates nothing; fill in locales/{lang}/LC_MESSAGES/"
+                    f"{DOMAIN}.po and run `python3 dev.py i18n` (or `pybabel compile -d locales -D {DOMAIN}`)"
+                )
             translators[lang] = Translator(lang, translations)
         return cls(translators)
 

@@ -215,6 +215,9 @@ async def poll_answer(app: Any, poll_id: str, option_ids: list[int], *, user_id:
     payload: JSON = {"poll_id": poll_id, "user": user_json(user_id, lang, first_name), "option_ids": option_ids,
                      "option_persistent_ids": [str(i) for i in option_ids]}  # FakeBotAPI's persistent ids
     return await feed(app, {"poll_answer": payload})
+async def settle(app: Any) -> None:
+    """Wait for the writes that can wait (who wrote, who blocked the bot): see bot/store/repo.py."""
+    await app.bot_data["store"].settle()
 
 
 @asynccontextmanager

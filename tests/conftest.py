@@ -13,10 +13,17 @@ Use them like this (helpers live in bot.simulate so the console and benches shar
 
 A test that expects handler errors marks itself `@pytest.mark.handler_errors` and reads the
 `handler_errors` fixture (a list of exceptions) instead of failing.
+
+The application is the production one: the same AIORateLimiter (MeteredRateLimiter), digest pacer,
+concurrent_updates and flood protection. Only time is fake (`FakeTime`, on `FakeTimeLoop`): sleeping
+in the digest service advances it at once, and each update arrives three seconds after the last (a
+person's pace, even in a group's 20 messages a minute; `FakeTime(pace=0)` makes every update arrive at
+the same instant, as a flood does).
 """
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import traceback
 from collections.abc import AsyncIterator
@@ -29,12 +36,61 @@ from bot.app import build_application
 from bot.config import Settings
 from bot.context import SEARCH
 from bot.fakeapi import FakeBotAPI
+from bot.handlers import digest
 from bot.i18n import Catalogues
 from bot.simulate import running
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT_DIR = ROOT / "content"
 LOCALES_DIR = ROOT / "locales"
+
+
+class FakeTimeLoop(asyncio.SelectorEventLoop):
+    """The tests' event loop: its clock is real time plus whatever FakeTime moved it on, so the real
+    AIORateLimiter (which waits on the loop's clock) and every timer see the same fake time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.offset = 0.0
+
+    def time(self) -> float:
+        return super().time() + self.offset
+
+
+def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Any]:
+    return {"fake_time": FakeTimeLoop}
+
+
+class FakeTime:
+    """Monotonic seconds for the pacer, the limiter's window and the limiter itself (the loop's clock),
+    and, separately, the arrival times flood protection sees (`arrival`, pure fake: no real time in it).
+
+    `sleep` (the digest service's) moves the loop's clock on at once and records what it was asked;
+    each update arrives `pace` seconds after the last and moves the loop's clock as much."""
+
+    def __init__(self, pace: float = 3.0) -> None:
+        self.pace = pace
+        self.arrived = 1000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return asyncio.get_running_loop().time()
+
+    def advance(self, seconds: float) -> None:
+        loop = asyncio.get_running_loop()
+        if not isinstance(loop, FakeTimeLoop):
+            raise TypeError("FakeTime needs the tests' FakeTimeLoop")
+        loop.offset += seconds
+
+    def arrival(self) -> float:
+        self.advance(self.pace)
+        self.arrived += self.pace
+        return self.arrived
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.advance(max(seconds, 0.0))
+        await asyncio.sleep(0)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -79,10 +135,18 @@ def handler_errors() -> list[BaseException]:
     return []
 
 
+@pytest.fixture
+def fake_time() -> FakeTime:
+    return FakeTime()
+
+
 def make_app(settings: Settings, fake_api: FakeBotAPI, pack: Any, catalogues: Catalogues,
-             errors: list[BaseException], search: Any = None) -> Any:
-    """The bot exactly as production builds it, but over the fake transport and without rate limits."""
-    app = build_application(settings, request=fake_api, pack=pack, rate_limiter=False, catalogues=catalogues)
+             errors: list[BaseException], search: Any = None, time: FakeTime | None = None) -> Any:
+    """The bot exactly as production builds it, over the fake transport and on fake time."""
+    time = time or FakeTime()
+    app = build_application(settings, request=fake_api, pack=pack, catalogues=catalogues, clock=time,
+                            arrivals=time.arrival)
+    app.bot_data[digest.SLEEP] = time.sleep
     if search is not None:
         app.bot_data[SEARCH] = search
 
@@ -102,8 +166,9 @@ async def app(
     catalogues: Catalogues,
     search_index: Any,
     handler_errors: list[BaseException],
+    fake_time: FakeTime,
 ) -> AsyncIterator[Any]:
-    application = make_app(settings, fake_api, content_pack, catalogues, handler_errors, search_index)
+    application = make_app(settings, fake_api, content_pack, catalogues, handler_errors, search_index, fake_time)
     async with running(application):
         yield application
     if handler_errors and request.node.get_closest_marker("handler_errors") is None:

@@ -1,11 +1,13 @@
 """A digest run in its own process that dies for real: used by tests/test_digest_crash.py.
 
-    python tests/digest_crash_child.py DB LOG CRASH_AFTER [--seed N]
+    python tests/digest_crash_child.py DB LOG CRASH_AFTER [--seed N] [--latency S]
 
-Runs the real DigestService, renderer and PTB ExtBot over FakeBotAPI at a fixed 07:00 in Hanoi. Every
-sendMessage that reaches the fake is appended to LOG (fsync'd: what "Telegram" received). When the
-CRASH_AFTER-th one arrives the process calls os._exit() from inside the fake, before any answer,
-so nothing after it runs: no 'sent', no cleanup, exactly like a kill. CRASH_AFTER=0 never crashes.
+Runs the real DigestService (production DeliveryPolicy and pacer), renderer and PTB ExtBot over
+FakeBotAPI at a fixed 07:00 in Hanoi; each request takes --latency seconds on the wire (default
+0.15, a far server: several requests are in flight at once). Every sendMessage that reaches the fake
+is appended to LOG (fsync'd: what "Telegram" received). When the CRASH_AFTER-th one arrives the
+process calls os._exit() from inside the fake, before any answer, so nothing after it runs: no
+'sent', no cleanup, exactly like a SIGKILL. CRASH_AFTER=0 never crashes.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ def seed(db: Database, count: int) -> None:
         )
 
 
-async def main(db_path: str, log: TextIO, crash_after: int, seed_count: int) -> None:
+async def main(db_path: str, log: TextIO, crash_after: int, seed_count: int, latency: float) -> None:
     db = Database(db_path).open()
     if seed_count:
         seed(db, seed_count)
@@ -63,7 +65,7 @@ async def main(db_path: str, log: TextIO, crash_after: int, seed_count: int) -> 
         if received == crash_after:
             os._exit(EXIT_CODE)
 
-    fake = FakeBotAPI()
+    fake = FakeBotAPI(latency=latency)
     fake.set_responder(responder)
     bot = ExtBot(FAKE_TOKEN, request=fake, get_updates_request=fake, defaults=Defaults(parse_mode=ParseMode.HTML))
     await bot.initialize()
@@ -71,7 +73,7 @@ async def main(db_path: str, log: TextIO, crash_after: int, seed_count: int) -> 
     catalogues = Catalogues.load(ROOT / "locales")
     sender = make_sender(bot, lambda: pack, catalogues, lambda sub: sub.lang or "vi")
     service = DigestService(db, HANOI, sender, lambda: pack, clock=lambda: NOW,
-                            policy=DeliveryPolicy(rate_per_second=None, concurrency=8))
+                            policy=DeliveryPolicy())  # production: claims at send time, 4 in flight
     report = await service.run_due()
     print(json.dumps({"sent": report.sent, "failed": report.failed}))
     await bot.shutdown()
@@ -81,5 +83,6 @@ async def main(db_path: str, log: TextIO, crash_after: int, seed_count: int) -> 
 if __name__ == "__main__":
     args = sys.argv[1:]
     count = int(args[args.index("--seed") + 1]) if "--seed" in args else 0
+    wire = float(args[args.index("--latency") + 1]) if "--latency" in args else 0.15
     with open(args[1], "a", encoding="utf-8") as received_log:
-        asyncio.run(main(args[0], received_log, int(args[2]), count))
+        asyncio.run(main(args[0], received_log, int(args[2]), count, wire))

@@ -24,9 +24,9 @@ from bot.fakeapi import FakeBotAPI, parse_html, utf16_len
 from bot.handlers import digest as handlers
 from bot.render import callbacks as cb
 from bot.render.digest import DigestAction, render_digest
-from bot.simulate import chat_json, press, press_button, send
+from bot.simulate import chat_json, feed, press, press_button, send, settle, user_json
 from bot.store.digest_repo import LedgerRepository
-from tests.conftest import make_app
+from tests.conftest import FakeTime, make_app
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 UTC = ZoneInfo("UTC")
@@ -56,12 +56,13 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def sleeps() -> list[float]:
-    return []
+def sleeps(fake_time: FakeTime) -> list[float]:
+    """What the digest service slept (pacing, retry_after, backoff), on fake time."""
+    return fake_time.slept
 
 
 @pytest.fixture
-def harness(settings, content_pack, catalogues, search_index, clock, sleeps):
+def harness(settings, content_pack, catalogues, search_index, clock, fake_time):
     """Builds applications over one data dir (so a test can restart the bot), each on its own fake API."""
 
     @asynccontextmanager
@@ -70,15 +71,11 @@ def harness(settings, content_pack, catalogues, search_index, clock, sleeps):
                     errors: list[BaseException] | None = None) -> AsyncIterator[Any]:
         errors = [] if errors is None else errors
         app = make_app(settings_ or settings, fake or FakeBotAPI(), pack or content_pack, catalogues, errors,
-                       search_index)
+                       search_index, fake_time)
         app.bot_data[handlers.CLOCK] = clock
         app.bot_data[handlers.SCHEDULE] = schedule
-        app.bot_data[handlers.POLICY] = policy or DeliveryPolicy(rate_per_second=None)
-
-        async def fake_sleep(seconds: float) -> None:
-            sleeps.append(seconds)
-
-        app.bot_data[handlers.SLEEP] = fake_sleep
+        if policy is not None:
+            app.bot_data[handlers.POLICY] = policy
         from bot.simulate import running
 
         async with running(app):
@@ -402,20 +399,35 @@ async def test_chat_not_found_deactivates_and_subscribe_reactivates(harness, clo
         assert sub_of(app).active and sub_of(app).minute_of_day == 420
 
 
-async def test_429_waits_retry_after_then_delivers(harness, clock, sleeps) -> None:
+async def test_429_reaches_the_service_at_once_which_holds_the_run(harness, clock, sleeps) -> None:
+    """The production 429 path: a digest's 429 is not retried (nor slept on) by the AIORateLimiter; the
+    service sees it on the first 429, holds every delivery for retry_after, then retries that chat."""
     async with harness() as app:
         fake = handlers_fake(app)
-        await send(app, "/subscribe 7:00")
+        for user in (USER, 2002, 2003):
+            await send(app, "/subscribe 7:00", user_id=user)
         fake.fail("sendMessage", 429, "Too Many Requests: retry after 5", retry_after=5, chat_id=USER, times=2)
+        fake.clear()
         clock.set(26, 7)
         report = await handlers.tick_now(app)
-        assert report.rate_limited == 2 and report.sent == 1
-        assert sleeps.count(5.0) == 2
-        assert len(digests(fake, USER)) == 1
+        assert report.rate_limited == 2 and report.sent == 3
+        refused = [c for c in fake.calls("sendMessage", USER) if c.error]
+        assert len(refused) == 2 and len(digests(fake, USER)) == 1  # each 429 came back to the service
+        assert [round(s) for s in sleeps if s >= 1] == [5, 5]  # the service's hold, on fake time
+        assert app.bot.rate_limiter is not None  # through the production limiter all the same
+
+
+async def test_a_reply_429_is_retried_by_the_limiter(harness) -> None:
+    """Replies to users keep PTB's retries: one 429 (retry_after=1), then the same reply gets through."""
+    async with harness() as app:
+        fake = handlers_fake(app)
+        fake.fail("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1, chat_id=USER)
+        calls = await send(app, "/about")
+        assert [bool(c.error) for c in calls if c.method == "sendMessage"] == [True, False]
 
 
 async def test_timeouts_retry_then_a_recorded_failure_not_a_deactivation(harness, clock) -> None:
-    policy = DeliveryPolicy(rate_per_second=None, max_attempts=3)
+    policy = DeliveryPolicy(max_attempts=3)
     async with harness(policy=policy) as app:
         fake = handlers_fake(app)
         await send(app, "/subscribe 7:00")
@@ -442,7 +454,7 @@ async def test_crash_mid_run_then_restart_on_the_same_data_dir(harness, clock, s
     chats = list(range(3001, 3021))
     first, second = FakeBotAPI(), FakeBotAPI()
     settings_ = dataclasses.replace(settings, admins=frozenset({USER}))
-    async with harness(first, settings_=settings_, policy=DeliveryPolicy(rate_per_second=None, concurrency=4)) as app:
+    async with harness(first, settings_=settings_, policy=DeliveryPolicy(concurrency=4)) as app:
         for chat in chats:
             await send(app, "/subscribe 7:00", user_id=chat)
         first.clear()
@@ -456,7 +468,7 @@ async def test_crash_mid_run_then_restart_on_the_same_data_dir(harness, clock, s
 
         first.set_responder(crash_on_the_eighth)
         # one chat crashes between Telegram's answer and 'sent': delivered, ledger still 'sending'
-        ledger = app.bot_data[handlers.DIGEST].ledger
+        ledger = app.bot_data[handlers.DIGEST]._w_ledger  # the writer's: 'sent' is written off the loop
         real_mark_sent = ledger.mark_sent
 
         def mark_sent(chat_id: int, *args: Any) -> None:
@@ -486,12 +498,14 @@ async def test_crash_mid_run_then_restart_on_the_same_data_dir(harness, clock, s
         calls = await send(app, "/digest status")
         assert f"Không chắc đã đến (gián đoạn do khởi động lại, không gửi lại): {len(uncertain)}" in calls[-1].text
         assert app.bot_data[handlers.DIGEST].uncertain_count() == len(uncertain)
+        shown = parse_html(calls[-1].text).split("theo từng cuộc trò chuyện:")[1]
+        assert {int(line.split()[1]) for line in shown.strip().splitlines()} == uncertain  # by chat, for admins
 
 
 async def test_stopping_the_bot_mid_run_leaves_nothing_uncertain(harness, clock) -> None:
     chats = list(range(3101, 3141))
     slow = FakeBotAPI(latency=0.02)
-    async with harness(slow, policy=DeliveryPolicy(rate_per_second=None, concurrency=4)) as app:
+    async with harness(slow, policy=DeliveryPolicy(concurrency=4)) as app:
         for chat in chats:
             await send(app, "/subscribe 7:00", user_id=chat)
         clock.set(26, 7)
@@ -501,6 +515,7 @@ async def test_stopping_the_bot_mid_run_leaves_nothing_uncertain(harness, clock)
         await asyncio.sleep(0.1)
     # the application stopped (post_stop/post_shutdown): requests in flight ended, nothing new claimed
     assert task.done()
+    assert len(digests(slow)) < len(chats)  # stopped mid-run (40 x 0.02 s / 4 in flight takes 0.2 s)
     fake = FakeBotAPI()
     clock.set(26, 7, 5)
     async with harness(fake) as app:
@@ -610,3 +625,150 @@ def test_every_digest_of_a_full_cycle_fits_one_message(content_pack, catalogues)
                     for b in row:
                         assert len(b.callback_data.encode()) <= 64
                 assert "📍" in text
+
+
+# ---------------------------------------------------------------------------------------------
+# Access at send time, groups that become supergroups, chats that block the bot
+
+
+async def test_revoked_members_get_no_digest_and_may_always_unsubscribe(harness, clock, settings) -> None:
+    """Subscribed while the bot was open; restarted with BOT_ACCESS=allowlist admitting only one of them."""
+    group_by_revoked, group_by_member = -100500, -100501
+    async with harness() as app:
+        fake = handlers_fake(app)
+        fake.set_member_status(group_by_revoked, 2002, "administrator")
+        fake.set_member_status(group_by_member, USER, "administrator")
+        for user in (USER, 2002):
+            await send(app, "/subscribe 7:00", user_id=user)
+        await send(app, "/subscribe 7:00", user_id=2002, chat_id=group_by_revoked, chat_type="supergroup")
+        await send(app, "/subscribe 7:00", user_id=USER, chat_id=group_by_member, chat_type="supergroup")
+    restricted = dataclasses.replace(settings, access="allowlist", allowlist=frozenset({USER}))
+    fake = FakeBotAPI()
+    fake.set_member_status(group_by_revoked, 2002, "administrator")
+    clock.set(26, 7)
+    async with harness(fake, settings_=restricted) as app:
+        report = await handlers.tick_now(app)
+        assert sorted(c.chat_id for c in digests(fake)) == [group_by_member, USER]
+        assert report.revoked == 2
+        calls = await send(app, "/digest", user_id=2002)  # anything else stays refused
+        assert "2002" in parse_html(calls[-1].text) and not digests(fake, 2002)
+        for chat, kind in ((2002, "private"), (group_by_revoked, "supergroup")):
+            calls = await send(app, "/huy", user_id=2002, chat_id=chat, chat_type=kind)
+            assert calls[-1].ok and not sub_of(app, chat).active
+    clock.set(27, 7)
+    async with harness(FakeBotAPI(), settings_=settings) as app:  # open again: they stay unsubscribed
+        report = await handlers.tick_now(app)
+        assert report.sent == 2
+
+
+async def test_a_group_upgraded_mid_subscription_keeps_its_digest(harness, clock) -> None:
+    """Telegram answers the old group id with migrate_to_chat_id: settings and ledger follow the group."""
+    old, new = -4001, -1004001
+    async with harness() as app:
+        fake = handlers_fake(app)
+        fake.set_member_status(old, USER, "administrator")
+        await send(app, "/subscribe 6:30", user_id=USER, chat_id=old, chat_type="group")
+        service = app.bot_data[handlers.DIGEST]
+        service.subscriptions.set_weekdays_only(old, True)
+        service.subscriptions.set_fields(old, ("economy",))
+        fake.fail("sendMessage", 400, "Bad Request: group chat was upgraded to a supergroup chat", chat_id=old,
+                  migrate_to_chat_id=new)
+        clock.set(26, 7)
+        report = await handlers.tick_now(app)
+        assert report.sent == 1 and report.migrated == 1 and report.deactivated == 0
+        assert [c.chat_id for c in digests(fake)] == [new]
+        assert sub_of(app, old) is None
+        moved = sub_of(app, new)
+        assert moved.active and moved.chat_type == "supergroup"
+        assert (moved.minute_of_day, moved.weekdays_only, moved.fields) == (390, True, ("economy",))
+        assert service.ledger.rows_for(new) == [("2026-11-26", "sent")] and service.ledger.rows_for(old) == []
+        clock.set(27, 7)
+        fake.clear()
+        await handlers.tick_now(app)
+        assert [c.chat_id for c in digests(fake)] == [new]  # the next day, straight to the supergroup
+
+
+async def test_a_migrate_to_chat_id_message_moves_the_subscription(harness, clock) -> None:
+    old, new = -4002, -1004002
+    async with harness() as app:
+        fake = handlers_fake(app)
+        fake.set_member_status(old, USER, "administrator")
+        await send(app, "/subscribe 7:00", user_id=USER, chat_id=old, chat_type="group")
+        clock.set(26, 7)
+        await handlers.tick_now(app)  # today's went to the old id
+        group = chat_json(old, "group")
+        calls = await feed(app, {"message": {"message_id": 99, "date": 0, "chat": group,
+                                             "from": user_json(USER), "migrate_to_chat_id": new}})
+        assert calls == []  # housekeeping: nothing said
+        supergroup = chat_json(new, "supergroup")
+        await feed(app, {"message": {"message_id": 1, "date": 0, "chat": supergroup,
+                                     "from": user_json(USER), "migrate_from_chat_id": old}})  # idempotent
+        assert sub_of(app, old) is None and sub_of(app, new).active
+        service = app.bot_data[handlers.DIGEST]
+        assert service.ledger.rows_for(new) == [("2026-11-26", "sent")]
+        clock.set(26, 8)
+        fake.clear()
+        assert (await handlers.tick_now(app)).sent == 0  # today's is not sent again under the new id
+        clock.set(27, 7)
+        await handlers.tick_now(app)
+        assert [c.chat_id for c in digests(fake)] == [new]
+
+
+def my_member(chat: dict[str, Any], old: str, new: str) -> dict[str, Any]:
+    bot = {"id": 123456789, "is_bot": True, "first_name": "Briefing Bot", "username": "briefing_test_bot"}
+
+    def member(status: str) -> dict[str, Any]:
+        return {"status": status, "user": bot, **({"until_date": 0} if status == "kicked" else {})}
+
+    return {"my_chat_member": {"chat": chat, "from": user_json(USER), "date": 0,
+                               "old_chat_member": member(old), "new_chat_member": member(new)}}
+
+
+async def test_blocking_and_unblocking_the_bot_pauses_and_resumes_the_digest(harness, clock, settings) -> None:
+    async with harness() as app:
+        fake = handlers_fake(app)
+        for user in (USER, 2002, 2003):
+            await send(app, "/subscribe 7:00", user_id=user)
+        await send(app, "/unsubscribe", user_id=2003)
+        for user in (USER, 2003):
+            assert await feed(app, my_member(chat_json(user), "member", "kicked")) == []
+        await settle(app)
+        store = app.bot_data["store"]
+        assert not sub_of(app).active and not store.chats.get(USER).active and not store.users.get(USER).active
+        clock.set(26, 7)
+        await handlers.tick_now(app)
+        assert [c.chat_id for c in digests(fake)] == [2002]  # no 403 needed to know
+        for user in (USER, 2003):
+            await feed(app, my_member(chat_json(user), "kicked", "member"))
+        await settle(app)
+        assert sub_of(app).active and store.chats.get(USER).active
+        assert not sub_of(app, 2003).active  # unblocking does not resubscribe who unsubscribed
+        await feed(app, my_member(chat_json(7777), "member", "kicked"))  # a chat we never served
+        await settle(app)
+        assert store.chats.get(7777) is None and store.users.get(7777) is None
+
+
+async def test_a_digest_run_waits_for_a_lock_off_the_event_loop(harness, clock, settings) -> None:
+    """Another program holds the database: the run waits in the writer thread while users are answered,
+    and delivers everything once the lock is gone."""
+    import sqlite3
+
+    async with harness() as app:
+        fake = handlers_fake(app)
+        for user in range(3201, 3211):
+            await send(app, "/subscribe 7:00", user_id=user)
+        locker = sqlite3.connect(settings.database_path, isolation_level=None)
+        locker.execute("BEGIN EXCLUSIVE")
+        clock.set(26, 7)
+        run = asyncio.create_task(handlers.tick_now(app))
+        try:
+            for _ in range(20):
+                await asyncio.sleep(0)
+            calls = await send(app, "grdp")
+            assert "GRDP" in calls[-1].text  # answered while the run is blocked
+            assert not run.done() and digests(fake) == []
+        finally:
+            locker.execute("ROLLBACK")
+            locker.close()
+        report = await run
+        assert report.sent == 10 and report.database_errors == 0

@@ -1,7 +1,10 @@
-"""A real process killed in the middle of a digest run, then restarted: nothing is ever sent twice.
+"""A real process killed in the middle of a digest run, then restarted: nothing is ever sent twice, and
+at most 4 digests are left uncertain (claimed 'sending', fate unknown).
 
 The child (tests/digest_crash_child.py) logs every sendMessage the fake Bot API receives and dies
-with os._exit() inside the fake after k of them; the restart runs the same day to completion.
+with os._exit() inside the fake after k of them, with requests 0.15 s on the wire so that several
+are in flight; the restart runs the same day to completion. bench/bench_digest.py --only crash
+prints the same measure for kills at random moments.
 """
 
 from __future__ import annotations
@@ -13,11 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.digest.service import DeliveryPolicy
 from bot.store.database import Database
 
 CHILD = Path(__file__).with_name("digest_crash_child.py")
-CHATS = 60
-CONCURRENCY = 8  # the child's DeliveryPolicy: at most this many rows can be left 'sending'
+CHATS = 40
+MAX_UNCERTAIN = 4  # what one crash may leave uncertain: the requests in flight, never the queue
 
 
 def run_child(db: Path, log: Path, crash_after: int, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -44,7 +48,8 @@ def test_killed_mid_run_then_restarted_sends_nothing_twice(tmp_path: Path, crash
     assert set(rows) == set(subscribers)  # every chat has its one ledger row
     uncertain = {chat for chat, status in rows.items() if status == "sending"}
     assert int(before[-1]) in uncertain  # died between 'sending' and 'sent': never resent
-    assert len(uncertain) <= CONCURRENCY  # losses bounded by the requests in flight
+    assert 1 <= len(uncertain) <= MAX_UNCERTAIN <= 4  # bounded by the requests in flight
+    assert DeliveryPolicy().concurrency <= MAX_UNCERTAIN
     for chat in subscribers:
         if chat not in uncertain:
             assert rows[chat] == "sent" and received[chat] == 1

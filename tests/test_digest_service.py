@@ -16,10 +16,12 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
 
 from bot.content import load_pack
 from bot.digest.compose import candidate_lists, compose
+from bot.digest.pacing import TrafficWindow
 from bot.digest.schedule import next_due
 from bot.digest.service import DeliveryPolicy, DigestService
 from bot.digest.timeparse import TimeFormatError, parse_time
 from bot.store.database import Database
+from tests.conftest import FakeTime
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 UTC = ZoneInfo("UTC")
@@ -88,18 +90,21 @@ def pack():
     return load_pack(MINIPACK)
 
 
-def make_service(db_path: Path, pack, clock: Clock, sender, **policy) -> tuple[DigestService, list[float]]:
-    slept: list[float] = []
-
-    async def fake_sleep(seconds: float) -> None:
-        slept.append(seconds)
-
+def make_service(db_path: Path, pack, clock: Clock, sender, **policy) -> tuple[DigestService, FakeTime]:
+    """The service over a fresh database, paced on fake time (returned: what it slept is in .slept)."""
+    time = FakeTime()
     db = Database(db_path).open()
     service = DigestService(
         db, HANOI, sender, lambda: pack,
-        policy=DeliveryPolicy(rate_per_second=None, **policy), clock=clock, sleep=fake_sleep,
+        policy=DeliveryPolicy(**policy), clock=clock, sleep=time.sleep, window=TrafficWindow(time),
     )
-    return service, slept
+    return service, time
+
+
+def waits(time: FakeTime) -> list[float]:
+    """The service's sleeps longer than the pacer's spacing (retry_after, backoff), to 10 ms
+    (the loop's clock runs on in real time, a few microseconds between a 429 and the wait)."""
+    return [round(s, 2) for s in time.slept if s >= 0.5]
 
 
 def at_hanoi(day: int, hour: int, minute: int = 0) -> datetime:
@@ -219,11 +224,11 @@ async def test_429_waits_retry_after_then_delivers(tmp_path: Path, pack) -> None
     sender = Recorder()
     sender.script[1] = [RetryAfter(7), RetryAfter(3)]
     clock = Clock(at_hanoi(26, 7, 0))
-    service, slept = make_service(tmp_path / "d.db", pack, clock, sender)
+    service, time = make_service(tmp_path / "d.db", pack, clock, sender)
     service.subscriptions.subscribe(1, "private", 7 * 60, "vi", 1, at=ts(at_hanoi(20, 0)))
     report = await service.run_due()
     assert sender.sent == [(1, 1)]
-    assert slept == [7.0, 3.0]
+    assert waits(time) == [7.0, 3.0]
     assert report.rate_limited == 2
 
 
@@ -232,14 +237,14 @@ async def test_timeouts_retry_with_bounded_backoff_then_fail(tmp_path: Path, pac
     sender.script[1] = [TimedOut(), TimedOut()]
     sender.script[2] = [TimedOut()] * 10
     clock = Clock(at_hanoi(26, 7, 0))
-    service, slept = make_service(tmp_path / "d.db", pack, clock, sender, max_attempts=3)
+    service, time = make_service(tmp_path / "d.db", pack, clock, sender, max_attempts=3)
     for chat in (1, 2):
         service.subscriptions.subscribe(chat, "private", 7 * 60, "vi", chat, at=ts(at_hanoi(20, 0)))
     report = await service.run_due()
     assert sender.sent == [(1, 1)]
     assert service.ledger.status(2, date(2026, 11, 26)) == "failed"
     assert report.failed == 1
-    assert max(slept) <= 4.0
+    assert max(waits(time)) <= 4.0
     assert service.subscriptions.get(2).active  # a network failure is not the chat's fault
     clock.at = at_hanoi(26, 7, 5)
     await service.run_due()

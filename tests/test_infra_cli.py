@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,12 +14,12 @@ ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:" + "A" * 35
 
 
-def run_bot(*args: str, env: dict[str, str] | None = None, stdin: str = "", timeout: float = 60
-            ) -> subprocess.CompletedProcess[str]:
+def run_bot(*args: str, env: dict[str, str] | None = None, stdin: str = "", timeout: float = 60,
+            preexec_fn: Callable[[], None] | None = None) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
     base.update(env or {})
     return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=base, input=stdin,
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout, preexec_fn=preexec_fn)
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> None:
@@ -83,7 +84,7 @@ def test_unreachable_bot_api_is_one_line(tmp_path: Path):
 def test_help_lists_the_subcommands():
     result = run_bot("--help")
     assert result.returncode == 0
-    for word in ("run", "console", "check-content"):
+    for word in ("run", "console", "check-content", "backup"):
         assert word in result.stdout
 
 

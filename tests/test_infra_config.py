@@ -42,6 +42,11 @@ def test_every_value_parsed():
     assert s.locales_dir == Path("/l")
 
 
+def test_largest_telegram_user_id_is_accepted():
+    assert Settings.from_env({"BOT_ADMINS": str(2**52 - 1)}).admins == {2**52 - 1}
+    assert Settings.from_env({"BOT_ACCESS": "allowlist", "BOT_ADMINS": "7"}).allowlist == frozenset()
+
+
 def test_blank_values_mean_default():
     assert Settings.from_env({"TELEGRAM_BOT_TOKEN": "  ", "BOT_TIMEZONE": ""}).token is None
 
@@ -55,6 +60,17 @@ def test_blank_values_mean_default():
     ({"BOT_ALLOWLIST": "@me"}, "BOT_ALLOWLIST"),
     ({"TELEGRAM_API_BASE_URL": "localhost:8081"}, "TELEGRAM_API_BASE_URL"),
     ({"BOT_LOG_LEVEL": "LOUD"}, "BOT_LOG_LEVEL"),
+    # int() would take each of these silently
+    ({"BOT_ADMINS": "1_000"}, "BOT_ADMINS"),
+    ({"BOT_ADMINS": "١٢٣٤٥"}, "BOT_ADMINS"),  # Arabic-Indic digits
+    ({"BOT_ADMINS": "-5"}, "BOT_ADMINS"),
+    ({"BOT_ADMINS": "0"}, "BOT_ADMINS"),
+    ({"BOT_ADMINS": "1" * 26}, "BOT_ADMINS"),
+    ({"BOT_ALLOWLIST": "+7", "BOT_ACCESS": "allowlist"}, "BOT_ALLOWLIST"),
+    ({"BOT_ALLOWLIST": "１２３", "BOT_ACCESS": "allowlist"}, "BOT_ALLOWLIST"),  # full-width digits
+    # a restricted bot that admits nobody
+    ({"BOT_ACCESS": "allowlist"}, "BOT_ALLOWLIST"),
+    ({"BOT_ACCESS": "invite", "BOT_ALLOWLIST": " , "}, "BOT_ACCESS=invite"),
 ])
 def test_invalid_values_raise_one_clear_line(env, names):
     with pytest.raises(ConfigError) as info:

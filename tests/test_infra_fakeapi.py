@@ -165,3 +165,22 @@ async def test_media_polls_and_members(bot, fake_api):
     assert await bot.set_my_commands([("help", "Help")], language_code="en")
     assert [c.command for c in await bot.get_my_commands(language_code="en")] == ["help"]
     assert await bot.do_api_request("someFutureMethod") is True
+
+
+@pytest.mark.parametrize("status", ["creator", "administrator", "member", "restricted", "left", "kicked"])
+async def test_every_chat_member_status_parses_in_ptb(bot, fake_api, status):
+    """getChatMember answers with every field python-telegram-bot requires for the status."""
+    fake_api.set_member_status(-100, 9, status)
+    member = await bot.get_chat_member(-100, 9)
+    assert member.status == {"creator": "creator", "kicked": "kicked"}.get(status, status)
+    assert member.user.id == 9
+
+
+async def test_a_migrated_group_answers_with_its_new_id(bot, fake_api):
+    from telegram.error import ChatMigrated
+
+    fake_api.fail("sendMessage", 400, "Bad Request: group chat was upgraded to a supergroup chat",
+                  chat_id=-5, migrate_to_chat_id=-1005)
+    with pytest.raises(ChatMigrated) as info:
+        await bot.send_message(-5, "x")
+    assert info.value.new_chat_id == -1005

@@ -8,7 +8,7 @@ import pytest
 from telegram.error import BadRequest
 
 from bot.fakeapi import parse_html
-from bot.simulate import feed, inline, press, press_button, send
+from bot.simulate import feed, inline, press, press_button, send, settle
 
 GROUP = -100123
 
@@ -172,6 +172,7 @@ async def test_commands_are_set_per_language_and_scope(app, fake_api, catalogues
 
 async def test_gate_records_users_and_chats(app):
     await send(app, "/help", user_id=42, lang="en")
+    await settle(app)
     user = app.bot_data["store"].users.get(42)
     assert user is not None
     assert user.language_code == "en"
@@ -185,7 +186,7 @@ async def test_a_failing_handler_gets_an_apology_not_a_traceback(app, fake_api, 
     async def broken(update, context):
         raise RuntimeError("secret internals")
 
-    app.add_handler(CommandHandler("broken", broken), group=0)
+    app.handlers[0].insert(0, CommandHandler("broken", broken))  # before the catch-alls, as a feature is
     calls = await send(app, "/broken", lang="en")
     assert len(handler_errors) == 1
     text = plain(calls[-1].text)
@@ -199,6 +200,7 @@ async def test_blocked_user_is_marked_inactive(app, fake_api, handler_errors):
     await send(app, "/help", user_id=77)
     fake_api.fail("sendMessage", 403, "Forbidden: bot was blocked by the user", chat_id=77, times=None)
     await send(app, "/help", user_id=77)
+    await settle(app)
     store = app.bot_data["store"]
     assert store.chats.get(77).active is False
     assert store.users.get(77).active is False
@@ -234,3 +236,10 @@ async def test_allowlist_refuses_strangers(settings, fake_api, content_pack, cat
                                             "text": "/help", "entities": [{"type": "bot_command",
                                                                            "offset": 0, "length": 5}]}}) == []
     assert errors == []
+
+
+@pytest.mark.parametrize("name", ["A" * 5000, "<b>&" * 2000, "🇻🇳" * 3000])
+async def test_a_very_long_first_name_does_not_overflow_the_welcome(app, name):
+    calls = await send(app, "/start", first_name=name)
+    assert [c.ok for c in calls] == [True, True], [c.error for c in calls]
+    assert name[:20] in plain(calls[0].text)

@@ -4,7 +4,6 @@ every call the bot makes is one Telegram accepts (valid HTML, sizes, callback da
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -12,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.simulate import feed, inline, press, send
-from tests.conftest import make_app
+from tests.conftest import FakeTimeLoop, make_app
 
 
 def examples(n: int) -> Any:
@@ -45,7 +44,7 @@ class Harness:
     """One application on its own event loop, so hypothesis can drive it from a synchronous test."""
 
     def __init__(self, settings_: Any, fake_api: Any, pack: Any, catalogues: Any, search: Any) -> None:
-        self.loop = asyncio.new_event_loop()
+        self.loop = FakeTimeLoop()
         self.errors: list[BaseException] = []
         self.fake = fake_api
         self.app = make_app(settings_, fake_api, pack, catalogues, self.errors, search)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import Database, MigrationError, Store
+from bot.store import Database, MigrationError, Store, UserRepository
 from bot.store.database import load_migrations
 
 
@@ -122,3 +122,70 @@ def test_transaction_rolls_back():
     with pytest.raises(RuntimeError):
         insert_then_fail()
     assert store.users.get(9) is None
+
+
+async def test_the_writer_commits_concurrent_calls_together_each_failing_alone(tmp_path: Path):
+    import asyncio
+    import threading
+
+    store = Store.open(tmp_path / "bot.sqlite3")
+    users = UserRepository(store.writer.db)
+
+    def insert(user_id: int) -> int:
+        store.writer.db.conn.execute("INSERT INTO users(user_id, first_seen, last_seen) VALUES (?, 0, 0)",
+                                     (user_id,))
+        return user_id
+
+    busy = threading.Event()
+    before = store.writer.batches
+    blocked = asyncio.create_task(store.writer.run(busy.wait))  # the writer is busy...
+    calls = [asyncio.create_task(store.writer.run(insert, n)) for n in (1, 2, 2, 3)]
+    for _ in range(3):
+        await asyncio.sleep(0)  # ...while four calls queue up
+    busy.set()
+    assert await blocked is True
+    results = await asyncio.gather(*calls, return_exceptions=True)
+    assert results[:2] == [1, 2] and isinstance(results[2], sqlite3.IntegrityError) and results[3] == 3
+    assert store.writer.batches - before <= 2  # the four in one transaction (the failing one alone undone)
+    assert [store.users.get(n) is not None for n in (1, 2, 3)] == [True, True, True]
+    await store.writer.run(users.set_active, 3, False)  # the loop's connection sees it once committed
+    assert store.users.get(3).active is False
+    store.close()
+
+
+async def test_a_group_becoming_a_supergroup_moves_its_rows(tmp_path: Path):
+    from datetime import date
+
+    from bot.store.digest_repo import LedgerRepository, SubscriptionRepository
+
+    store = Store.open(tmp_path / "bot.sqlite3")
+    subs, ledger = SubscriptionRepository(store.db), LedgerRepository(store.db)
+    subs.subscribe(-5, "group", 390, "en", 11)
+    subs.set_fields(-5, ("economy",))
+    store.chats.touch(-5, "group", "Chi bộ")
+    store.chats.set_language(-5, "en")
+    ledger.claim(-5, date(2026, 11, 26), 1)
+    ledger.mark_sent(-5, date(2026, 11, 26), 7, 1)
+    assert await store.migrate_chat(-5, -1005) is True
+    moved = subs.get(-1005)
+    assert (moved.minute_of_day, moved.fields, moved.lang, moved.chat_type) == (390, ("economy",), "en", "supergroup")
+    assert ledger.rows_for(-1005) == [("2026-11-26", "sent")]
+    assert store.chats.get(-1005).lang == "en" and store.chats.get(-5) is None and subs.get(-5) is None
+    assert await store.migrate_chat(-5, -1005) is False  # the second service message changes nothing
+    store.close()
+
+
+def test_figure_snapshots_are_saved_in_one_commit(tmp_path: Path):
+    from bot.content import load_pack
+    from bot.digest.service import DigestService
+
+    pack = load_pack(Path(__file__).parent / "fixtures" / "minipack")
+    store = Store.open(tmp_path / "bot.sqlite3")
+    statements: list[str] = []
+    store.db.conn.set_trace_callback(statements.append)
+    service = DigestService(store.db, None, None, lambda: pack, writer=store.writer)  # type: ignore[arg-type]
+    service.remember_pack()
+    inserts = [s for s in statements if s.startswith("INSERT OR IGNORE INTO figure_snapshots")]
+    assert len(inserts) == len(pack.figures) > 1
+    assert [s for s in statements if not s.startswith("INSERT")] == ["BEGIN IMMEDIATE", "COMMIT"]
+    store.close()

@@ -2,11 +2,15 @@
 
 A fixed digest rate wastes capacity when nobody is talking to the bot and crowds users out when many
 are. Instead every request the bot makes is noted in one rolling one-second window:
-``MeteredRateLimiter`` (PTB's AIORateLimiter, which still throttles all traffic and retries 429s)
-notes replies to users as they pass; the digest run notes each digest *before* sending it and waits
-while the window is at its budget. A user's reply therefore never waits for digests (it is noted,
-and the next digest waits instead), and the total stays under the budget in every rolling second,
-which is how a strict 30/s limit counts.
+``MeteredRateLimiter`` (PTB's AIORateLimiter, which throttles replies and retries their 429s) notes
+replies to users as they pass; the digest run notes each digest *before* sending it and waits while
+the window is at its budget. A user's reply therefore never waits for digests (it is noted, and the
+next digest waits instead), and the total stays under the budget in every rolling second, which is
+how a strict 30/s limit counts.
+
+One owner for a digest's 429: digest requests bypass the AIORateLimiter (no throttle, no retries, no
+pause of everyone's traffic), so the DigestService sees RetryAfter on the first 429 and holds the
+whole run (``WindowPacer.hold``) for retry_after, then retries that chat.
 """
 
 from __future__ import annotations
@@ -67,13 +71,19 @@ class WindowPacer:
         self.sleep = sleep
         self.interval = 1.0 / budget
         self._last = -1.0
+        self._resume_at = -1.0
         self._lock = asyncio.Lock()
+
+    def hold(self, seconds: float) -> None:
+        """Telegram answered 429: no digest goes out for `seconds` (every delivery waits, not one)."""
+        self._resume_at = max(self._resume_at, self.window.clock() + seconds)
 
     async def wait(self) -> None:
         async with self._lock:  # concurrent deliveries queue here, so the window is never overrun
             while True:
                 now = self.window.clock()
-                delay = max(self.window.wait_time(self.budget), self._last + self.interval - now)
+                delay = max(self.window.wait_time(self.budget), self._last + self.interval - now,
+                            self._resume_at - now)
                 if delay <= 0:
                     break
                 await self.sleep(delay)
@@ -82,7 +92,12 @@ class WindowPacer:
 
 
 class MeteredRateLimiter(AIORateLimiter):
-    """AIORateLimiter that also notes every non-digest request in the shared TrafficWindow."""
+    """AIORateLimiter for replies, noting each in the shared TrafficWindow; digests pass straight by.
+
+    A digest (BULK set in its task) is paced by the WindowPacer, which has noted it already, and its
+    429 must reach the DigestService at once: going through AIORateLimiter would sleep retry_after up
+    to max_retries times while pausing every reply.
+    """
 
     def __init__(self, window: TrafficWindow, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -90,6 +105,7 @@ class MeteredRateLimiter(AIORateLimiter):
 
     async def process_request(self, callback: Any, args: Any, kwargs: dict[str, Any], endpoint: str,
                               data: dict[str, Any], rate_limit_args: int | None) -> Any:
-        if not BULK.get():
-            self.window.note()
+        if BULK.get():
+            return await callback(*args, **kwargs)
+        self.window.note()
         return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)

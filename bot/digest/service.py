@@ -8,7 +8,9 @@ today. Yesterday is never looked at, so a digest is never sent late into the nex
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
@@ -21,6 +23,8 @@ from bot.digest.pacing import BULK, DEFAULT_BUDGET, TrafficWindow, WindowPacer
 from bot.digest.schedule import local_today
 from bot.store.database import Database
 from bot.store.digest_repo import LedgerRepository, SnapshotRepository, Subscription, SubscriptionRepository
+from bot.store.repo import move_chat
+from bot.store.writer import Writer
 
 log = logging.getLogger(__name__)
 
@@ -40,17 +44,21 @@ class RunReport:
     failed: int = 0
     deactivated: int = 0
     skipped: int = 0  # claimed by someone else in the meantime
+    revoked: int = 0  # not sent: the chat is no longer admitted (BOT_ACCESS)
+    migrated: int = 0  # the group had become a supergroup: moved, then sent there
     retries: int = 0
     rate_limited: int = 0
+    database_errors: int = 0
     errors: list[str] = field(default_factory=list)
 
 
 @dataclass
 class DeliveryPolicy:
-    concurrency: int = 32          # requests in flight; bounds the loss on a crash too
-    rate_per_second: float | None = 25.0  # below Telegram's 30/s so replies to users get through
-    # With a TrafficWindow (bot/app.py wires one through MeteredRateLimiter) digests instead fill what
-    # the rest of the bot leaves of this many requests per rolling second; rate_per_second is unused.
+    #: Requests in flight at once, sized to Telegram's 30 a second: at a round trip of about 0.13 s
+    #: that takes 4. A chat is claimed ('sending') only when its request is about to go out, so this
+    #: is also the most a crash (SIGKILL, power loss) can leave uncertain.
+    concurrency: int = 4
+    #: Digests fill what the rest of the bot leaves of this many requests per rolling second.
     window_budget: int = DEFAULT_BUDGET
     max_attempts: int = 4          # timeouts and 5xx: bounded backoff, then a recorded failure
     backoff_base: float = 1.0
@@ -58,12 +66,27 @@ class DeliveryPolicy:
     max_429: int = 5
 
 
+@dataclass(frozen=True)
+class _Unrecorded:
+    """Telegram took the digest but the database refused 'sent' (locked, full): retried next run."""
+
+    chat_id: int
+    day: date
+    message_id: int | None
+    attempts: int
+    fingerprint: str
+
+
 class DigestService:
+    """The daily fan-out. Reads go through `db` (the loop's connection); every write through `writer`
+    (its own connection and thread), so a database lock never stalls the event loop."""
+
     def __init__(self, db: Database, tz: tzinfo, sender: Sender,
                  pack: Callable[[], ContentPack], policy: DeliveryPolicy | None = None,
                  clock: Callable[[], datetime] | None = None,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                 window: TrafficWindow | None = None) -> None:
+                 window: TrafficWindow | None = None, writer: Writer | None = None,
+                 admitted: Callable[[Subscription], bool] | None = None) -> None:
         self.db = db
         self.tz = tz
         self.sender = sender
@@ -71,14 +94,19 @@ class DigestService:
         self.policy = policy or DeliveryPolicy()
         self.clock = clock or (lambda: datetime.now(tz))
         self.sleep = sleep
-        self.window = window
+        self.window = window or TrafficWindow()
+        self.writer = writer or Writer(db.path)
+        self.admitted = admitted or (lambda sub: True)
         self.subscriptions = SubscriptionRepository(db)
         self.ledger = LedgerRepository(db)
         self.snapshots = SnapshotRepository(db)
+        self._w_subscriptions = SubscriptionRepository(self.writer.db)
+        self._w_ledger = LedgerRepository(self.writer.db)
         self.started_at = int(self.clock().timestamp())
         self._lock = asyncio.Lock()
         self._pruned_on: date | None = None
         self._stopping = False
+        self._unrecorded: list[_Unrecorded] = []
         self._changes: dict[tuple[str, str], list[FigureChange]] = {}
 
     @property
@@ -93,9 +121,10 @@ class DigestService:
     # -- content ---------------------------------------------------------------------------------
 
     def remember_pack(self) -> None:
-        """Store this pack's figure values so later packs can say what changed."""
+        """Store this pack's figure values so later packs can say what changed (one transaction)."""
         pack = self.pack()
-        self.snapshots.save(pack.fingerprint, figure_values(pack))
+        with self.db.transaction():
+            self.snapshots.save(pack.fingerprint, figure_values(pack))
 
     def digest_for(self, sub: Subscription, day: date) -> Digest:
         pack = self.pack()
@@ -121,21 +150,29 @@ class DigestService:
     # -- the run ---------------------------------------------------------------------------------
 
     async def run_due(self) -> RunReport:
-        """One pass over everyone due by now today. Overlapping calls wait; nothing is sent twice."""
-        async with self._lock:
-            return await self._run()
+        """One pass over everyone due by now today. Overlapping calls wait; nothing is sent twice.
 
-    async def _run(self) -> RunReport:
-        report = RunReport()
+        A database that fails (locked beyond the writer's timeout, full, damaged) ends the pass with a
+        rate-limited log line; the next tick tries again, and nothing is ever sent twice."""
+        async with self._lock:
+            report = RunReport()
+            try:
+                await self._run(report)
+            except sqlite3.Error as exc:
+                self._database_error(exc, "running the digest", report)
+            if report.sent or report.failed or report.database_errors:
+                log.info("digest run: %s", report)
+            return report
+
+    async def _run(self, report: RunReport) -> None:
         now = self.clock()
         day, minute = local_today(now, self.tz)
         midnight = int(datetime.combine(day, datetime.min.time(), tzinfo=self.tz).timestamp())
+        await self._record_unrecorded()
         if self._pruned_on != day:  # once a day: 100,000 rows a day would otherwise pile up for ever
-            self.ledger.prune(day - timedelta(days=LEDGER_KEEP_DAYS))
+            await self.writer.run(self._w_ledger.prune, day - timedelta(days=LEDGER_KEEP_DAYS))
             self._pruned_on = day
-        limiter: _Pacer | WindowPacer = (
-            WindowPacer(self.window, self.policy.window_budget, self.sleep) if self.window is not None
-            else _Pacer(self.policy.rate_per_second, self.sleep))
+        pacer = WindowPacer(self.window, self.policy.window_budget, self.sleep)
         slots = asyncio.Semaphore(self.policy.concurrency)
         tasks: set[asyncio.Task[None]] = set()
         fatal: list[BaseException] = []
@@ -150,13 +187,16 @@ class DigestService:
 
         try:
             for sub in self.subscriptions.iter_due(day, minute, midnight):
+                if not self.admitted(sub):
+                    report.revoked += 1
+                    continue
                 await slots.acquire()
                 if fatal:
                     raise fatal[0]
-                if self._stopping:
+                if self._stopping or report.database_errors:
                     slots.release()
                     break
-                task = asyncio.create_task(self._deliver_one(sub, day, report, limiter))
+                task = asyncio.create_task(self._deliver_one(sub, day, report, pacer))
                 tasks.add(task)
                 task.add_done_callback(finished)
             if tasks:
@@ -166,22 +206,30 @@ class DigestService:
         finally:
             for task in tasks:
                 task.cancel()
-        if report.sent or report.failed:
-            log.info("digest run %s: %s", day, report)
-        return report
 
-    async def _deliver_one(self, sub: Subscription, day: date, report: RunReport,
-                           limiter: _Pacer | WindowPacer) -> None:
-        BULK.set(True)  # this task's requests are paced here, not counted again by the limiter
+    async def _deliver_one(self, sub: Subscription, day: date, report: RunReport, pacer: WindowPacer) -> None:
+        BULK.set(True)  # this task's requests are paced here and bypass the limiter (bot/digest/pacing.py)
         digest = self.digest_for(sub, day)
-        if not self.ledger.claim(sub.chat_id, day, digest.issue_no, at=int(self.clock().timestamp())):
-            report.skipped += 1
-            return
         attempts = 0
         rate_limited = 0
+        claimed = False
         while True:
+            await pacer.wait()
+            if not claimed:
+                # Claimed only now, as the request is about to go out: a crash can leave at most the
+                # requests in flight uncertain, never chats still waiting for their turn.
+                if self._stopping or report.database_errors:
+                    return
+                try:
+                    claimed = await self.writer.run(self._w_ledger.claim, sub.chat_id, day, digest.issue_no,
+                                                    int(self.clock().timestamp()))
+                except sqlite3.Error as exc:
+                    self._database_error(exc, f"claiming chat {sub.chat_id}", report)
+                    return
+                if not claimed:
+                    report.skipped += 1
+                    return
             attempts += 1
-            await limiter.wait()
             try:
                 message_id = await self.sender(sub, digest)
             except RetryAfter as exc:
@@ -189,74 +237,105 @@ class DigestService:
                 report.rate_limited += 1
                 wait = _seconds(exc.retry_after)
                 if wait > self.policy.max_retry_after or rate_limited > self.policy.max_429:
-                    self._fail(sub, day, f"429 retry_after={wait}", attempts, report)
+                    await self._fail(sub, day, f"429 retry_after={wait}", attempts, report)
                     return
-                await self.sleep(wait)
+                pacer.hold(wait)  # the whole run waits: the next digest would meet the same 429
                 attempts -= 1  # a 429 is Telegram pacing us, not a failed attempt
                 continue
             except Forbidden as exc:
-                self.subscriptions.deactivate(sub.chat_id, f"403: {exc.message}")
-                self._fail(sub, day, f"403: {exc.message}", attempts, report)
-                report.deactivated += 1
+                await self._fail(sub, day, f"403: {exc.message}", attempts, report, deactivate=True)
                 return
             except ChatMigrated as exc:
-                self.subscriptions.deactivate(sub.chat_id, f"migrated to {exc.new_chat_id}")
-                self._fail(sub, day, "chat migrated", attempts, report)
-                report.deactivated += 1
-                return
+                moved = await self._migrate(sub, exc.new_chat_id, day, report)
+                if moved is None:
+                    return
+                sub = moved
+                attempts -= 1
+                continue
             except BadRequest as exc:
-                if any(p in exc.message.lower() for p in GONE_PHRASES):
-                    self.subscriptions.deactivate(sub.chat_id, f"400: {exc.message}")
-                    report.deactivated += 1
-                self._fail(sub, day, f"400: {exc.message}", attempts, report)
+                gone = any(p in exc.message.lower() for p in GONE_PHRASES)
+                await self._fail(sub, day, f"400: {exc.message}", attempts, report, deactivate=gone)
                 return
             except (TimedOut, NetworkError) as exc:
                 if attempts >= self.policy.max_attempts:
-                    self._fail(sub, day, f"network: {exc.message}", attempts, report)
+                    await self._fail(sub, day, f"network: {exc.message}", attempts, report)
                     return
                 report.retries += 1
                 await self.sleep(self.policy.backoff_base * 2 ** (attempts - 1))
                 continue
             except Exception as exc:  # noqa: BLE001 - one chat's failure must not stop the run
                 log.exception("digest to chat %s failed", sub.chat_id)
-                self._fail(sub, day, f"error: {type(exc).__name__}", attempts, report)
+                await self._fail(sub, day, f"error: {type(exc).__name__}", attempts, report)
                 return
-            with self.db.transaction():  # one commit: 'sent' and the rotation advance together
-                self.ledger.mark_sent(sub.chat_id, day, message_id, attempts)
-                self.subscriptions.record_delivery(sub.chat_id, self.pack().fingerprint)
+            await self._record_sent(_Unrecorded(sub.chat_id, day, message_id, attempts, self.pack().fingerprint),
+                                    report)
             report.sent += 1
             return
 
-    def _fail(self, sub: Subscription, day: date, error: str, attempts: int, report: RunReport) -> None:
-        self.ledger.mark_failed(sub.chat_id, day, error, attempts)
+    async def _migrate(self, sub: Subscription, new: int, day: date, report: RunReport) -> Subscription | None:
+        """The group became a supergroup: move its subscription, settings and ledger row, then send there
+        (unless the supergroup has today's digest already). None: do not send."""
+        try:
+            had_today = self.ledger.status(new, day) is not None
+            await self.writer.run(move_chat, self.writer.db, sub.chat_id, new)
+        except sqlite3.Error as exc:
+            self._database_error(exc, f"moving chat {sub.chat_id} to {new}", report)
+            return None
+        log.info("digest: chat %s became supergroup %s; subscription and ledger moved", sub.chat_id, new)
+        report.migrated += 1
+        if had_today:
+            report.skipped += 1
+            return None
+        return dataclasses.replace(sub, chat_id=new, chat_type="supergroup")
+
+    async def _record_sent(self, sent: _Unrecorded, report: RunReport) -> None:
+        """'sent' and the rotation advance in one commit; if the database refuses, keep it for later."""
+        try:
+            await self.writer.run(self._mark_sent, sent)
+        except sqlite3.Error as exc:
+            self._unrecorded.append(sent)
+            self._database_error(exc, f"recording the digest sent to chat {sent.chat_id}", report)
+
+    def _mark_sent(self, sent: _Unrecorded) -> None:
+        self._w_ledger.mark_sent(sent.chat_id, sent.day, sent.message_id, sent.attempts)
+        self._w_subscriptions.record_delivery(sent.chat_id, sent.fingerprint)
+
+    async def _record_unrecorded(self) -> None:
+        """Deliveries the database refused to record earlier: this process knows they went out."""
+        while self._unrecorded:
+            await self.writer.run(self._mark_sent, self._unrecorded[0])
+            self._unrecorded.pop(0)
+
+    async def _fail(self, sub: Subscription, day: date, error: str, attempts: int, report: RunReport,
+                    *, deactivate: bool = False) -> None:
         report.failed += 1
+        if deactivate:
+            report.deactivated += 1
         if len(report.errors) < 20:
             report.errors.append(f"{sub.chat_id}: {error}")
+        try:
+            await self.writer.run(self._mark_failed, sub.chat_id, day, error, attempts, deactivate)
+        except sqlite3.Error as exc:
+            self._database_error(exc, f"recording the failed digest to chat {sub.chat_id}", report)
+
+    def _mark_failed(self, chat_id: int, day: date, error: str, attempts: int, deactivate: bool) -> None:
+        self._w_ledger.mark_failed(chat_id, day, error, attempts)
+        if deactivate:
+            self._w_subscriptions.deactivate(chat_id, error)
+
+    def _database_error(self, exc: sqlite3.Error, doing: str, report: RunReport) -> None:
+        report.database_errors += 1
+        self.db.report(exc, doing)
 
     def uncertain_count(self) -> int:
         """Digests a crash interrupted between 'sending' and 'sent': maybe delivered, never resent."""
         return self.ledger.uncertain(self.started_at)
 
+    def uncertain_chats(self, limit: int = 50) -> list[tuple[int, str]]:
+        """(chat_id, local date) of those digests, for admins to check by hand."""
+        return self.ledger.uncertain_chats(self.started_at, limit)
+
 
 def _seconds(value: object) -> float:
     total = getattr(value, "total_seconds", None)
     return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
-
-
-class _Pacer:
-    """Spaces sends evenly at ``rate`` per second (None: as fast as the transport allows)."""
-
-    def __init__(self, rate: float | None, sleep: Callable[[float], Awaitable[None]]) -> None:
-        self.interval = 1.0 / rate if rate else 0.0
-        self.sleep = sleep
-        self.next_at = 0.0
-        self._loop_time = asyncio.get_running_loop().time
-
-    async def wait(self) -> None:
-        if not self.interval:
-            return
-        now = self._loop_time()
-        at = max(now, self.next_at)
-        self.next_at = at + self.interval
-        if at > now:
-            await self.sleep(at - now)

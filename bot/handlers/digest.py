@@ -25,6 +25,7 @@ from bot.digest.compose import Digest
 from bot.digest.schedule import local_today, minute_of_day, next_due
 from bot.digest.service import DeliveryPolicy, DigestService, RunReport, Sender
 from bot.digest.timeparse import TimeFormatError, parse_time
+from bot.handlers import gate
 from bot.handlers.common import edit_or_ignore
 from bot.i18n import LANGUAGES, Catalogues, Translator, normalize_language, resolve_language
 from bot.render import callbacks as cb
@@ -42,6 +43,7 @@ SLEEP = "digest_sleep"        # async sleep used for pacing, backoff and retry_a
 POLICY = "digest_policy"      # DeliveryPolicy
 SCHEDULE = "digest_schedule"  # False: no jobs (tests call tick_now instead)
 RUN_TASK = "digest_run_task"
+WINDOW = "digest_window"      # TrafficWindow shared with the rate limiter (bot/app.py builds it)
 
 TICK_JOB = "DIGEST_TICK"
 CATCHUP_JOB = "DIGEST_CATCHUP"
@@ -105,7 +107,8 @@ async def setup(app: Any) -> DigestService:
         store.db, settings.timezone, sender, lambda: app.bot_data[ctx.PACK],
         policy=app.bot_data.get(POLICY) or DeliveryPolicy(),
         clock=app.bot_data.get(CLOCK), sleep=app.bot_data.get(SLEEP) or asyncio.sleep,
-        window=getattr(app.bot.rate_limiter, "window", None),  # see bot/digest/pacing.py
+        window=app.bot_data.get(WINDOW), writer=store.writer,  # see bot/digest/pacing.py, bot/store/writer.py
+        admitted=lambda sub: gate.admits_subscription(settings, sub),  # access checked at send time
     )
     service.remember_pack()
     app.bot_data[DIGEST] = service
@@ -316,7 +319,7 @@ async def digest_command(update: Update, context: BotContext) -> None:
     if word in STATUS_WORDS and admin:
         day, _ = local_today(service.clock(), service.tz)
         text = view.status_page(service.ledger.counts(day), service.uncertain_count(),
-                                service.subscriptions.count(), day, context.tr)
+                                service.subscriptions.count(), day, context.tr, service.uncertain_chats())
         await message.reply_text(text)
         return
     await _send_preview(context, chat.id, context.tr)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from bot.context import BotContext
+from bot.handlers.chats import move_chat
 from bot.render import info
 
 log = logging.getLogger(__name__)
@@ -20,20 +22,28 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(error, BadRequest) and "not modified" in str(error).lower():
         log.debug("update %s: message not modified (harmless)", update_id)
         return
+    chat = update.effective_chat if isinstance(update, Update) else None
     if isinstance(error, Forbidden):
         # Blocked, kicked or deactivated: stop writing to that chat until it writes to us again.
-        chat = update.effective_chat if isinstance(update, Update) else None
         log.info("update %s: %s; marking chat %s inactive", update_id, error, chat.id if chat else None)
         store = context.bot_data.get("store")
         if chat is not None and store is not None:
-            store.chats.set_active(chat.id, False)
-            if chat.type == ChatType.PRIVATE:
-                store.users.set_active(chat.id, False)
+            store.note_reachable(chat.id, False, private=chat.type == ChatType.PRIVATE,
+                                 reason=f"403: {error.message}")
+        return
+    if isinstance(error, ChatMigrated):
+        if chat is not None:
+            await move_chat(context, chat.id, error.new_chat_id)
         return
     if isinstance(error, RetryAfter):
         log.warning("update %s: flood control, retry after %s s", update_id, error.retry_after)
         return
-    log.error("update %s raised %s", update_id, type(error).__name__, exc_info=error)
+    store = context.bot_data.get("store")
+    if isinstance(error, sqlite3.Error) and store is not None:
+        # A locked, full or damaged database fails every update alike: one line a minute, no traceback.
+        store.db.report(error, f"handling update {update_id}")
+    else:
+        log.error("update %s raised %s", update_id, type(error).__name__, exc_info=error)
     if not isinstance(update, Update):
         return
     text = info.apology(context.tr)

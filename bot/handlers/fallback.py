@@ -1,8 +1,9 @@
-"""Group 1: answers for what no feature handler in group 0 claimed (see Fallback in bot/app.py).
+"""Catch-alls, registered last in group 0 (bot/app.py): they answer only what no feature handler took.
 
-Unknown commands, text we cannot look up, stickers and photos, stale or forged buttons, unhandled
-inline queries. Plain messages in groups that are not addressed to the bot never reach these: privacy
-mode hides most of them, and the filters in bot/app.py ignore the rest on purpose.
+Unknown commands, stickers and photos, stale or forged buttons. (Private text is always a lookup and
+every inline query has its handler, so neither needs a catch-all.) Plain messages in groups that are
+not addressed to the bot never reach these: privacy mode hides most of them, and the filters in
+bot/app.py ignore the rest on purpose.
 """
 
 from __future__ import annotations
@@ -11,10 +12,8 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from bot.context import BotContext
-from bot.handlers.common import MAX_QUERY_CHARS, main_menu
+from bot.handlers.common import main_menu
 from bot.render import info
-
-#: Longer texts are not looked up; a cadre types a few words, not a page.
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
@@ -32,17 +31,6 @@ async def unknown_command(update: Update, context: BotContext) -> None:
     await message.reply_text(info.unknown_command(command, context.tr))
 
 
-async def text(update: Update, context: BotContext) -> None:
-    """Private text nobody looked up: a clear hint instead of silence."""
-    message = update.effective_message
-    if message is None or message.text is None:
-        return
-    if len(message.text) > MAX_QUERY_CHARS:
-        await message.reply_text(info.too_long(MAX_QUERY_CHARS, context.tr))
-        return
-    await message.reply_text(info.text_not_understood(context.tr))
-
-
 async def not_text(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is not None:
@@ -58,9 +46,3 @@ async def stale_button(update: Update, context: BotContext) -> None:
     if query.message is not None and query.message.chat.type == ChatType.PRIVATE:
         text_, markup = main_menu(context.pack, context.tr)
         await context.bot.send_message(query.message.chat.id, text_, reply_markup=markup)
-
-
-async def inline_query(update: Update, context: BotContext) -> None:
-    """Inline mode with no lookup installed: an empty answer rather than a spinning client."""
-    if update.inline_query is not None:
-        await update.inline_query.answer([], cache_time=0)

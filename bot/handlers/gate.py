@@ -1,47 +1,231 @@
-"""Group -1: runs before every other handler. Records who wrote, ignores what we ignore on purpose,
-and enforces BOT_ACCESS. Raising ApplicationHandlerStop here means no other group sees the update."""
+"""Group -1: runs before every other handler and decides, from memory, whether an update goes on.
+
+1. Update types the bot does not handle (edits, channel posts: see app.ALLOWED_UPDATES) stop here.
+2. Chat housekeeping (the bot blocked or let back in, a group upgraded to a supergroup) goes on,
+   whoever sent it: its handlers only update rows that already exist.
+3. Flood protection per user (administrators exempt): past the rate, one "slow down", then silence.
+4. Access (BOT_ACCESS) from the settings held in memory: no database on the way, so a locked, full or
+   damaged database cannot open the door. An update without a sender is refused under a restricted
+   access; /unsubscribe is open to anyone, so a revoked member can always stop their digest.
+5. Only an admitted user is noted, as a write that can wait (bot/store/repo.py): nothing is ever
+   stored about an outsider.
+Any error in here stops the update with ApplicationHandlerStop: the gate fails closed (PTB would
+otherwise go on to group 0 after reporting the error).
+"""
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
 
-from telegram import Update
+from telegram import Update, User
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
+from bot.config import Settings
 from bot.context import BotContext
+from bot.i18n import resolve_language
+from bot.logs import Throttled
 from bot.render import info
+from bot.store.digest_repo import Subscription
 
 log = logging.getLogger(__name__)
+trouble = Throttled(log, 60.0)
+
+# bot_data keys
+FLOOD = "flood_guard"        # FloodGuard
+OPEN_COMMANDS = "open_commands"  # command names (with aliases) anyone may use, e.g. unsubscribe
+
+#: A person may send this many updates at once: a quick run of taps, or an inline query per keystroke.
+FLOOD_BURST = 20
+#: Updates per second given back: someone reading and tapping stays far below one a second for long.
+FLOOD_RATE = 1.0
+#: Seconds of silence after the one "slow down": a script hammering the bot gets nothing for a while.
+FLOOD_MUTE = 60.0
+#: Buckets are swept of users who calmed down once every this many checks (bounds the memory).
+FLOOD_SWEEP_EVERY = 1024
+
+
+class Flood(Enum):
+    OK = "ok"
+    WARN = "warn"    # the first update over the rate: tell them once
+    QUIET = "quiet"  # muted: drop without a word
+
+
+@dataclass(slots=True)
+class _Bucket:
+    tokens: float
+    at: float
+    muted_until: float = 0.0
+
+
+class FloodGuard:
+    """A token bucket per user: FLOOD_BURST at once, FLOOD_RATE a second after that."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic, burst: int = FLOOD_BURST,
+                 rate: float = FLOOD_RATE, mute: float = FLOOD_MUTE) -> None:
+        self.clock = clock
+        self.burst = burst
+        self.rate = rate
+        self.mute = mute
+        self._buckets: dict[int, _Bucket] = {}
+        self._checks = 0
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+    def check(self, user_id: int) -> Flood:
+        now = self.clock()
+        self._checks += 1
+        if self._checks % FLOOD_SWEEP_EVERY == 0:
+            self._sweep(now)
+        bucket = self._buckets.get(user_id)
+        if bucket is None:
+            bucket = self._buckets[user_id] = _Bucket(float(self.burst), now)
+        if now < bucket.muted_until:
+            return Flood.QUIET
+        bucket.tokens = min(float(self.burst), bucket.tokens + (now - bucket.at) * self.rate)
+        bucket.at = now
+        if bucket.tokens >= 1.0:
+            bucket.tokens -= 1.0
+            return Flood.OK
+        bucket.muted_until = now + self.mute
+        bucket.tokens = float(self.burst)  # after the silence, a fresh start
+        bucket.at = bucket.muted_until
+        return Flood.WARN
+
+    def _sweep(self, now: float) -> None:
+        calm = [uid for uid, b in self._buckets.items()
+                if now >= b.muted_until and b.tokens + (now - b.at) * self.rate >= self.burst]
+        for uid in calm:
+            del self._buckets[uid]
+
+
+class Verdict(Enum):
+    PASS = "pass"            # admitted: note the user, go on
+    PASS_QUIETLY = "quiet"   # housekeeping, or an outsider's /unsubscribe: go on, note nothing
+    STOP = "stop"            # not for us: stop without a word
+    REFUSE = "refuse"        # an outsider: say the bot is private
+    SLOW_DOWN = "slow"       # over the rate: say it once
 
 
 async def gate(update: Update, context: BotContext) -> None:
-    # Edited messages are ignored on purpose: re-answering an edit would repeat or contradict the
-    # answer already sent; the user can simply send the corrected text again.
-    if update.edited_message or update.edited_channel_post or update.channel_post:
-        raise ApplicationHandlerStop
-    user, chat = update.effective_user, update.effective_chat
-    store = context.bot_data.get("store")
-    if store is not None:
-        if user is not None and not user.is_bot:
-            store.users.touch(user.id, user.language_code)
-        if chat is not None:
-            store.chats.touch(chat.id, chat.type, chat.title)
-    if user is not None and not allowed(user.id, context):
-        log.info("update %s from user %s refused (BOT_ACCESS=%s)", update.update_id, user.id,
-                 context.settings.access)
-        if update.callback_query:
-            await update.callback_query.answer()
-        elif update.inline_query:
-            await update.inline_query.answer([], cache_time=0, is_personal=True)
-        elif update.message and chat is not None and chat.type == ChatType.PRIVATE:
-            await update.message.reply_text(info.not_allowed(user.id, context.tr))
-        raise ApplicationHandlerStop
+    try:
+        verdict = decide(update, context)
+    except Exception as exc:  # noqa: BLE001 - fail closed, whatever went wrong
+        trouble.error(f"gate:{type(exc).__name__}",
+                      f"update {update.update_id} stopped: the gate could not decide ({type(exc).__name__}: {exc})")
+        raise ApplicationHandlerStop from None
+    if verdict is Verdict.PASS:
+        _note(update, context)
+        return
+    if verdict is Verdict.PASS_QUIETLY:
+        return
+    if verdict in (Verdict.REFUSE, Verdict.SLOW_DOWN):
+        try:
+            await _tell(update, context, verdict)
+        except Exception as exc:  # noqa: BLE001 - the update stops all the same
+            log.info("update %s: could not tell the sender (%s)", update.update_id, exc)
+    raise ApplicationHandlerStop
+
+
+def decide(update: Update, context: BotContext) -> Verdict:
+    """The verdict, from the update and the settings alone (no I/O)."""
+    if not (update.message or update.callback_query or update.inline_query or update.my_chat_member
+            or update.poll_answer):
+        return Verdict.STOP  # edits, channel posts...: re-answering an edit would repeat or contradict
+    if update.my_chat_member is not None or _migration(update):
+        return Verdict.PASS_QUIETLY
+    settings = context.settings
+    user = update.effective_user
+    if user is None:
+        return Verdict.PASS_QUIETLY if settings.access == "open" else Verdict.STOP
+    if user.id not in settings.admins:
+        flood = _flood_guard(context).check(user.id)
+        if flood is Flood.QUIET:
+            return Verdict.STOP
+        if flood is Flood.WARN:
+            log.info("user %s is flooding: told to slow down, muted for %.0f s", user.id, FLOOD_MUTE)
+            return Verdict.SLOW_DOWN
+    if allowed(user.id, context):
+        return Verdict.PASS
+    if _open_command(update, context):
+        return Verdict.PASS_QUIETLY
+    log.info("update %s from user %s refused (BOT_ACCESS=%s)", update.update_id, user.id, settings.access)
+    return Verdict.REFUSE
 
 
 def allowed(user_id: int, context: BotContext) -> bool:
+    return admits(context.settings, user_id)
+
+
+def admits(settings: Settings, user_id: int | None) -> bool:
     """open: everyone. allowlist/invite: administrators and BOT_ALLOWLIST only (invite codes: not yet)."""
-    settings = context.settings
     if settings.access == "open":
         return True
-    return user_id in settings.admins or user_id in settings.allowlist
+    return user_id is not None and (user_id in settings.admins or user_id in settings.allowlist)
+
+
+def admits_subscription(settings: Settings, sub: Subscription) -> bool:
+    """At send time: a private chat's digest goes to an admitted user; a group's, if the one who
+    subscribed it is still admitted. After a restart with a shorter BOT_ALLOWLIST, revoked chats
+    get nothing (their subscription stays, and resumes if they are admitted again)."""
+    return admits(settings, sub.chat_id if sub.chat_type == ChatType.PRIVATE else sub.subscribed_by)
+
+
+def _flood_guard(context: BotContext) -> FloodGuard:
+    guard: FloodGuard | None = context.bot_data.get(FLOOD)
+    if guard is None:
+        guard = context.bot_data[FLOOD] = FloodGuard()
+    return guard
+
+
+def _migration(update: Update) -> bool:
+    message = update.message
+    return message is not None and bool(message.migrate_to_chat_id or message.migrate_from_chat_id)
+
+
+def _open_command(update: Update, context: BotContext) -> bool:
+    """A command anyone may send (see Command.open in bot/app.py), addressed to this bot."""
+    message = update.message
+    if message is None or not message.text or not message.text.startswith("/"):
+        return False
+    name, _, addressed_to = message.text.split()[0][1:].partition("@")
+    if addressed_to and addressed_to.lower() != (context.bot.username or "").lower():
+        return False
+    return name.lower() in context.bot_data.get(OPEN_COMMANDS, frozenset())
+
+
+def _note(update: Update, context: BotContext) -> None:
+    """Remember the admitted user and the chat (a deferred write; a failure is only logged)."""
+    user, chat = update.effective_user, update.effective_chat
+    store = context.bot_data.get("store")
+    if store is None:
+        return
+    try:
+        store.note_seen(user.id if user is not None and not user.is_bot else None,
+                        user.language_code if user is not None else None,
+                        chat.id if chat is not None else None, chat.type if chat is not None else None,
+                        chat.title if chat is not None else None)
+    except Exception as exc:  # noqa: BLE001 - bookkeeping never denies an admitted user
+        trouble.error(f"note:{type(exc).__name__}", f"could not queue who wrote ({exc})")
+
+
+async def _tell(update: Update, context: BotContext, verdict: Verdict) -> None:
+    """The one answer an outsider or a flooder gets, in their Telegram language (nothing read from the
+    database for them)."""
+    user: User | None = update.effective_user
+    context.lang = resolve_language(None, user.language_code if user else None)
+    tr = context.tr
+    text = (tr.gettext("You are sending too much too fast. Please wait a minute, then try again.")
+            if verdict is Verdict.SLOW_DOWN else info.not_allowed(user.id if user else 0, tr))
+    chat = update.effective_chat
+    if update.callback_query:
+        await update.callback_query.answer(text[:200] if verdict is Verdict.SLOW_DOWN else None)
+    elif update.inline_query:
+        await update.inline_query.answer([], cache_time=0, is_personal=True)
+    elif update.message and chat is not None and (chat.type == ChatType.PRIVATE or verdict is Verdict.SLOW_DOWN):
+        await update.message.reply_text(text)

@@ -337,11 +337,17 @@ def admins_only(tr: Translator) -> str:
                           "its daily digest."))
 
 
-def status_page(counts: Any, uncertain: int, active: int, day: Any, tr: Translator) -> str:
-    lines = ["📊 <b>" + esc(tr.gettext("Digest status for {date}").format(date=tr.date(day))) + "</b>",
+def status_page(counts: Any, uncertain: int, active: int, day: Any, tr: Translator,
+                uncertain_chats: Sequence[tuple[int, str]] = ()) -> str:
+    lines = ["📊 <b>" + esc(tr.gettext("Digest status for {date}").format(date=tr.date(day, "long"))) + "</b>",
              esc(tr.gettext("Sent: {n}").format(n=tr.number(counts.sent))),
              esc(tr.gettext("Sending now: {n}").format(n=tr.number(counts.sending))),
              esc(tr.gettext("Failed: {n}").format(n=tr.number(counts.failed))),
              esc(tr.gettext("Uncertain (interrupted by a restart, not resent): {n}").format(n=tr.number(uncertain))),
              esc(tr.gettext("Active subscribers: {n}").format(n=tr.number(active)))]
+    if uncertain_chats:  # by chat, so an admin can ask those chats whether it arrived
+        lines.append(esc(tr.gettext("Uncertain, by chat:")))
+        lines += [f"• <code>{chat_id}</code> ({esc(local_date)})" for chat_id, local_date in uncertain_chats]
+        if uncertain > len(uncertain_chats):
+            lines.append(esc(tr.gettext("…and {n} more").format(n=tr.number(uncertain - len(uncertain_chats)))))
     return "\n".join(lines)

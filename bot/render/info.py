@@ -21,9 +21,15 @@ Page = tuple[str, InlineKeyboardMarkup | None]
 LANG_PREFIX = "lang:"
 
 
+#: A first name longer than Telegram allows (64) is cut, so the welcome never overflows a message.
+MAX_NAME_CHARS = 64
+
+
 def welcome(pack: Any, tr: Translator, first_name: str | None) -> str:
     """The greeting above the main menu; names the document so nobody mistakes a draft for the final."""
     words = pack.meta_text(tr.lang)
+    if first_name and len(first_name) > MAX_NAME_CHARS:  # Telegram's own limit; longer ones are forged
+        first_name = first_name[:MAX_NAME_CHARS - 1] + "…"
     hello = (tr.gettext("Hello, {name}!").format(name=escape(first_name)) if first_name
              else tr.gettext("Hello!"))
     lines = [

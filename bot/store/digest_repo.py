@@ -12,8 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from bot.store.database import Database
-from bot.store.repo import now
+from bot.store.database import Database, now
 
 
 @dataclass(frozen=True)
@@ -29,6 +28,7 @@ class Subscription:
     position: int
     last_fingerprint: str | None
     eligible_from: int
+    subscribed_by: int | None = None
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Subscription:
@@ -44,6 +44,7 @@ class Subscription:
             position=row["position"],
             last_fingerprint=row["last_fingerprint"],
             eligible_from=row["eligible_from"],
+            subscribed_by=row["subscribed_by"],
         )
 
 
@@ -106,8 +107,21 @@ class SubscriptionRepository:
         return self._update(chat_id, "active = 0, inactive_reason = 'unsubscribed'")
 
     def deactivate(self, chat_id: int, reason: str) -> bool:
-        """Telegram refused the chat for good (blocked, kicked, not found): stop sending to it."""
-        return self._update(chat_id, "active = 0, inactive_reason = ?", reason[:200])
+        """Telegram refused the chat for good (blocked, kicked, not found): stop sending to it.
+
+        An unsubscribed chat stays unsubscribed, so that being let back in does not resubscribe it."""
+        return self._update(
+            chat_id, "active = 0, inactive_reason = CASE WHEN inactive_reason = 'unsubscribed'"
+            " THEN inactive_reason ELSE ? END", reason[:200])
+
+    def move(self, old: int, new: int) -> bool:
+        """The subscription and its settings follow a group to its new supergroup id; a subscription
+        the new id already has wins. True when one moved."""
+        cur = self.db.conn.execute(
+            "UPDATE OR IGNORE subscriptions SET chat_id = ?, chat_type = 'supergroup', updated_at = ?"
+            " WHERE chat_id = ?", (new, now(), old))
+        self.db.conn.execute("DELETE FROM subscriptions WHERE chat_id = ?", (old,))
+        return cur.rowcount > 0
 
     def reactivate_if_refused(self, chat_id: int) -> bool:
         """A /start from a chat Telegram refused earlier: resume its digest (not if it unsubscribed)."""
@@ -210,6 +224,18 @@ class LedgerRepository:
         ).fetchone()
         return int(row[0])
 
+    def uncertain_chats(self, before: int, limit: int = 50) -> list[tuple[int, str]]:
+        """(chat_id, local_date) of the uncertain rows, newest date first: which chats to check by hand."""
+        rows = self.db.conn.execute(
+            "SELECT chat_id, local_date FROM digest_ledger WHERE status = 'sending' AND started_at < ?"
+            " ORDER BY local_date DESC, chat_id LIMIT ?", (before, limit)).fetchall()
+        return [(int(r["chat_id"]), str(r["local_date"])) for r in rows]
+
+    def move(self, old: int, new: int) -> None:
+        """A group's ledger follows it to its supergroup id (a row the new id has for a date wins)."""
+        self.db.conn.execute("UPDATE OR IGNORE digest_ledger SET chat_id = ? WHERE chat_id = ?", (new, old))
+        self.db.conn.execute("DELETE FROM digest_ledger WHERE chat_id = ?", (old,))
+
     def prune(self, before: date) -> int:
         """Forget ledger rows older than ``before``: only today's rows guard against a second send."""
         cur = self.db.conn.execute("DELETE FROM digest_ledger WHERE local_date < ?", (before.isoformat(),))
@@ -229,6 +255,7 @@ class SnapshotRepository:
         self.db = db
 
     def save(self, fingerprint: str, values: dict[str, tuple[str | None, str | None]]) -> None:
+        """One statement for every figure; call it inside a transaction (one commit, not one per row)."""
         self.db.conn.executemany(
             "INSERT OR IGNORE INTO figure_snapshots(fingerprint, figure_id, value, status) VALUES (?, ?, ?, ?)",
             [(fingerprint, fid, v, s) for fid, (v, s) in values.items()],
