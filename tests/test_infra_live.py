@@ -120,7 +120,7 @@ def test_run_polls_a_self_hosted_bot_api_and_answers(tmp_path: Path):
         assert {"getMe", "setMyCommands", "getUpdates"} <= methods
         polls = [c for c in server.calls if c.method == "getUpdates"]
         assert polls[-1].params["allowed_updates"] == ["message", "callback_query", "inline_query",
-                                                       "my_chat_member"]  # only what the bot handles
+                                                       "my_chat_member", "poll_answer"]  # what it handles
         assert (tmp_path / "data" / "bot.sqlite3").exists()
         second = start_bot(server, tmp_path / "data")
         _, second_err = second.communicate(timeout=60)

@@ -26,6 +26,7 @@ from bot.briefing.compose import Brief
 from bot.content import ContentPack
 from bot.content.briefings import fold
 from bot.context import BotContext
+from bot.handlers import digest
 from bot.handlers.briefing import brief_handout, deliver
 from bot.i18n import Catalogues, Translator
 from bot.meetings.pacing import ChatPacer
@@ -109,7 +110,8 @@ async def setup(app: Any) -> MeetingService:
     sleep = app.bot_data.get(SLEEP) or asyncio.sleep
     service = MeetingService(app.bot_data[ctx.STORE].db, settings.timezone,
                              TelegramPoster(app.bot, app.bot_data, clock), clock=clock, sleep=sleep,
-                             pacer=app.bot_data.get(PACER) or ChatPacer(sleep=sleep))
+                             pacer=app.bot_data.get(PACER) or ChatPacer(sleep=sleep),
+                             window=app.bot_data.get(digest.WINDOW))
     service.settle_uncertain()
     app.bot_data[MEETINGS] = service
     if app.bot_data.get(SCHEDULE, True) and app.job_queue is not None:

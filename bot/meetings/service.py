@@ -26,6 +26,7 @@ from telegram.error import (
     TimedOut,
 )
 
+from bot.digest.pacing import BULK, TrafficWindow
 from bot.meetings.pacing import ChatPacer
 from bot.store.database import Database
 from bot.store.meetings_repo import BRIEF_POSTS, UNPIN, ChatSettings, Meeting, MeetingRepository, Post
@@ -99,8 +100,9 @@ class MeetingService:
     def __init__(self, db: Database, tz: tzinfo, poster: Poster, *,
                  clock: Callable[[], datetime] | None = None,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                 pacer: ChatPacer | None = None) -> None:
+                 pacer: ChatPacer | None = None, window: TrafficWindow | None = None) -> None:
         self.repo = MeetingRepository(db)
+        self.window = window  # the bot's one-second traffic window (bot/digest/pacing.py), when shared
         self.tz = tz
         self.poster = poster
         self.clock = clock or (lambda: datetime.now(tz))
@@ -290,7 +292,12 @@ class MeetingService:
         waits = attempts = 0
         while True:
             await self.pacer.wait(chat_id)
+            # Bulk traffic, like digests: past the reply limiter, so a 429 reaches this loop at once
+            # instead of being retried inside the limiter while every reply waits.
+            bulk = BULK.set(True)
             try:
+                if self.window is not None:
+                    self.window.note()
                 return await request()
             except RetryAfter as exc:
                 waits += 1
@@ -304,6 +311,8 @@ class MeetingService:
                 if attempts >= MAX_NETWORK_ATTEMPTS:
                     raise
                 await self.sleep(BACKOFF * 2 ** (attempts - 1))
+            finally:
+                BULK.reset(bulk)
 
 
 def _gone(exc: TelegramError) -> bool:
