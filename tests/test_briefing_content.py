@@ -40,6 +40,9 @@ CASES = [  # (old, new, expected error)
     ("    aliases: [kinh te, economy]", "    aliases: [kinh te, economy]\n    colour: red",
      r"briefings\.yaml:\d+: briefings: field 'briefings\.0\.colour': unknown field"),
     ("  footer:", "  foot:", r"briefings\.yaml:\d+: briefings: field 'handout\.(footer|foot)'"),
+    # a target beside a figure that counts something else (revenue without land-use fees vs all revenue)
+    ("      - {figure: thu-nhap-2030}", "      - {figure: thu-nhap-2030, baseline: thu-noi-dia}",
+     r"briefings\.yaml:\d+: target \(1\): baseline 'thu-noi-dia' counts on another basis"),
 ]
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -65,3 +66,11 @@ async def test_snapshot_of_every_card_of_the_fixture_pack(tmp_path, settings, ca
     async with app_with(pack, settings, catalogues) as app:
         text = await render_cards(app, pack, ("figure", "item"), lang, "Cards of the fixture pack")
     compare(f"minipack.{lang}.txt", text)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+async def test_a_place_is_said_once(app, content_pack, lang):
+    """A target written "đứng thứ 15" keeps "thứ" as its hedge, and ranks add it too: never twice."""
+    text = await render_cards(app, content_pack, ("figure", "item"), lang, "every card")
+    doubled = re.findall(r"\bthứ thứ\b|\bNo\. \d+(?:st|nd|rd|th)\b", text)
+    assert not doubled, doubled

@@ -308,7 +308,9 @@ def _build_targets(pack: ContentPack, tr: Translator) -> bytes:
         for n, entry in enumerate(term.targets, 1):
             result = pack.figures[entry.result]
             period = figure_period(pack, result, tr)
-            aimed = value_or_pending(pack, pack.figures[entry.target], tr) if entry.target else "—"
+            aimed = (value_or_pending(pack, pack.figures[entry.target], tr,
+                                      rank=pack.figures[entry.result].kind == "rank" or None)
+                     if entry.target else "—")
             rows.append([str(n), figure_label(pack, result, tr),
                          value_or_pending(pack, result, tr) + (f" ({period})" if period else ""), aimed,
                          plain(status_text(result, tr) or "—"), figure_reference(pack, result, tr)])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot.content import ContentPack, Figure, Item
 from bot.content.briefings_schema import Text
 from bot.i18n import N_, Translator
-from bot.render.numbers import format_value, with_unit
+from bot.render.numbers import figure_value
 
 #: Comparisons shown beside a headline figure (what it is measured against, not every related one).
 SHOWN_RELATIONS = ("target", "baseline", "previous", "rank")
@@ -44,13 +44,10 @@ def figure_period(pack: ContentPack, fig: Figure, tr: Translator) -> str | None:
     return pack.figure_text(fig.id, tr.lang).period
 
 
-def value_text(pack: ContentPack, fig: Figure, tr: Translator) -> str | None:
-    """``ước đạt 239.163 nghìn tỷ đồng`` / ``estimated 239,163 trillion VND``; None when pending."""
-    value = format_value(fig.value, tr)
-    if value is None:
-        return None
-    text = pack.figure_text(fig.id, tr.lang)
-    return with_unit(f"{text.qualifier} {value}" if text.qualifier else value, text.unit)
+def value_text(pack: ContentPack, fig: Figure, tr: Translator, rank: bool | None = None) -> str | None:
+    """``ước đạt 239.163 nghìn tỷ đồng`` / ``estimated at 239,163 trillion VND``, ``thứ 12 cả nước`` /
+    ``12th nationwide``; None when pending. The one formatter of cards (bot/render/numbers.py)."""
+    return figure_value(fig, tr, pack.figure_text(fig.id, tr.lang), rank)
 
 
 def status_text(fig: Figure, tr: Translator) -> str | None:
@@ -79,7 +76,8 @@ def comparisons(pack: ContentPack, fig: Figure, tr: Translator) -> list[str]:
         other = pack.figures.get(comparison.figure)
         if other is None or comparison.relation not in SHOWN_RELATIONS:
             continue
-        shown = value_text(pack, other, tr) or tr.gettext("not given in the draft")
+        # what a rank is compared with is a place too ("mục tiêu thứ 15 cả nước")
+        shown = value_text(pack, other, tr, rank=fig.kind == "rank" or None) or tr.gettext("not given in the draft")
         period = figure_period(pack, other, tr)
         word = tr.gettext(RELATION_WORDS[comparison.relation])
         out.append(f"{word} {shown}" + (f" ({period})" if period and comparison.relation != "target" else ""))
@@ -96,8 +94,8 @@ def not_given(tr: Translator) -> str:
     return tr.gettext("not given in the draft")
 
 
-def value_or_pending(pack: ContentPack, fig: Figure, tr: Translator) -> str:
-    return value_text(pack, fig, tr) or not_given(tr)
+def value_or_pending(pack: ContentPack, fig: Figure, tr: Translator, rank: bool | None = None) -> str:
+    return value_text(pack, fig, tr, rank) or not_given(tr)
 
 
 def status_notice(pack: ContentPack, tr: Translator) -> str | None:

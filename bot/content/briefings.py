@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from bot.content.folding import fold
 from bot.content.briefings_schema import (
     BriefingsFile,
     BriefSpec,
@@ -196,6 +197,10 @@ def _check_targets(path: Path, data: Any, spec: BriefingsFile, pack: ContentPack
                 elif base.kind in TARGET_FIGURE_KINDS:
                     errors.append(at("values", f"baseline '{value.baseline}' is a target; "
                                                "a baseline is what the report says was reached"))
+                elif fold(base.basis or "") != fold(fig.basis or ""):
+                    errors.append(at("values", f"baseline '{value.baseline}' counts on another basis than "
+                                               f"'{value.figure}' ({base.basis or 'none given'} / "
+                                               f"{fig.basis or 'none given'}); choose the figure of the same basis"))
 
 
 def _check_previous(path: Path, data: Any, spec: BriefingsFile, pack: ContentPack, errors: list[str]) -> None:

@@ -79,6 +79,11 @@ def _ordinal(token: str, tr: Translator) -> str:
         return format_token(token, tr)
 
 
+def _rank_word(tr: Translator) -> str:
+    """The word a rank is written with ("thứ", "no."), from the same message format_rank uses."""
+    return tr.gettext("no. {n}").replace("{n}", "").strip()
+
+
 def format_rank(value: str, tr: Translator) -> str:
     """A rank as written (``12``, ``4/63``, ``2-3``): ``thứ 12`` / ``12th``, ``4th of 63``, ``2nd–3rd``."""
     if tr.lang == "vi":
@@ -103,7 +108,11 @@ def figure_value(fig: Any, tr: Translator, words: Any = None, rank: bool | None 
         return None
     words = words if words is not None else fig
     qualifier, unit = words.qualifier, words.unit
-    if rank if rank is not None else fig.kind == "rank":
+    # A target written "đứng thứ 15" carries the rank word as its hedge: it is a place, said once.
+    rank_word = qualifier is not None and qualifier.casefold() == _rank_word(tr).casefold()
+    if rank_word:
+        qualifier = None
+    if rank_word or (rank if rank is not None else fig.kind == "rank"):
         value = format_rank(fig.value, tr)
         text = f"{qualifier} {value}" if qualifier else value
         return f"{text} {unit}" if unit else text

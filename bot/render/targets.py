@@ -113,7 +113,8 @@ def _previous_line(pack: ContentPack, number: int, entry: PreviousTarget, tr: Tr
             f"<b>{esc(value_or_pending(pack, result, tr))}</b>" + (f" ({esc(period)})" if period else ""))
     if entry.target is not None:
         target = pack.figures[entry.target]
-        line += "; " + esc(tr.gettext("target {value}").format(value=value_or_pending(pack, target, tr)))
+        aimed = value_or_pending(pack, target, tr, rank=result.kind == "rank" or None)
+        line += "; " + esc(tr.gettext("target {value}").format(value=aimed))
     status = status_text(result, tr)
     if status:
         line += " — " + esc(status)
