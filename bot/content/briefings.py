@@ -7,8 +7,6 @@ Every problem is reported as ``file:line: what is wrong; how to fix it``, like t
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from bot.content.folding import fold
 from bot.content.briefings_schema import (
     BriefingsFile,
     BriefSpec,
@@ -25,6 +22,7 @@ from bot.content.briefings_schema import (
     TargetSpec,
     Text,
 )
+from bot.content.folding import fold
 from bot.content.yamlfile import LineDict, YamlError, read_yaml
 
 if TYPE_CHECKING:
@@ -35,14 +33,6 @@ FILE_NAME = "briefings.yaml"
 RESULT_KINDS = ("achievement", "breakthrough_result", "overview")
 TARGET_FIGURE_KINDS = ("target_2030", "target_prev")
 
-_NON_WORD_RE = re.compile(r"[^a-z0-9]+")
-
-
-def fold(text: str) -> str:
-    """``Kinh tế`` -> ``kinh te``: lower case, no diacritics, words separated by one space."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-    return " ".join(_NON_WORD_RE.sub(" ", plain).split())
 
 
 @dataclass
