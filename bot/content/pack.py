@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from bot.content.lexicon import SearchLexicon, load_lexicon
 from bot.content.numbers import parse_value
 from bot.content.schema import (
     FieldSpec,
@@ -101,6 +102,7 @@ class ContentPack:
     fields: dict[str, Field]
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     fingerprint: str = ""  # short hash of every pack file: tells stale buttons and changed packs apart
+    lexicon: SearchLexicon = field(default_factory=SearchLexicon)  # search.yaml: what cadres' words mean
 
     # -- navigation helpers (pure; used by renderers, digests, search) --------------------------
 
@@ -340,6 +342,8 @@ def load_pack(root: Path) -> ContentPack:
                 notes.append(spec)  # type: ignore[arg-type]
                 origins[("note", spec.id)] = origin
 
+    lexicon, lexicon_errors = load_lexicon(root)  # optional; a broken one fails check-content too
+    errors.extend(lexicon_errors)
     pack = ContentPack(
         root=root,
         meta=meta,
@@ -353,15 +357,10 @@ def load_pack(root: Path) -> ContentPack:
         fields={f.id: f for f in menu_file.fields} if menu_file else {},
         origins=origins,
         fingerprint=_fingerprint(root),
+        lexicon=lexicon,
     )
     if not errors:
         errors.extend(check_pack(pack))
-    try:  # the optional search lexicon is part of the pack: a broken one must fail check-content too
-        from bot.content.folding import SearchLexicon
-
-        SearchLexicon.load(root)
-    except ContentError as exc:
-        errors.extend(exc.errors)
     if errors:
         raise ContentError(errors)
     return pack
