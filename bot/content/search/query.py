@@ -332,16 +332,16 @@ class _Reader:
             year = word if YEAR_RE.match(word) else None
             # A year decides between figures; another number helps (a value quoted) but is never
             # required: "bac si tren 1 van dan" asks per 10,000 people, not for a "1".
-            return [Group(alts, number=word, year=year, optional=year is None, written=tok.written)]
+            return [Group(alts, number=word, year=year, optional=year is None, written=tok.written, typed=len(alts))]
         if is_accented(tok.exact) and tok.exact in self.vocab.df:
-            return [Group(((tok.exact,), (LOOSE + word,)), written=tok.written)]
+            return [Group(((tok.exact,), (LOOSE + word,)), written=tok.written, typed=2)]
         before = self.tokens[i - 1].folded if i > 0 else ""
         after = self.tokens[i + 1].folded if i + 1 < len(self.tokens) else ""
         options = self.vocab.correct(word, last, before, after)
         if len(options) == 1 and " " in options[0]:  # run together: two concepts
             return [Group(((part,),), written=tok.written) for part in options[0].split()]
         unknown = "" if self.vocab.known(word) else word
-        return [Group(tuple((w,) for w in options), written=tok.written, unknown=unknown)]
+        return [Group(tuple((w,) for w in options), written=tok.written, unknown=unknown, typed=len(options))]
 
     def phrase_group(self, span: list[Token], optional: bool = False, item_words: bool = False) -> Group:
         """A phrase of the lexicon (synonym key, optional words): as typed, and its synonyms."""
@@ -359,7 +359,7 @@ class _Reader:
     def quoted_group(self, span: list[Token]) -> Group:
         """A "quoted phrase": its words together, each with its diacritics if typed with them."""
         terms = tuple(t.exact if is_accented(t.exact) and t.exact in self.vocab.df else t.folded for t in span)
-        return Group((terms,), quoted=True, written=" ".join(t.written for t in span))
+        return Group((terms,), quoted=True, written=" ".join(t.written for t in span), typed=1)
 
     def read(self) -> Query:
         tokens = self.tokens

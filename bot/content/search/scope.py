@@ -120,28 +120,39 @@ def narrower(doc: Doc, group: Group, q: Query, phrases: Mapping[tuple[str, ...],
              ) -> bool:
     """Does the figure name this concept only inside a longer phrase the lexicon knows as another
     concept? "dân số" is in "Tỷ lệ dân số thành thị" only as part of "dân số thành thị" (urban
-    population): a question about the population is not answered by it. The words as typed decide
-    (a phrase: "tăng" in "tăng trưởng" is not checked); when they are not in any name, the synonyms
-    do (the synonym "hospital" is in "hospital beds" only)."""
+    population): a question about the population is not answered by it.
+
+    The words as typed decide. A single typed word counts only where no longer phrase of the lexicon
+    holds it ("đảng" in "đảng viên" counts when "viên" was asked too; "tăng" in "tăng trưởng" does not,
+    but is no reason to refuse either). Only when the typed words are in no name do the synonyms
+    decide ("hospital" is in "hospital beds" only: "số bệnh viện" is not answered by it)."""
     own = {tuple(map(fold_term, a)): n < group.typed for n, a in enumerate(group.alts)}
-    typed = [a for a, as_typed in own.items() if as_typed and len(a) > 1]
-    others = [a for a, as_typed in own.items() if not as_typed and (len(a) > 1 or a in phrases)]
-    found = extended = 0
-    for alts in (typed, others):  # the words as typed decide; synonyms only when those are not in a name
-        for name in doc.name_tokens:
-            for alt in alts:
-                n = len(alt)
+
+    def extended(name: tuple[str, ...], k: int, n: int, before: bool) -> bool:
+        ends = [(k, k + n + extra) for extra in range(1, min(4, len(name) - k - n) + 1)]
+        if before:
+            ends += [(k - extra, k + n) for extra in range(1, min(4, k) + 1)]
+        return any(name[a:b] in phrases and name[a:b] not in own and not set(name[a:b]) <= q.folded_words
+                   for a, b in ends)
+
+    for as_typed in (True, False):
+        found = wider = 0
+        for alt, typed in own.items():
+            if typed != as_typed or not (as_typed or len(alt) > 1 or alt in phrases):
+                continue
+            n = len(alt)
+            for name in doc.name_tokens:
                 for k in range(len(name) - n + 1):
                     if name[k : k + n] != alt:
                         continue
-                    found += 1
-                    if any(name[k : k + n + extra] in phrases and name[k : k + n + extra] not in own
-                           and not set(name[k + n : k + n + extra]) <= q.folded_words
-                           for extra in range(1, min(4, len(name) - k - n) + 1)):
-                        extended += 1
+                    if as_typed and n == 1:
+                        found += not extended(name, k, n, before=True)
+                    else:
+                        found += 1
+                        wider += extended(name, k, n, before=False)
         if found:
-            break
-    return found > 0 and extended == found
+            return wider == found
+    return False
 
 
 def names_place(doc: Doc, place: PlaceMention) -> bool:
