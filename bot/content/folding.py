@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Letters and digits split apart (``covid19`` -> covid, 19); a number keeps its inner . and ,
 TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
@@ -117,6 +118,7 @@ _FINAL_Y = str.maketrans("yýỳỷỹỵ", "iíìỉĩị")
 _FINAL_Y_RE = re.compile(r"^(?:ch|gh|kh|ng|nh|ph|th|tr|[bcdđghklmnprstvx])[yýỳỷỹỵ]$")
 
 
+@lru_cache(maxsize=1 << 16)  # the report has some 6,000 distinct words; queries add a few each
 def exact_form(word: str) -> str:
     """A word compared *with* its diacritics: ``Hoá`` -> ``hoá``, ``hóa`` -> ``hoá``, ``Tỷ`` -> ``tỉ``."""
     word = unicodedata.normalize("NFC", word).lower()
@@ -136,6 +138,17 @@ def exact_tokens(text: str) -> list[str]:
 def is_accented(word: str) -> bool:
     """Typed with diacritics (or any letter folding changes, such as đ)."""
     return not word.isascii()
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_word(word: str) -> str:
+    return "".join(TOKEN_RE.findall(fold_chars(word)))
+
+
+def aligned_tokens(text: str) -> tuple[list[str], list[str]]:
+    """``(folded, exact)`` tokens of ``text``, one to one (words only; see :func:`token_forms`)."""
+    raw = TOKEN_RE.findall(unicodedata.normalize("NFC", text).lower())
+    return [_fold_word(w) for w in raw], [exact_form(w) for w in raw]
 
 
 def word_pairs(text: str) -> list[tuple[str, str, str]]:

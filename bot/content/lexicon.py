@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -128,7 +129,18 @@ class SearchLexicon:
     items: PhraseTable = field(default_factory=PhraseTable)  # value: ItemWords
     ordinals: PhraseTable = field(default_factory=PhraseTable)  # value: int
 
-    @property
+    @cached_property
+    def phrase_lists(self) -> dict[Phrase, frozenset[str]]:
+        """Folded phrase -> the lists it is in (list names, "synonyms"): one look-up per span of a query."""
+        out: dict[Phrase, set[str]] = {}
+        for name in (*WORD_LISTS, "places", "items", "ordinals"):
+            for phrase in getattr(self, name):
+                out.setdefault(phrase, set()).add(name)
+        for phrase in self.synonyms:
+            out.setdefault(phrase, set()).add("synonyms")
+        return {k: frozenset(v) for k, v in out.items()}
+
+    @cached_property
     def max_phrase(self) -> int:
         tables = (self.stopwords, self.question_words, self.optional_words, self.target_words, self.rank_words,
                   self.person_words, self.greetings, self.thanks, self.places, self.items, self.ordinals)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from bot.content.folding import exact_tokens, is_accented, token_forms
+from bot.content.folding import aligned_tokens, is_accented, token_forms
 from bot.content.search.query import LOOSE
 
 #: Columns of every FTS table: folded text, then the same text in exact form (diacritics kept). A kind
@@ -24,9 +24,11 @@ class Field:
     bigrams: frozenset[str]  # "a b" for each two words side by side, in each form
 
 
-def make_field(text: str, loose: bool = False) -> Field:
+def make_field(text: str, loose: bool = False, exact: list[str] | None = None) -> Field:
+    """A column's terms; ``exact``: its exact tokens when already known (see folding.aligned_tokens)."""
     toks, extra = token_forms(text)
-    exact = exact_tokens(text) if is_accented(text) else []
+    if exact is None:
+        exact = aligned_tokens(text)[1] if is_accented(text) else []
     words = set(toks) | set(extra) | set(exact)
     bigrams = set(map(" ".join, pairwise(toks))) | set(map(" ".join, pairwise(exact)))
     if loose:
@@ -58,6 +60,7 @@ class Doc:
     value_tokens: frozenset[str] = frozenset()
     name_words: tuple[frozenset[str], ...] = ()  # label and each alias, as terms
     name_tokens: tuple[tuple[str, ...], ...] = ()  # label and each alias, folded words in order
+    name_weights: tuple[tuple[dict[str, float], float], ...] = ()  # per name: word -> rarity, and their sum
     name_years: frozenset[str] = frozenset()
     # items
     item_kind: str | None = None

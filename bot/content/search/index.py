@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
 
-from bot.content.folding import ORIGINAL_WORD_RE, canonical_number, exact_form, fold, fold_chars, index_tokens
-from bot.content.folding import is_number, tokens, word_pairs
+from bot.content.folding import ORIGINAL_WORD_RE, aligned_tokens, canonical_number, exact_form, fold, fold_chars
+from bot.content.folding import index_tokens, is_number, tokens
 from bot.content.lexicon import SearchLexicon
 from bot.content.search import rank
 from bot.content.search.docs import COLUMNS, EXACT_COLUMNS, LOOSE_COLUMNS, Doc, make_field
@@ -182,37 +182,50 @@ class SearchIndex:
             )
 
     def _add(self, doc: Doc, **columns: str) -> None:
-        doc.fields = {name: make_field(text, name in LOOSE_COLUMNS) for name, text in columns.items() if text}
+        for name, text in columns.items():
+            if not text:
+                continue
+            aligned = aligned_tokens(text) if not text.isascii() else None
+            doc.fields[name] = make_field(text, name in LOOSE_COLUMNS, aligned[1] if aligned else [])
+            if aligned and name not in LOOSE_COLUMNS:  # aliases are typed without diacritics on purpose
+                self._note_readings(*aligned)
         strengths = self.ranking.field_strength[doc.kind]
         for name, f in sorted(doc.fields.items(), key=lambda x: strengths.get(x[0], 0.0)):
             doc.strength.update(dict.fromkeys(f.words, strengths.get(name, 0.0)))
         doc.bigrams = frozenset().union(*(f.bigrams for name, f in doc.fields.items() if name != "context"))
         doc.field_bigrams = tuple(sorted(((strengths.get(name, 0.0), f.bigrams) for name, f in doc.fields.items()),
                                          key=lambda x: -x[0]))
-        self.vocab.bigrams.update(b for f in doc.fields.values() for b in f.bigrams if b.isascii() and "~" not in b)
         doc.name_years = frozenset(w for words in doc.name_words for w in words if YEAR_RE.match(w))
         self._docs[doc.kind].append(doc)
         words: set[str] = set()
         for f in doc.fields.values():
             words |= f.words
+            self.vocab.bigrams.update(b for b in f.bigrams if b.isascii() and LOOSE not in b)
         self.vocab.df.update(words)
         self._kind_df[doc.kind].update(words)
-        self._note_readings(text for name, text in columns.items() if name not in LOOSE_COLUMNS)
 
-    def _note_readings(self, texts: Iterable[str]) -> None:
-        """How the report spells each word pair that holds a lexicon word (see Vocabulary.other_reading).
-        Only text written with diacritics tells: aliases are typed without them on purpose."""
+    def _note_readings(self, folded: list[str], exact: list[str]) -> None:
+        """How the report spells each word pair that holds a lexicon word, and each such word alone
+        (see Vocabulary.other_reading)."""
         watched = self._watched
         readings = self.vocab.readings
         spellings = self.vocab.spellings
-        for text in texts:
-            pairs = word_pairs(text)
-            for (fa, xa, _), (fb, xb, _) in zip(pairs, pairs[1:], strict=False):
-                if (fa in watched or fb in watched) and (xa != fa or xb != fb):
-                    readings.setdefault((fa, fb), Counter())[(xa, xb)] += 1
-            for fa, xa, _ in pairs:
-                if fa in watched:
-                    spellings.setdefault(fa, Counter())[xa] += 1
+        last = len(folded) - 1
+        for i, fa in enumerate(folded):
+            if fa not in watched:
+                continue
+            counts = spellings.get(fa)
+            if counts is None:
+                counts = spellings[fa] = Counter()
+            counts[exact[i]] += 1
+            for a, b in ((i - 1, i), (i, i + 1)):
+                if a < 0 or b > last:
+                    continue
+                key = (folded[a], folded[b])
+                pair = readings.get(key)
+                if pair is None:
+                    pair = readings[key] = Counter()
+                pair[(exact[a], exact[b])] += 1
 
     @property
     def _watched(self) -> frozenset[str]:
@@ -242,6 +255,9 @@ class SearchIndex:
             db.executemany(f"INSERT INTO fts_{kind}(rowid, {', '.join(columns)}) VALUES ({marks})", rows)
         db.commit()
         self._name_strings = [name for name, _ in self._names]
+        for doc in self._docs["figure"]:
+            weights = [{w: self.name_idf(w) for w in words} for words in doc.name_words]
+            doc.name_weights = tuple((w, sum(w.values())) for w in weights)
         lex = self.lexicon
         lexicon_words = {w for phrase in lex.synonyms for w in phrase}
         lexicon_words |= {w for phrases in lex.synonyms.values() for p in phrases for w in p}

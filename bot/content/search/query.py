@@ -278,14 +278,19 @@ class _Reader:
         return entry
 
     def longest_match(self, i: int) -> tuple[str, int, Entry | None]:
-        """The longest lexicon entry or synonym phrase starting at ``i``: (table name, length, entry)."""
-        for n in range(min(self.longest, len(self.tokens) - i), 0, -1):
+        """The longest lexicon entry or synonym phrase starting at ``i``: (list name, length, entry)."""
+        lists = self.lex.phrase_lists
+        tokens = self.tokens
+        for n in range(min(self.longest, len(tokens) - i), 0, -1):
+            names = lists.get(tuple(t.folded for t in tokens[i : i + n]))
+            if not names:
+                continue
             for name, table in self.tables:
-                entry = self.entry_at(table, i, n)
-                if entry is not None:
-                    return name, n, entry
-            span = self.tokens[i : i + n]
-            if not any(t.quote for t in span) and tuple(t.folded for t in span) in self.lex.synonyms:
+                if name in names:
+                    entry = self.entry_at(table, i, n)
+                    if entry is not None:
+                        return name, n, entry
+            if "synonyms" in names and not any(t.quote for t in tokens[i : i + n]):
                 return "synonyms", n, None
         return "", 1, None
 
@@ -425,8 +430,8 @@ def analyze(text: str, lexicon: SearchLexicon, vocab: Vocabulary) -> Query:
 def item_number(title: str, lexicon: SearchLexicon) -> int | None:
     """The number an item's title gives it after its kind words: "Đột phá 2: …" -> 2,
     "Bài học thứ ba: …" -> 3; None for a title that does not start with such words."""
-    reader = _Reader(lexicon, Vocabulary(), read_tokens(title))
-    if not reader.tokens:
-        return None
-    name, n, _entry = reader.longest_match(0)
-    return reader.ordinal_at(n)[0] if name == "items" else None
+    reader = _Reader(lexicon, Vocabulary(), read_tokens(title)[: lexicon.items.longest + 4])
+    for n in range(min(lexicon.items.longest, len(reader.tokens)), 0, -1):
+        if reader.entry_at(lexicon.items, 0, n, check=False) is not None:
+            return reader.ordinal_at(n)[0]
+    return None

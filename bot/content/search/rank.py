@@ -197,14 +197,16 @@ def name_match(doc: Doc, q: Query) -> float:
     return best
 
 
-def name_cover(doc: Doc, q: Query, idf: Callable[[str], float]) -> float:
+def name_cover(doc: Doc, q: Query, idf: Callable[[str], float] | None = None) -> float:
     """The largest share of one of the figure's names that the query covers, each word weighted by
-    its rarity among figure names: a name whose rarest words the query lacks is about something else.
-    Words the query dropped count as covered ("bao nhieu" in the alias "fdi chiem bao nhieu")."""
+    its rarity among figure names (``doc.name_weights``, or ``idf``): a name whose rarest words the
+    query lacks is about something else. Words the query dropped count as covered ("bao nhieu" in
+    the alias "fdi chiem bao nhieu")."""
     best = 0.0
     query_words = q.folded_words | q.dropped
-    for words in doc.name_words:
-        total = sum(idf(w) for w in words)
+    names = doc.name_weights if idf is None else tuple(
+        ({w: idf(w) for w in words}, sum(idf(w) for w in words)) for words in doc.name_words)
+    for weights, total in names:
         if total > 0:
-            best = max(best, sum(idf(w) for w in words if w in query_words) / total)
+            best = max(best, sum(v for w, v in weights.items() if w in query_words) / total)
     return best

@@ -89,7 +89,14 @@ def lookup(index: SearchIndex, text: str) -> Lookup:
     if country and not q.rank:
         return Lookup(OTHER_PLACE, near=near, about=q.about, place=country[0].place.name)
     places = [p for p in q.places if p.place.scope != "country"]
-    answers = [(s, d) for s, d in ranked[:ANSWER_DEPTH] if answers_question(index, d, q, places)]
+    answers: list[tuple[float, Doc]] = []
+    first = None
+    for n, (s, d) in enumerate(ranked[:ANSWER_DEPTH]):
+        if first is not None and n > first + NEAR:
+            break  # other answers are offered among the next few only
+        if answers_question(index, d, q, places):
+            first = n if first is None else first
+            answers.append((s, d))
     if answers:
         hits = tuple(index.hit(d, s) for s, d in answers[: 1 + NEAR])
         shown = {h.id for h in hits}
@@ -101,19 +108,21 @@ def lookup(index: SearchIndex, text: str) -> Lookup:
 
 
 def answers_question(index: SearchIndex, doc: Doc, q: Query, places: list[PlaceMention]) -> bool:
-    """Every required concept is in the figure, the question covers enough of one of its names, and
-    any place it names is one the figure itself names ("ung ho TP Hồ Chí Minh")."""
+    """Every required concept is in the figure, at least one in its name, the question covers enough of
+    one of its names and no narrower concept is meant, and any place it names is one the figure itself
+    names ("ung ho TP Hồ Chí Minh"). Cheap tests first."""
     if q.empty or missing(doc, q):
         return False
-    quotes_value = any(n in doc.value_tokens or canonical_number(n) in doc.value_tokens for n in q.numbers)
-    if not quotes_value:
-        if name_cover(doc, q, index.name_idf) < index.ranking.name_cover:
-            return False
-        if not any(group_strength(doc, g) >= index.ranking.named for g in q.required or q.groups):
-            return False  # found only in its sentence: "so benh vien" is not "so giuong benh"
-        if any(narrower(doc, g, q, index.lexicon.synonyms) for g in q.required):
-            return False
-    return all(names_place(doc, p) for p in places)
+    if not all(names_place(doc, p) for p in places):
+        return False
+    if any(n in doc.value_tokens or canonical_number(n) in doc.value_tokens for n in q.numbers):
+        return True  # the value itself was quoted: "239.163", "4.900 usd"
+    r = index.ranking
+    if not any(group_strength(doc, g) >= r.named for g in q.required or q.groups):
+        return False  # found only in its sentence: "so benh vien" is not "so giuong benh"
+    if name_cover(doc, q) < r.name_cover:
+        return False
+    return not any(narrower(doc, g, q, index.lexicon.synonyms) for g in q.required)
 
 
 def narrower(doc: Doc, group: Group, q: Query, phrases: Mapping[tuple[str, ...], tuple[tuple[str, ...], ...]]
