@@ -167,6 +167,9 @@ def honest_page(pack: Any, tr: Translator, result: Any, search: cb.SearchPage | 
     """Not in the report: say so, offer up to four near figures and a text search; never silence."""
     lines = ["ℹ️ " + _honest_lines(pack, tr, result)[0], *_honest_lines(pack, tr, result)[1:]]
     rows = _near_rows(pack, tr, result.near)
+    if result.outcome == scope.NOT_FOUND:
+        lines += ["", esc(tr.gettext("Try fewer words or an abbreviation, or /search to find the words in "
+                                     "the report's text."))]
     if rows:
         lines += ["", esc(tr.gettext("Perhaps you need:"))]
     if search is not None:
