@@ -200,7 +200,7 @@ class SearchIndex:
         words: set[str] = set()
         for f in doc.fields.values():
             words |= f.words
-            self.vocab.bigrams.update(b for b in f.bigrams if b.isascii() and LOOSE not in b)
+            self.vocab.bigrams.update(b for b in f.bigrams if LOOSE not in b)
         self.vocab.df.update(words)
         self._kind_df[doc.kind].update(words)
 
@@ -387,7 +387,7 @@ class SearchIndex:
         folded = fold(query[:MAX_QUERY_CHARS])
         if not folded or not self._name_strings:
             return []
-        text = " ".join(fold_term(a[0]) for g in q.groups for a in g.alts[:1]) or folded
+        text = " ".join(fold_term(t) for g in q.groups for t in g.alts[0]) or folded
         matches = process.extract(text, self._name_strings, scorer=fuzz.QRatio, limit=limit * 6,
                                   score_cutoff=cutoff)
         out: dict[str, float] = {}

@@ -366,11 +366,44 @@ class _Reader:
         terms = tuple(t.exact if is_accented(t.exact) and t.exact in self.vocab.df else t.folded for t in span)
         return Group((terms,), quoted=True, written=" ".join(t.written for t in span), typed=1)
 
+    def compounds(self, groups: list[Group], singles: dict[int, int]) -> list[Group]:
+        """Two plain words typed side by side that the report never writes side by side, neither of
+        them bound to its other neighbour, are one compound the report does not have ("thời tiết" is
+        not "thời gian" and "chi tiết"): one concept. Only words typed with diacritics, which say exactly
+        which words are meant; without them, "thoi tiet" could be any of several pairs."""
+        tokens, known = self.tokens, self.vocab.bigrams
+
+        def pair(a: int, b: int) -> bool:
+            if a < 0 or b >= len(tokens):
+                return False
+            return (f"{tokens[a].folded} {tokens[b].folded}" in known if not is_accented(tokens[a].exact + tokens[b].exact)
+                    else f"{tokens[a].exact} {tokens[b].exact}" in known)
+
+        out: list[Group] = []
+        skip = False
+        for n, g in enumerate(groups):
+            if skip:
+                skip = False
+                continue
+            i = singles.get(n)
+            j = singles.get(n + 1)
+            if (i is not None and j == i + 1 and is_accented(tokens[i].exact) and is_accented(tokens[j].exact)
+                    and not pair(i, j) and not pair(i - 1, i) and not pair(j, j + 1)
+                    and not g.optional and not groups[n + 1].optional):
+                span = tokens[i : j + 1]
+                terms = tuple(_compound_term(t, self.vocab) for t in span)
+                out.append(Group((terms,), written=" ".join(t.written for t in span), typed=1))
+                skip = True
+                continue
+            out.append(g)
+        return out
+
     def read(self) -> Query:
         tokens = self.tokens
         q = Query(groups=[], target=self.flag(self.lex.target_words), rank=self.flag(self.lex.rank_words))
         flat: list[str] = []  # folded content words in order, for bigrams
         dropped: list[str] = []
+        singles: dict[int, int] = {}  # group index -> token index, for plain single words
         i = 0
         while i < len(tokens):
             tok = tokens[i]
@@ -409,9 +442,12 @@ class _Reader:
                 flat += [t.folded for t in span]
             else:
                 groups = self.word_group(i, i == len(tokens) - 1)
+                if len(groups) == 1 and not groups[0].number and not groups[0].unknown:
+                    singles[len(q.groups)] = i  # a plain word at token i: maybe half of a compound
                 q.groups += groups
                 flat += [w for g in groups for w in g.alts[0] if not w.startswith(LOOSE) and w.isascii()]
             i += n
+        q.groups = self.compounds(q.groups, singles)
         unique: dict[tuple[Phrase, ...], Group] = {}
         for g in q.groups:  # "to truong to dan pho": a repeated word is one concept, counted once
             unique.setdefault(g.alts, g)
@@ -420,6 +456,10 @@ class _Reader:
         q.dropped = frozenset(dropped)
         q.bigrams = tuple(dict.fromkeys(map(" ".join, pairwise(flat))))
         return q
+
+
+def _compound_term(tok: Token, vocab: Vocabulary) -> str:
+    return tok.exact if is_accented(tok.exact) and tok.exact in vocab.df else tok.folded
 
 
 def analyze(text: str, lexicon: SearchLexicon, vocab: Vocabulary) -> Query:
