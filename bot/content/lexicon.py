@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from bot.content.folding import exact_tokens, is_accented, tokens
 from bot.content.yamlfile import YamlError, line_of, read_yaml
@@ -195,7 +195,7 @@ class _Reader:
     def __init__(self, path: Path | None) -> None:
         self.path = path
 
-    def fail(self, data: Any, key: str | None, message: str) -> None:
+    def fail(self, data: Any, key: str | None, message: str) -> NoReturn:
         if self.path is None:
             raise ValueError(message)
         raise YamlError(self.path, line_of(data, key), message)

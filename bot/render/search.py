@@ -10,12 +10,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from telegram import (
+    InlineKeyboardButton,
     InlineQueryResultArticle,
     InputTextMessageContent,
 )
 from telegram.constants import ParseMode
-
-from telegram import InlineKeyboardButton
 
 from bot.content.search import scope
 from bot.i18n import Translator

@@ -5,7 +5,8 @@
 Pure package: no Telegram imports, nothing happens at import time.
 """
 
-from bot.content.search.index import KINDS, Hit, SearchIndex, highlight_spans
+from bot.content.search.highlight import highlight_spans
+from bot.content.search.index import KINDS, Hit, SearchIndex
 from bot.content.search.rank import RANKING, Ranking
 from bot.content.search.scope import Lookup, TextSearch
 

@@ -16,6 +16,24 @@ EXACT_COLUMNS = ("title", "meta", "body", "context")
 LOOSE_COLUMNS = frozenset({"aliases"})
 
 
+@dataclass(frozen=True)
+class Hit:
+    """One search result. ``id`` is a figure id, an item id or (for passages) a section id.
+
+    ``score``: higher is better, comparable across kinds within one query. ``fuzzy``: found only by
+    label likeness (no word of the query matched): a suggestion, never an answer. ``line`` is the
+    source line of a passage (for a footnote: the line holding its marker); ``footnote`` its number.
+    """
+
+    kind: str
+    id: str
+    score: float
+    line: int | None
+    footnote: int | None
+    text: str
+    fuzzy: bool = False
+
+
 @dataclass
 class Field:
     words: frozenset[str]  # every term: folded, exact, and loose where the text is unaccented

@@ -19,19 +19,25 @@ import math
 import sqlite3
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
 
-from bot.content.folding import ORIGINAL_WORD_RE, aligned_tokens, canonical_number, exact_form, fold, fold_chars
-from bot.content.folding import index_tokens, is_number, tokens
+from bot.content.folding import aligned_tokens, fold, index_tokens, tokens
 from bot.content.lexicon import SearchLexicon
-from bot.content.search import rank
-from bot.content.search.docs import COLUMNS, EXACT_COLUMNS, LOOSE_COLUMNS, Doc, make_field
-from bot.content.search.query import LOOSE, MAX_QUERY_CHARS, MAX_QUERY_TOKENS, YEAR_RE, Query, Vocabulary
-from bot.content.search.query import analyze, fold_term, item_number
+from bot.content.search import rank, scope
+from bot.content.search.docs import COLUMNS, EXACT_COLUMNS, LOOSE_COLUMNS, Doc, Hit, make_field
+from bot.content.search.highlight import spans
+from bot.content.search.query import (
+    LOOSE,
+    MAX_QUERY_CHARS,
+    YEAR_RE,
+    Query,
+    Vocabulary,
+    analyze,
+    fold_term,
+    item_number,
+)
 from bot.content.search.rank import RANKING, Ranking
 
 if TYPE_CHECKING:
@@ -55,24 +61,6 @@ FUZZY_CUTOFF = 75
 SUGGEST_CUTOFF = 55
 #: A pack this small gains nothing from choosing rare concepts: every word selects candidates.
 SMALL_KIND = 100
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One search result. ``id`` is a figure id, an item id or (for passages) a section id.
-
-    ``score``: higher is better, comparable across kinds within one query. ``fuzzy``: found only by
-    label likeness (no word of the query matched): a suggestion, never an answer. ``line`` is the
-    source line of a passage (for a footnote: the line holding its marker); ``footnote`` its number.
-    """
-
-    kind: str
-    id: str
-    score: float
-    line: int | None
-    footnote: int | None
-    text: str
-    fuzzy: bool = False
 
 
 def _fts_phrase(alt: tuple[str, ...]) -> str:
@@ -428,7 +416,8 @@ class SearchIndex:
         if not isinstance(query, str) or limit <= 0:
             return []
         query = query[:MAX_QUERY_CHARS]
-        return list(self.cached(("search", query, limit, tuple(kinds)), lambda: tuple(self._search(query, limit, kinds))))
+        key = ("search", query, limit, tuple(kinds))
+        return list(self.cached(key, lambda: tuple(self._search(query, limit, kinds))))
 
     def _search(self, query: str, limit: int, kinds: tuple[str, ...]) -> list[Hit]:
         q = self.analyze(query)
@@ -464,18 +453,13 @@ class SearchIndex:
                 out.append(fid)
         return out[:limit]
 
-    def lookup(self, query: str) -> Any:
-        """What a cadre's question gets: a figure, an item, or an honest "not in the report"
-        (:class:`bot.content.search.scope.Lookup`)."""
-        from bot.content.search import scope
-
+    def lookup(self, query: str) -> scope.Lookup:
+        """What a cadre's question gets: a figure, an item, or an honest "not in the report"."""
         query = query[:MAX_QUERY_CHARS] if isinstance(query, str) else ""
         return self.cached(("lookup", query), lambda: scope.lookup(self, query))
 
-    def text_search(self, query: str, limit: int = 30) -> Any:
-        """Passages for /search, with the same honesty (:class:`bot.content.search.scope.TextSearch`)."""
-        from bot.content.search import scope
-
+    def text_search(self, query: str, limit: int = 30) -> scope.TextSearch:
+        """Passages for /search, with the same honesty."""
         query = query[:MAX_QUERY_CHARS] if isinstance(query, str) else ""
         return self.cached(("text", query, limit), lambda: scope.text_search(self, query, limit))
 
@@ -494,44 +478,7 @@ class SearchIndex:
             return []
         singles = {alt[0] for g in q.groups for alt in g.alts if len(alt) == 1}
         phrases = [alt for g in q.groups for alt in g.alts if len(alt) > 1]
-        return _spans(text, singles, phrases)
+        return spans(text, singles, phrases)
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._docs.values())
-
-
-def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:
-    """Spans ``(start, end)`` in the ORIGINAL ``text`` of words matching the query's words.
-
-    Diacritics-insensitive (``dang vien`` marks ``đảng viên``); a number matches however its
-    thousands are grouped (``239163`` marks ``239.163``) or its decimal mark typed (``14.99``
-    marks ``14,99``). For ``<b>`` highlighting by the renderer.
-    """
-    if not isinstance(text, str) or not isinstance(query, str):
-        return []
-    return _spans(text, tokens(query[:MAX_QUERY_CHARS])[:MAX_QUERY_TOKENS])
-
-
-def _spans(text: str, singles: Iterable[str], phrases: Iterable[tuple[str, ...]] = ()) -> list[tuple[int, int]]:
-    """Spans of words matching ``singles``, and of runs of words spelling one of ``phrases``. A term
-    with diacritics matches only that spelling; a loose term matches nothing in the report's text."""
-    wanted = {_key(w) for w in singles if not w.startswith(LOOSE)}
-    runs = [tuple(map(_key, p)) for p in phrases if not any(t.startswith(LOOSE) for t in p)]
-    if not wanted and not runs:
-        return []
-    found = []
-    for m in ORIGINAL_WORD_RE.finditer(text):
-        word = m.group()
-        folded = _key(fold_chars(word))
-        found.append((m.start(), m.end(), folded, exact_form(word)))
-    marked = [f in wanted or x in wanted for _, _, f, x in found]
-    for run in runs:
-        n = len(run)
-        for i in range(len(found) - n + 1):
-            if all(t == found[i + k][2] or t == found[i + k][3] for k, t in enumerate(run)):
-                marked[i : i + n] = [True] * n
-    return [(a, b) for (a, b, _, _), hit in zip(found, marked, strict=True) if hit]
-
-
-def _key(word: str) -> str:
-    return canonical_number(word) if is_number(word) else word

@@ -27,7 +27,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.content.folding import canonical_number, fold, is_accented, is_number, word_pairs
-from bot.content.lexicon import Entry, ItemWords, Place, PhraseTable, SearchLexicon
+from bot.content.lexicon import Entry, ItemWords, PhraseTable, Place, SearchLexicon
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TOKENS = 16
@@ -376,8 +376,9 @@ class _Reader:
         def pair(a: int, b: int) -> bool:
             if a < 0 or b >= len(tokens):
                 return False
-            return (f"{tokens[a].folded} {tokens[b].folded}" in known if not is_accented(tokens[a].exact + tokens[b].exact)
-                    else f"{tokens[a].exact} {tokens[b].exact}" in known)
+            if is_accented(tokens[a].exact + tokens[b].exact):
+                return f"{tokens[a].exact} {tokens[b].exact}" in known
+            return f"{tokens[a].folded} {tokens[b].folded}" in known
 
         out: list[Group] = []
         skip = False

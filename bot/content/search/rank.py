@@ -100,8 +100,10 @@ class Ranking:
                 kind: (tuple(1.0 for _ in v) if isinstance(v, tuple) else MappingProxyType(dict.fromkeys(v, 1.0)))
                 for kind, v in current.items()
             }
-            return dataclasses.replace(self, **{name: MappingProxyType(flat)})
-        return dataclasses.replace(self, **{name: 0.0})
+            changes: dict[str, Any] = {name: MappingProxyType(flat)}
+        else:
+            changes = {name: 0.0}
+        return dataclasses.replace(self, **changes)
 
 
 RANKING = Ranking()

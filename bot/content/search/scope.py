@@ -16,12 +16,12 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from bot.content.folding import canonical_number
-from bot.content.search.docs import Doc
+from bot.content.search.docs import Doc, Hit
 from bot.content.search.query import Group, PlaceMention, Query, fold_term
 from bot.content.search.rank import coverage, group_strength, missing, name_cover, name_match
 
 if TYPE_CHECKING:
-    from bot.content.search.index import Hit, SearchIndex
+    from bot.content.search.index import SearchIndex
 
 # Outcomes
 FIGURE = "figure"  # hits[0] answers; hits[1:] also answer (other matches)
