@@ -141,6 +141,14 @@ class SearchLexicon:
         return {k: frozenset(v) for k, v in out.items()}
 
     @cached_property
+    def phrase_starts(self) -> dict[str, int]:
+        """First word -> the longest phrase of any list that starts with it (0: none)."""
+        out: dict[str, int] = {}
+        for phrase in self.phrase_lists:
+            out[phrase[0]] = max(out.get(phrase[0], 0), len(phrase))
+        return out
+
+    @cached_property
     def max_phrase(self) -> int:
         tables = (self.stopwords, self.question_words, self.optional_words, self.target_words, self.rank_words,
                   self.person_words, self.greetings, self.thanks, self.places, self.items, self.ordinals)

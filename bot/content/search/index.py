@@ -256,7 +256,8 @@ class SearchIndex:
     # -- query analysis ---------------------------------------------------------------------------
 
     def analyze(self, query: str) -> Query:
-        return analyze(query, self.lexicon, self.vocab)
+        """The query read once (inline mode and /search pages read the same words again)."""
+        return self.cached(("analyze", query), lambda: analyze(query, self.lexicon, self.vocab))
 
     def _idf(self, word: str, kind: str) -> float:
         df = self._kind_df[kind].get(word, 0)

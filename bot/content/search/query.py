@@ -79,6 +79,14 @@ class Group:
     def folded_phrases(self) -> tuple[tuple[str, ...], ...]:
         return tuple(tuple(map(fold_term, p)) for p in self.phrases)
 
+    @cached_property
+    def folded_alts(self) -> dict[tuple[str, ...], bool]:
+        """Each alternative folded -> whether it is the words as typed (not a synonym)."""
+        out: dict[tuple[str, ...], bool] = {}
+        for n, alt in enumerate(self.alts):
+            out.setdefault(tuple(map(fold_term, alt)), n < self.typed)
+        return out
+
 
 @dataclass(frozen=True)
 class PlaceMention:
@@ -125,6 +133,19 @@ class Query:
     def folded_words(self) -> frozenset[str]:
         """Every term folded (exact and loose terms alike): for comparing with figure names."""
         return frozenset(map(fold_term, self.words))
+
+    @cached_property
+    def name_shapes(self) -> tuple[dict[str, tuple[int, ...]], tuple[tuple[int, frozenset[str]], ...], int]:
+        """For matching figure names fast: folded single word -> the concepts it satisfies, the
+        concepts' phrases as word sets, and how many concepts count (the required, else all)."""
+        groups = self.required or self.groups
+        singles: dict[str, list[int]] = {}
+        phrases = []
+        for n, g in enumerate(groups):
+            for w in g.folded_singles:
+                singles.setdefault(w, []).append(n)
+            phrases += [(n, frozenset(p)) for p in g.folded_phrases]
+        return {w: tuple(ns) for w, ns in singles.items()}, tuple(phrases), len(groups)
 
     @cached_property
     def years(self) -> frozenset[str]:
@@ -258,6 +279,7 @@ class _Reader:
         self.lex = lexicon
         self.vocab = vocab
         self.tokens = tokens
+        self.folded = [t.folded for t in tokens]
         self.tables: list[tuple[str, PhraseTable]] = [(n, getattr(lexicon, n)) for n in self.CONSUMING]
         # Words these lists drop must be likely: "dang" typed alone is đảng far more often than đang.
         # (Question words are rare in the report and common in queries: only a word pair tells.)
@@ -280,9 +302,9 @@ class _Reader:
     def longest_match(self, i: int) -> tuple[str, int, Entry | None]:
         """The longest lexicon entry or synonym phrase starting at ``i``: (list name, length, entry)."""
         lists = self.lex.phrase_lists
-        tokens = self.tokens
-        for n in range(min(self.longest, len(tokens) - i), 0, -1):
-            names = lists.get(tuple(t.folded for t in tokens[i : i + n]))
+        folded = self.folded
+        for n in range(min(self.lex.phrase_starts.get(folded[i], 0), len(folded) - i), 0, -1):
+            names = lists.get(tuple(folded[i : i + n]))
             if not names:
                 continue
             for name, table in self.tables:
@@ -290,16 +312,17 @@ class _Reader:
                     entry = self.entry_at(table, i, n)
                     if entry is not None:
                         return name, n, entry
-            if "synonyms" in names and not any(t.quote for t in tokens[i : i + n]):
+            if "synonyms" in names and not any(t.quote for t in self.tokens[i : i + n]):
                 return "synonyms", n, None
         return "", 1, None
 
-    def flag(self, table: PhraseTable) -> bool:
-        folded = [t.folded for t in self.tokens]
-        exact = [t.exact for t in self.tokens]
+    def flag(self, name: str) -> bool:
+        """Does any span of the query spell an entry of list ``name`` (target words, rank words)?"""
+        lists, folded, table = self.lex.phrase_lists, self.folded, getattr(self.lex, name)
         for i in range(len(folded)):
-            for n in range(1, min(table.longest, len(folded) - i) + 1):
-                if table.match(folded[i : i + n], exact[i : i + n]) is not None:
+            for n in range(min(self.lex.phrase_starts.get(folded[i], 0), len(folded) - i), 0, -1):
+                if name in lists.get(tuple(folded[i : i + n]), ()) and table.match(
+                        folded[i : i + n], [t.exact for t in self.tokens[i : i + n]]) is not None:
                     return True
         return False
 
@@ -401,7 +424,7 @@ class _Reader:
 
     def read(self) -> Query:
         tokens = self.tokens
-        q = Query(groups=[], target=self.flag(self.lex.target_words), rank=self.flag(self.lex.rank_words))
+        q = Query(groups=[], target=self.flag("target_words"), rank=self.flag("rank_words"))
         flat: list[str] = []  # folded content words in order, for bigrams
         dropped: list[str] = []
         singles: dict[int, int] = {}  # group index -> token index, for plain single words

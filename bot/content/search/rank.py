@@ -179,19 +179,21 @@ def name_match(doc: Doc, q: Query) -> float:
     Compared folded: diacritics already decided which documents are candidates.
     """
     best = 0.0
-    groups = q.required or q.groups
     query_words = q.folded_words
+    singles, phrases, n_groups = q.name_shapes
     for words in doc.name_words:
         shared = words & query_words
         if not shared:
             continue
-        matched = 0
-        for g in groups:
-            if not g.folded_singles.isdisjoint(shared) or any(shared.issuperset(p) for p in g.folded_phrases):
-                matched += 1
-        if not matched:
+        hit: set[int] = set()
+        for w in shared:
+            hit.update(singles.get(w, ()))
+        for n, phrase in phrases:
+            if n not in hit and phrase <= shared:
+                hit.add(n)
+        if not hit:
             continue
-        recall = matched / len(groups)
+        recall = len(hit) / n_groups
         precision = len(shared) / len(words)
         f1 = 2 * recall * precision / (recall + precision)
         if f1 > best:

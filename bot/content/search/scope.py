@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from bot.content.folding import canonical_number
 from bot.content.search.docs import Doc, Hit
-from bot.content.search.query import Group, PlaceMention, Query, fold_term
+from bot.content.search.query import Group, PlaceMention, Query
 from bot.content.search.rank import coverage, group_strength, missing, name_cover, name_match
 
 if TYPE_CHECKING:
@@ -135,7 +135,7 @@ def narrower(doc: Doc, group: Group, q: Query, phrases: Mapping[tuple[str, ...],
     holds it ("đảng" in "đảng viên" counts when "viên" was asked too; "tăng" in "tăng trưởng" does not,
     but is no reason to refuse either). Only when the typed words are in no name do the synonyms
     decide ("hospital" is in "hospital beds" only: "số bệnh viện" is not answered by it)."""
-    own = {tuple(map(fold_term, a)): n < group.typed for n, a in enumerate(group.alts)}
+    own = group.folded_alts
 
     def extended(name: tuple[str, ...], k: int, n: int, before: bool) -> bool:
         ends = [(k, k + n + extra) for extra in range(1, min(4, len(name) - k - n) + 1)]
