@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from bot.content.folding import aligned_tokens, is_accented, token_forms
+from bot.content.folding import aligned_tokens, canonical_number, is_accented, is_number, token_forms
 from bot.content.search.query import LOOSE
 
 #: Columns of every FTS table: folded text, then the same text in exact form (diacritics kept). A kind
@@ -42,11 +42,13 @@ class Field:
     bigrams: frozenset[str]  # "a b" for each two words side by side, in each form
 
 
-def make_field(text: str, loose: bool = False, exact: list[str] | None = None) -> Field:
-    """A column's terms; ``exact``: its exact tokens when already known (see folding.aligned_tokens)."""
-    toks, extra = token_forms(text)
-    if exact is None:
-        exact = aligned_tokens(text)[1] if is_accented(text) else []
+def make_field(text: str, loose: bool = False, aligned: tuple[list[str], list[str]] | None = None) -> Field:
+    """A column's terms; ``aligned``: its (folded, exact) tokens when already known."""
+    toks, exact = aligned or aligned_tokens(text)
+    numbers = list(filter(is_number, toks))
+    extra = [c for c in map(canonical_number, numbers) if c not in numbers]
+    if not is_accented(text):
+        exact = []
     words = set(toks) | set(extra) | set(exact)
     bigrams = set(map(" ".join, pairwise(toks))) | set(map(" ".join, pairwise(exact)))
     if loose:

@@ -173,9 +173,9 @@ class SearchIndex:
         for name, text in columns.items():
             if not text:
                 continue
-            aligned = aligned_tokens(text) if not text.isascii() else None
-            doc.fields[name] = make_field(text, name in LOOSE_COLUMNS, aligned[1] if aligned else [])
-            if aligned and name not in LOOSE_COLUMNS:  # aliases are typed without diacritics on purpose
+            aligned = aligned_tokens(text)
+            doc.fields[name] = make_field(text, name in LOOSE_COLUMNS, aligned)
+            if name not in LOOSE_COLUMNS and not text.isascii():  # aliases are typed without diacritics
                 self._note_readings(*aligned)
         strengths = self.ranking.field_strength[doc.kind]
         for name, f in sorted(doc.fields.items(), key=lambda x: strengths.get(x[0], 0.0)):
@@ -186,9 +186,10 @@ class SearchIndex:
         doc.name_years = frozenset(w for words in doc.name_words for w in words if YEAR_RE.match(w))
         self._docs[doc.kind].append(doc)
         words: set[str] = set()
-        for f in doc.fields.values():
+        for name, f in doc.fields.items():
             words |= f.words
-            self.vocab.bigrams.update(b for b in f.bigrams if LOOSE not in b)
+            self.vocab.bigrams.update(f.bigrams if name not in LOOSE_COLUMNS else
+                                      (b for b in f.bigrams if LOOSE not in b))
         self.vocab.df.update(words)
         self._kind_df[doc.kind].update(words)
 
@@ -199,9 +200,8 @@ class SearchIndex:
         readings = self.vocab.readings
         spellings = self.vocab.spellings
         last = len(folded) - 1
-        for i, fa in enumerate(folded):
-            if fa not in watched:
-                continue
+        for i in [i for i, f in enumerate(folded) if f in watched]:
+            fa = folded[i]
             counts = spellings.get(fa)
             if counts is None:
                 counts = spellings[fa] = Counter()
