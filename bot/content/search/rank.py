@@ -80,8 +80,6 @@ class Ranking:
     name_cover: float = weight(0.5, "a figure answers only if the query covers at least this share of one of "
                                     "its names (IDF-weighted): 'dan so 2030' is not 'ty le dan so thanh thi "
                                     "2030', whose rarest words the query lacks")
-    named: float = weight(0.99, "a figure answers only if at least one required word is in its name (label or "
-                               "alias): found only in its sentence, the word is context, not the subject")
     item_cover: float = weight(0.999, "an item named by its subject ('dot pha ve ha tang') must cover every word "
                                       "of the subject")
 
