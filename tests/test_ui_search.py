@@ -230,6 +230,8 @@ async def test_another_province_or_the_country_gets_the_province_only_answer(app
     assert "grdp-quy-mo-2025" in figure_buttons(call, content_pack), "the province's own figure is offered"
     shown = check_html(screen(await send(app, "/figure tăng trưởng kinh tế cả nước")).text)
     assert "không có số liệu của cả nước" in shown
+    road = check_html(screen(await send(app, "cao toc ha noi bac giang")).text)
+    assert "Báo cáo không có số liệu về" in road, "a place the report's text names is no other province's figure"
     rank = screen(await send(app, "quy mo grdp dung thu may ca nuoc"))
     assert content_pack.figures["grdp-quy-mo-xep-hang-2025"].label in check_html(rank.text), (
         "with a rank word, the country is what the province is ranked in")
@@ -248,7 +250,8 @@ async def test_greetings_and_thanks_get_a_greeting_with_examples(app, content_pa
 
 async def test_a_question_that_names_an_item_gets_the_items_card(app, content_pack):
     for text, item in (("đột phá thứ hai", "dot-pha-2-ket-cau-ha-tang"), ("bai hoc thu ba", "bai-hoc-3-bam-sat-thuc-tien"),
-                       ("/figure chỉ tiêu số 7", "ct2030-07-ho-ngheo"), ("dot pha ve nguon nhan luc", "dot-pha-3-nguon-nhan-luc")):
+                       ("/figure chỉ tiêu số 7", "ct2030-07-ho-ngheo"), ("dot pha ve nguon nhan luc", "dot-pha-3-nguon-nhan-luc"),
+                       ("nhiem vu phat trien du lich", "nv-du-lich-do-thi-dich-vu")):
         call = screen(await send(app, text))
         shown = check_html(call.text)
         assert content_pack.items[item].title in shown, text

@@ -40,6 +40,7 @@ WORD_LISTS = (
     "ordinal_markers",
 )
 PLACE_SCOPES = ("provinces", "country", "world")
+HOME = "home"  # value of the optional word that is the pack's own province (see SearchLexicon.with_home)
 TOP_KEYS = frozenset({"synonyms", *WORD_LISTS, "places", "items", "ordinals"})
 
 
@@ -156,7 +157,7 @@ class SearchLexicon:
 
     def with_home(self, province: str) -> SearchLexicon:
         """The pack's own province never counts against a match: its name becomes an optional word."""
-        entry = _entry(province)
+        entry = _entry(province, HOME)
         if not entry.folded:
             return self
         return _replace(self, optional_words=self.optional_words.merged([entry]),

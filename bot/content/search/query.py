@@ -27,7 +27,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.content.folding import canonical_number, fold, is_accented, is_number, word_pairs
-from bot.content.lexicon import Entry, ItemWords, PhraseTable, Place, SearchLexicon
+from bot.content.lexicon import HOME, Entry, ItemWords, PhraseTable, Place, SearchLexicon
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TOKENS = 16
@@ -55,6 +55,7 @@ class Group:
 
     alts: tuple[Phrase, ...]
     item_words: bool = False  # the words that name a kind of item ("đột phá"), not its subject
+    home: bool = False  # the pack's own province: never part of what was asked
     optional: bool = False  # helps ranking, never required (home province, "tỉnh", "hiện nay")
     quoted: bool = False  # a "quoted phrase": its words must stand together, as typed
     number: str | None = None  # the query token, when the concept is a number
@@ -157,9 +158,9 @@ class Query:
 
     @property
     def about(self) -> str:
-        """The meaningful words as typed, for "the report has no figure on …"."""
-        return " ".join(g.written for g in self.groups if g.written and not g.optional) or " ".join(
-            g.written for g in self.groups if g.written)
+        """What was asked, as typed, for "the report has no figure on …": every concept but the home
+        province, question words and stopwords."""
+        return " ".join(g.written for g in self.groups if g.written and not g.home)
 
 
 def fold_term(term: Term) -> str:
@@ -459,7 +460,9 @@ class _Reader:
                 dropped += [t.folded for t in span]
             elif name in ("optional_words", "target_words") and not is_number(span[0].folded):
                 # "phấn đấu", "kế hoạch": they tell what kind of figure is meant (see flags), not which
-                q.groups.append(self.phrase_group(span, optional=True))
+                group = self.phrase_group(span, optional=True)
+                group.home = entry is not None and entry.value == HOME
+                q.groups.append(group)
                 flat += [t.folded for t in span]
             elif name == "synonyms":
                 q.groups.append(self.phrase_group(span))

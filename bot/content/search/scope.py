@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from bot.content.folding import canonical_number
 from bot.content.search.docs import Doc, Hit
 from bot.content.search.query import Group, PlaceMention, Query
-from bot.content.search.rank import coverage, group_strength, missing, name_cover, name_match
+from bot.content.search.rank import group_strength, missing, name_cover, name_match
 
 if TYPE_CHECKING:
     from bot.content.search.index import SearchIndex
@@ -102,9 +102,21 @@ def lookup(index: SearchIndex, text: str) -> Lookup:
         shown = {h.id for h in hits}
         return Lookup(FIGURE, hits, near=tuple(h for h in near if h.id not in shown), about=q.about)
     unnamed = [p for p in places if not any(names_place(d, p) for _, d in ranked[:ANSWER_DEPTH])]
-    if unnamed:
+    if unnamed and not _in_text(index, q):
         return Lookup(OTHER_PLACE, near=near, about=q.about, place=unnamed[0].place.name)
     return Lookup(NOT_FOUND, near=near, about=q.about or text)
+
+
+def _in_text(index: SearchIndex, q: Query) -> bool:
+    """Does some passage hold every word of the question, places included? Then the place is a word
+    of the report ("cao tốc Hà Nội - Bắc Giang"), not another province's figure asked for."""
+    full = _with_places(q)
+    return any(not missing(d, full) for _, d in index.rank("passage", full))
+
+
+def _with_places(q: Query) -> Query:
+    """The question with its places as ordinary words (in the report's text, a place is a word)."""
+    return replace(q, groups=[*q.groups, *(Group((p.terms,), written=p.written) for p in q.places)])
 
 
 def answers_question(index: SearchIndex, doc: Doc, q: Query, places: list[PlaceMention]) -> bool:
@@ -174,9 +186,6 @@ def resolve_item(index: SearchIndex, q: Query) -> Hit | None:
     kinds = ref.words.kinds
     candidates = [d for d in index.docs("item") if d.item_kind in kinds]
     subject = [g for g in q.groups if not g.item_words]
-    weights = [0.5 if g.optional else 1.0 for g in subject]
-    total = sum(weights) or 1.0
-    prepared = [(g, w / total) for g, w in zip(subject, weights, strict=True)]
     if ref.ordinal is not None:
         numbered = [d for d in candidates if d.number == ref.ordinal]
         if not numbered:
@@ -187,15 +196,12 @@ def resolve_item(index: SearchIndex, q: Query) -> Hit | None:
     required = [g for g in subject if not g.optional]
     if not ref.words.by_subject or not ref.first or not required:
         return None
-    scored = []
-    for n, doc in enumerate(candidates):
-        found = sum(1 for g in required if group_strength(doc, g)) / len(required)
-        if found >= index.ranking.item_cover:
-            scored.append((coverage(doc, prepared), -kinds.index(doc.item_kind or ""), -n, doc))
-    if not scored:
-        return None
-    best = max(scored, key=lambda x: x[:3])[3]
-    return index.hit(best, 1.0)
+    cover = index.ranking.item_cover
+    about = replace(q, groups=subject)  # the subject alone decides which item of the kind
+    for score, doc in index.rank("item", about):  # best first: coverage, BM25, words side by side
+        if doc.item_kind in kinds and sum(1 for g in required if group_strength(doc, g)) / len(required) >= cover:
+            return index.hit(doc, score)
+    return None
 
 
 def text_search(index: SearchIndex, text: str, limit: int) -> TextSearch:
@@ -207,9 +213,7 @@ def text_search(index: SearchIndex, text: str, limit: int) -> TextSearch:
     item = resolve_item(index, q)
     if item is not None:
         return TextSearch(ITEM, (item,))
-    # In the text, a place is a word like any other: "Lạng Sơn" is where a road leads.
-    places = [Group((p.terms,), written=p.written) for p in q.places]
-    full = replace(q, groups=[*q.groups, *places])
+    full = _with_places(q)  # in the text, a place is a word like any other: where a road leads
     ranked = index.rank("passage", full)
     complete = [(s, d) for s, d in ranked if not missing(d, full)]
     if complete:
