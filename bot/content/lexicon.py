@@ -149,12 +149,6 @@ class SearchLexicon:
             out[phrase[0]] = max(out.get(phrase[0], 0), len(phrase))
         return out
 
-    @cached_property
-    def max_phrase(self) -> int:
-        tables = (self.stopwords, self.question_words, self.optional_words, self.target_words, self.rank_words,
-                  self.person_words, self.greetings, self.thanks, self.places, self.items, self.ordinals)
-        return max([max((len(p) for p in self.synonyms), default=1), *(t.longest for t in tables)])
-
     def with_home(self, province: str) -> SearchLexicon:
         """The pack's own province never counts against a match: its name becomes an optional word."""
         entry = _entry(province, HOME)

@@ -57,7 +57,6 @@ class Group:
     item_words: bool = False  # the words that name a kind of item ("đột phá"), not its subject
     home: bool = False  # the pack's own province: never part of what was asked
     optional: bool = False  # helps ranking, never required (home province, "tỉnh", "hiện nay")
-    quoted: bool = False  # a "quoted phrase": its words must stand together, as typed
     number: str | None = None  # the query token, when the concept is a number
     year: str | None = None
     written: str = ""  # the words as the cadre typed them
@@ -178,7 +177,7 @@ class Vocabulary:
         self.df: Counter[Term] = Counter()
         self.readings: dict[tuple[str, str], Counter[tuple[str, str]]] = {}
         self.spellings: dict[str, Counter[str]] = {}  # folded lexicon word -> how the report spells it
-        self.bigrams: set[str] = set()  # "a b": folded words side by side somewhere in the report
+        self.bigrams: set[str] = set()  # "a b": words side by side in the report (folded, and exact)
         self.fuzzy: list[str] = []
         self.prefix: list[str] = []
         self.extra: frozenset[str] = frozenset()
@@ -282,10 +281,9 @@ class _Reader:
         self.tokens = tokens
         self.folded = [t.folded for t in tokens]
         self.tables: list[tuple[str, PhraseTable]] = [(n, getattr(lexicon, n)) for n in self.CONSUMING]
-        # Words these lists drop must be likely: "dang" typed alone is đảng far more often than đang.
+        # Stopwords are dropped only where likely: "dang" typed alone is đảng far more often than đang.
         # (Question words are rare in the report and common in queries: only a word pair tells.)
-        self.dropping = (lexicon.stopwords,)
-        self.longest = max([lexicon.max_phrase, 1])
+        self.dropping = lexicon.stopwords
 
     def entry_at(self, table: PhraseTable, i: int, n: int, check: bool = True) -> Entry | None:
         """The entry of ``table`` spelt by tokens ``i..i+n``, if the words are likely meant so (``check``)."""
@@ -296,7 +294,7 @@ class _Reader:
         if entry is None:
             return None
         if (check and n == 1 and not is_accented(span[0].exact)
-                and self.vocab.other_reading(self.tokens, i, entry, table in self.dropping)):
+                and self.vocab.other_reading(self.tokens, i, entry, table is self.dropping)):
             return None
         return entry
 
@@ -388,7 +386,7 @@ class _Reader:
     def quoted_group(self, span: list[Token]) -> Group:
         """A "quoted phrase": its words together, each with its diacritics if typed with them."""
         terms = tuple(t.exact if is_accented(t.exact) and t.exact in self.vocab.df else t.folded for t in span)
-        return Group((terms,), quoted=True, written=" ".join(t.written for t in span), typed=1)
+        return Group((terms,), written=" ".join(t.written for t in span), typed=1)
 
     def compounds(self, groups: list[Group], singles: dict[int, int]) -> list[Group]:
         """Two plain words typed side by side that the report never writes side by side, neither of
