@@ -384,7 +384,8 @@ class SearchIndex:
             out.setdefault(self._names[pos][1], score)
         return list(out.items())[:limit]
 
-    def _fuzzy_figures(self, q: Query, query: str, limit: int) -> list[Hit]:
+    def fuzzy_figures(self, q: Query, query: str, limit: int) -> list[Hit]:
+        """Figures found by label likeness alone: ``fuzzy`` hits, offered, never the answer."""
         return [
             Hit("figure", fid, round(score / 200, 4), None, None, self._labels[fid], fuzzy=True)
             for fid, score in self._fuzzy_names(q, query, limit, FUZZY_CUTOFF)
@@ -431,7 +432,7 @@ class SearchIndex:
         ranked.sort(key=lambda x: -x[0])
         hits = [self.hit(d, s) for s, d in ranked[:limit]]
         if not hits and "figure" in kinds:
-            hits = self._fuzzy_figures(q, query, limit)
+            hits = self.fuzzy_figures(q, query, limit)
         return hits
 
     def figures(self, query: str, limit: int = 5) -> list[Hit]:

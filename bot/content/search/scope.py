@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from bot.content.folding import canonical_number
@@ -80,7 +81,7 @@ def lookup(index: SearchIndex, text: str) -> Lookup:
     if item is not None and not (q.item and q.item.ordinal is None and ranked
                                  and name_match(ranked[0][1], q) > 0.999):
         return Lookup(ITEM, (item,))  # unless the question is exactly a figure's name
-    near = tuple(index.hit(d, s) for s, d in ranked[:NEAR]) or tuple(index._fuzzy_figures(q, text, NEAR))
+    near = tuple(index.hit(d, s) for s, d in ranked[:NEAR]) or tuple(index.fuzzy_figures(q, text, NEAR))
     if q.item is not None and q.item.ordinal is not None:  # "chỉ tiêu số 20": no such item
         return Lookup(NOT_FOUND, near=near, about=q.about or text)
     if q.person:
@@ -229,4 +230,6 @@ def text_search(index: SearchIndex, text: str, limit: int) -> TextSearch:
 
 
 def _in_passages(index: SearchIndex, terms: tuple[str, ...]) -> bool:
-    return all(index.doc_frequency(t, "passage") for t in terms)
+    """Are these words in the report's text, a phrase's words somewhere side by side?"""
+    return all(index.doc_frequency(t, "passage") for t in terms) and all(
+        f"{a} {b}" in index.vocab.bigrams for a, b in pairwise(terms))
