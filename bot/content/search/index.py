@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
 
-from bot.content.folding import aligned_tokens, fold, index_tokens, tokens
+from bot.content.folding import aligned_tokens, fold, index_tokens, is_accented, tokens
 from bot.content.lexicon import SearchLexicon
 from bot.content.search import rank, scope
 from bot.content.search.docs import COLUMNS, EXACT_COLUMNS, LOOSE_COLUMNS, Doc, Hit, make_field
@@ -228,19 +228,17 @@ class SearchIndex:
 
     def _finish(self) -> None:
         db = self._db
-        columns = [*COLUMNS, *(c + "_x" for c in EXACT_COLUMNS)]
+        # Two tables per kind: the folded text (what most queries, typed without diacritics, need) and
+        # the exact text (only for words typed with them), so that BM25 scores no more columns than asked.
         for kind in KINDS:
-            db.execute(
-                f"CREATE VIRTUAL TABLE fts_{kind} USING fts5({', '.join(columns)}, "
-                "tokenize = \"unicode61 remove_diacritics 0 tokenchars '.,'\")"
-            )
-            rows = []
-            for rowid, doc in enumerate(self._docs[kind]):
-                row = [doc.fields[c].fts if c in doc.fields else "" for c in COLUMNS]
-                row += [doc.fields[c].fts_exact if c in doc.fields else "" for c in EXACT_COLUMNS]
-                rows.append((rowid, *row))
-            marks = ", ".join("?" * (len(columns) + 1))
-            db.executemany(f"INSERT INTO fts_{kind}(rowid, {', '.join(columns)}) VALUES ({marks})", rows)
+            tables = ((f"fts_{kind}", COLUMNS, "fts"), (f"fts_{kind}_x", EXACT_COLUMNS, "fts_exact"))
+            for table, columns, form in tables:
+                db.execute(f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(columns)}, "
+                           "tokenize = \"unicode61 remove_diacritics 0 tokenchars '.,'\")")
+                rows = [(rowid, *(getattr(doc.fields[c], form) if c in doc.fields else "" for c in columns))
+                        for rowid, doc in enumerate(self._docs[kind])]
+                marks = ", ".join("?" * (len(columns) + 1))
+                db.executemany(f"INSERT INTO {table}(rowid, {', '.join(columns)}) VALUES ({marks})", rows)
         db.commit()
         self._name_strings = [name for name, _ in self._names]
         for doc in self._docs["figure"]:
@@ -320,24 +318,33 @@ class SearchIndex:
         return list(dict.fromkeys(alt for alts in groups for alt in alts))
 
     def _fts(self, kind: str, q: Query) -> list[tuple[int, float]]:
-        match = " OR ".join(_fts_phrase(alt) for alt in self._fts_alts(kind, q))
-        if not match:
-            return []
+        """Candidates with their BM25 score scaled to 0..1: alternatives typed with diacritics are
+        searched in the exact text, the others in the folded text."""
+        alts = self._fts_alts(kind, q)
+        exact = [a for a in alts if any(is_accented(t) and not t.startswith(LOOSE) for t in a)]
+        folded = [a for a in alts if a not in exact]
         weights = self.ranking.bm25_columns[kind]
-        weights = (*weights, *(weights[COLUMNS.index(c)] for c in EXACT_COLUMNS))
-        sql = (
-            f"SELECT rowid, -bm25(fts_{kind}, {', '.join(map(str, weights))}) AS s FROM fts_{kind} "
-            f"WHERE fts_{kind} MATCH ? ORDER BY s DESC LIMIT {CANDIDATES[kind]}"
-        )
-        with self._lock:
-            try:
-                return self._db.execute(sql, (match,)).fetchall()
-            except sqlite3.Error:
-                # Queries are built from sanitised terms, so this is a bug: say so loudly, and still
-                # let the handler answer (with what the other kinds found).
-                self.fts_errors += 1
-                log.exception("search: FTS5 rejected %r for %s", match, kind)
-                return []
+        scored: dict[int, float] = {}
+        for table, chosen, columns in ((f"fts_{kind}", folded, COLUMNS), (f"fts_{kind}_x", exact, EXACT_COLUMNS)):
+            if not chosen:
+                continue
+            match = " OR ".join(_fts_phrase(alt) for alt in chosen)
+            column_weights = ", ".join(str(weights[COLUMNS.index(c)]) for c in columns)
+            sql = (f"SELECT rowid, -bm25({table}, {column_weights}) AS s FROM {table} "
+                   f"WHERE {table} MATCH ? ORDER BY s DESC LIMIT {CANDIDATES[kind]}")
+            with self._lock:
+                try:
+                    rows = self._db.execute(sql, (match,)).fetchall()
+                except sqlite3.Error:
+                    # Queries are built from sanitised terms, so this is a bug: say so loudly, and still
+                    # let the handler answer (with what the other kinds found).
+                    self.fts_errors += 1
+                    log.exception("search: FTS5 rejected %r for %s", match, kind)
+                    continue
+            best = max((s for _, s in rows), default=0.0) or 1.0
+            for rowid, s in rows:
+                scored[rowid] = max(scored.get(rowid, 0.0), s / best)
+        return sorted(scored.items(), key=lambda x: -x[1])[: CANDIDATES[kind]]
 
     def rank(self, kind: str, q: Query) -> list[tuple[float, Doc]]:
         """FTS candidates re-ranked: coverage of the query + BM25, then figure bonuses on the best."""
