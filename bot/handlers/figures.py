@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.content.search import scope
 from bot.context import BotContext
 from bot.handlers.common import answer_query
 from bot.handlers.search import remember
@@ -23,8 +24,11 @@ def lookup(context: BotContext, query: str) -> Page:
     pack, tr = context.pack, context.tr
     query = " ".join(query.split())
     result = context.search.lookup(query) if query else None
-    page = render.lookup_page(pack, tr, result, cb.SearchPage(remember(context, query))) if result else None
-    return page or figures.lookup_usage(pack, tr, figures.lookup_examples(pack))
+    if result is None:
+        return figures.lookup_usage(pack, tr, figures.lookup_examples(pack))
+    # Only an honest "not in the report" offers to search the text, so only then is the query kept.
+    search = cb.SearchPage(remember(context, query)) if result.outcome in (scope.NOT_FOUND, scope.OTHER_PLACE) else None
+    return render.lookup_page(pack, tr, result, search) or figures.lookup_usage(pack, tr, figures.lookup_examples(pack))
 
 
 async def figure_command(update: Update, context: BotContext) -> None:
