@@ -19,8 +19,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.content import ContentError, ContentPack, load_pack
-from bot.content.folding import SearchLexicon, canonical_number, find_phrases, fold, index_tokens, tokens
-from bot.content.search import Hit, SearchIndex, highlight_spans
+from bot.content.folding import canonical_number, exact_form, fold, index_tokens, tokens
+from bot.content.lexicon import PhraseTable, SearchLexicon, load_lexicon
+from bot.content.search import RANKING, Hit, Ranking, SearchIndex, highlight_spans
+from bot.content.search import scope as sc
+from bot.content.search.query import item_number
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIPACK = Path(__file__).parent / "fixtures" / "minipack"
@@ -31,8 +34,18 @@ synonyms:
   poverty: [ho ngheo]
   target: [muc tieu|chi tieu]
   per capita: [binh quan]
-stopwords: [bao nhieu, what is, the]
-target_words: [muc tieu, target]
+stopwords: [và, của, the, trong]
+question_words: [bao nhiêu, what is, là gì]
+optional_words: [tỉnh, hiện nay]
+target_words: [mục tiêu, target]
+rank_words: [đứng thứ, xếp thứ]
+person_words: [ai, là ai]
+greetings: [xin chào, chào, hello]
+thanks: [cảm ơn|cám ơn, thanks]
+places:
+  provinces: [Hà Nội, Thái Bình, Tỉnh mẫu]
+  country: [cả nước, Việt Nam]
+  world: [Trung Quốc]
 """
 
 
@@ -102,17 +115,45 @@ def test_lexicon_synonyms_work_both_ways() -> None:
         SearchLexicon.from_data({"synonyms": ["not", "a", "mapping"]})
 
 
-def test_find_phrases_longest_first() -> None:
-    phrases = {("per",), ("per", "capita"), ("capita",)}
-    assert find_phrases(["gdp", "per", "capita"], phrases, 2) == [(1, 3)]
+def test_exact_form_keeps_diacritics_but_one_spelling() -> None:
+    assert exact_form("Trồng") == "trồng" != exact_form("trong")
+    assert exact_form("hóa") == exact_form("hoá") == exact_form("HOÁ")
+    assert exact_form("thủy") == exact_form("thuỷ")
+    assert exact_form("Tỷ") == exact_form("tỉ")
+    assert exact_form("quý") == "quý" and exact_form("grdp") == "grdp"
+    assert exact_form(unicodedata.normalize("NFD", "Đảng")) == "đảng"
 
 
-def test_shipped_lexicon_loads() -> None:
-    lex = SearchLexicon.load(ROOT / "content")
+def test_lexicon_entries_honour_typed_diacritics() -> None:
+    table = SearchLexicon.from_data({"stopwords": ["trong", "có"]}).stopwords
+    assert isinstance(table, PhraseTable)
+    entry = table.match(["co"], ["có"])
+    assert entry is not None, "typed with the same diacritics"
+    assert table.match(["co"], ["co"]) is not None, "typed without diacritics: any spelling"
+    assert table.match(["co"], ["cơ"]) is None, "typed with other diacritics: another word"
+
+
+def test_shipped_lexicon_loads_with_the_pack() -> None:
+    lex, errors = load_lexicon(ROOT / "content")
+    assert errors == []
     for abbreviation in ("grdp", "ntm", "bhyt", "kcn", "ccn", "dtts", "fdi", "pci", "ocop", "hdnd", "ubnd"):
         assert (abbreviation,) in lex.synonyms, abbreviation
     assert ("tang", "truong") in lex.synonyms[("growth",)]
-    assert SearchLexicon.load(MINIPACK).synonyms == {}
+    provinces = {e.value.name for es in lex.places.entries.values() for e in es if e.value.scope == "provinces"}
+    assert len(provinces) == 63, "the 63 provinces and cities before the 2025 merger (the 34 after are among them)"
+    assert {"Hà Nội", "Bắc Ninh", "Huế", "TP Hồ Chí Minh"} <= provinces
+    assert load_lexicon(MINIPACK) == (SearchLexicon(), [])
+    pack = load_content()
+    assert pack.lexicon.synonyms == lex.synonyms, "loaded once, with the pack"
+
+
+def test_item_numbers_come_from_titles() -> None:
+    lex, _ = load_lexicon(ROOT / "content")
+    assert item_number("Đột phá 2: kết cấu hạ tầng", lex) == 2
+    assert item_number("Đột phá thứ hai: hoàn thiện cơ chế", lex) == 2
+    assert item_number("Bài học 3: bám sát thực tiễn", lex) == 3
+    assert item_number("Chỉ tiêu 16: 90% trở lên", lex) == 16
+    assert item_number("Công nghiệp là động lực", lex) is None
 
 
 # -- ranking on the fixture pack ----------------------------------------------------------------
@@ -173,6 +214,10 @@ def test_fuzzy_fallback_when_fts_finds_nothing(index: SearchIndex) -> None:
     assert index.search("tylehongheo", kinds=("item", "passage")) == []
     hits = index.figures("tylehongheo")
     assert hits and hits[0].id == "ho-ngheo"
+    assert all(h.fuzzy for h in hits), "label likeness only: offered, never the answer"
+    assert not index.figures("ho ngheo")[0].fuzzy
+    assert index.lookup("tylehongheo").outcome == sc.NOT_FOUND
+    assert [h.id for h in index.lookup("tylehongheo").near] == ["ho-ngheo"]
 
 
 def test_nothing_found_for_unrelated_words(index: SearchIndex) -> None:
@@ -196,7 +241,7 @@ def test_search_mixes_kinds_and_filters(index: SearchIndex) -> None:
 
 def test_hit_fields(index: SearchIndex) -> None:
     figure = index.figures("ho ngheo")[0]
-    assert figure == Hit("figure", "ho-ngheo", figure.score, None, None, "Tỷ lệ hộ nghèo")
+    assert figure == Hit("figure", "ho-ngheo", figure.score, None, None, "Tỷ lệ hộ nghèo", fuzzy=False)
     item = index.search("giam ngheo", kinds=("item",))[0]
     assert (item.kind, item.id, item.line, item.text) == ("item", "giam-ngheo", None, "Giảm nghèo")
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -218,9 +263,8 @@ def test_figures_limit(index: SearchIndex) -> None:
     assert len(index.figures("tang truong", limit=5)) >= 2
 
 
-def test_suggest_returns_close_labels(index: SearchIndex) -> None:
-    labels = index.suggest("ti le ngheo")
-    assert labels[0] == "Tỷ lệ hộ nghèo"
+def test_suggest_returns_close_figure_ids(index: SearchIndex) -> None:
+    assert index.suggest("ti le ngheo")[0] == "ho-ngheo"
     assert len(index.suggest("tang truong", limit=2)) == 2
     assert len(set(index.suggest("tang truong kinh te"))) == len(index.suggest("tang truong kinh te"))
     assert index.suggest("") == []
@@ -253,6 +297,7 @@ def test_index_highlight_applies_typos_and_synonyms(index: SearchIndex) -> None:
     assert [text[a:b] for a, b in index.highlight(text, "poverty")] == ["hộ", "nghèo"]
     assert [text[a:b] for a, b in index.highlight(text, "ho nghoe")] == ["hộ", "nghèo"]
     assert [text[a:b] for a, b in index.highlight(text, "bao nhieu ho ngheo")] == ["hộ", "nghèo"]
+    assert [text[a:b] for a, b in index.highlight(text, "hộ nghèo và của")] == ["hộ", "nghèo"], "no stopword"
     # A synonym phrase is marked only where its words stand together.
     other = "Hộ đông, nghèo nàn; hộ nghèo"
     assert [other[a:b] for a, b in index.highlight(other, "poverty")] == ["hộ", "nghèo"]
@@ -331,7 +376,7 @@ def test_shipped_pack_search() -> None:
 
 def test_module_is_pure() -> None:
     code = (
-        "import sys, bot.content.search, bot.content.folding;"
+        "import sys, bot.content.search, bot.content.folding, bot.content.lexicon;"
         "assert not any(m.startswith('telegram') for m in sys.modules);"
         "assert 'sqlite3' in sys.modules"
     )
@@ -389,17 +434,111 @@ def test_answers_are_cached_and_the_cache_is_bounded(mini: ContentPack) -> None:
 @pytest.mark.parametrize(
     ("text", "line", "words"),
     [
-        ("synonyms:\n  grdp: [tong san pham\n", 3, "not valid YAML"),
+        ("synonyms:\n  grdp: [tong san pham\n", 3, "YAML syntax error"),
         ("synonyms:\n  grdp: tong san pham\n  kcn: {a: b}\n", 3, "synonym 'kcn'"),
         ("synonyms: [grdp]\n", 1, "'synonyms' must be a mapping"),
         ("stopwords: bao nhieu\n", 1, "'stopwords' must be a list"),
         ("synonym:\n  grdp: [x]\n", 1, "unknown key 'synonym'"),
+        ("places:\n  provinces: [Hà Nội]\n  moon: [x]\n", 3, "unknown place list 'moon'"),
+        ("items:\n  - words: [đột phá]\n", 2, "kinds"),
     ],
 )
 def test_broken_lexicon_is_a_clear_content_error(tmp_path: Path, text: str, line: int, words: str) -> None:
     (tmp_path / "search.yaml").write_text(text, encoding="utf-8")
-    with pytest.raises(ContentError) as caught:
-        SearchLexicon.load(tmp_path)
-    [error] = caught.value.errors
+    lexicon, errors = load_lexicon(tmp_path)
+    assert lexicon == SearchLexicon()
+    [error] = errors
     assert error.startswith(f"{tmp_path / 'search.yaml'}:{line}: "), error
     assert words in error
+    pack = tmp_path / "pack"
+    shutil.copytree(MINIPACK, pack)
+    (pack / "search.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_pack(pack)
+    assert any(e.startswith(f"{pack / 'search.yaml'}:{line}: ") for e in caught.value.errors)
+
+
+# -- scope honesty on the fixture pack: the lists are the pack's data -------------------------------
+
+
+def test_greetings_thanks_and_stopwords_alone(index: SearchIndex) -> None:
+    assert index.lookup("xin chào").outcome == sc.GREETING
+    assert index.lookup("Cảm ơn!").outcome == sc.THANKS
+    assert index.lookup("cam on").outcome == sc.THANKS
+    assert index.search("và của") == [], "stopwords are never matched alone"
+    assert index.lookup("và của").outcome == sc.NOT_FOUND
+    assert index.lookup("chào, tỷ lệ hộ nghèo").answer.id == "ho-ngheo", "a greeting before a question"
+
+
+def test_other_places_and_the_home_province(index: SearchIndex) -> None:
+    place = index.lookup("ho ngheo ha noi")
+    assert (place.outcome, place.place) == (sc.OTHER_PLACE, "Hà Nội")
+    assert [h.id for h in place.near][:1] == ["ho-ngheo"], "the province's own figure is offered"
+    assert index.lookup("tăng trưởng Trung Quốc").outcome == sc.OTHER_PLACE
+    assert index.lookup("tang truong ca nuoc").outcome == sc.OTHER_PLACE, "a national figure"
+    assert index.lookup("tang truong 2024 dung thu ca nuoc").answer.id == "tang-truong-2024", (
+        "with a rank word, the country is what the province is ranked in")
+    home = index.lookup("ty le ho ngheo cua tinh mau")
+    assert home.answer.id == "ho-ngheo", "the pack's own province (meta.yaml) never counts against a match"
+
+
+def test_a_figure_answers_only_what_it_names(index: SearchIndex) -> None:
+    assert index.lookup("ty le ho ngheo").answer.id == "ho-ngheo"
+    assert index.lookup("ai la bi thu").outcome == sc.NOT_FOUND
+    assert index.lookup("ai la bi thu").person
+    unrelated = index.lookup("tang truong dan so")
+    assert unrelated.outcome == sc.NOT_FOUND, "one common word is not an answer"
+    assert "tang-truong" in [h.id for h in unrelated.near]
+    assert unrelated.about == "tang truong dan so"
+
+
+def test_diacritics_typed_are_honoured_first(index: SearchIndex) -> None:
+    # "thứ" (rank) is in the fixture's text; "thu" also folds from "thu nhập": typed with diacritics,
+    # only the word written so counts.
+    assert "thu-nhap-2030" in [h.id for h in index.figures("thu")]
+    assert "thu-nhap-2030" not in [h.id for h in index.figures("thứ")]
+    text = "Thu nhập đứng thứ 5"
+    assert [text[a:b] for a, b in index.highlight(text, "thứ")] == ["thứ"]
+    assert [text[a:b] for a, b in index.highlight(text, "thu")] == ["Thu", "thứ"]
+    # A slip of a diacritic the report never writes falls back to the folded word.
+    assert index.figures("tăng trướng")[0].id == index.figures("tang truong")[0].id
+
+
+def test_quoted_phrases_match_as_phrases(index: SearchIndex) -> None:
+    loose = {h.id for h in index.passages("ho ngheo ty le")}
+    quoted = index.passages('"ho ngheo ty le"')
+    assert loose and not quoted, "the words are there, but not in that order"
+    assert index.passages('"tỷ lệ hộ nghèo"')
+    text = "Tỷ lệ hộ nghèo; hộ đông, tỷ lệ nghèo"
+    assert [text[a:b] for a, b in index.highlight(text, '"tỷ lệ hộ nghèo"')] == ["Tỷ", "lệ", "hộ", "nghèo"]
+    assert index.lookup('"muc tieu tang truong"').answer.id == "muc-tieu-tang-truong"
+
+
+def test_fts_errors_are_logged_not_swallowed(index: SearchIndex, caplog: pytest.LogCaptureFixture) -> None:
+    fresh = index.with_ranking(RANKING)
+    before = fresh.fts_errors
+    with mock.patch("bot.content.search.index._fts_phrase", return_value="NEAR("):
+        assert fresh.search("ho ngheo", kinds=("passage",)) == []
+    assert fresh.fts_errors == before + 1
+    assert any(r.levelname == "ERROR" and "FTS5 rejected" in r.getMessage() for r in caplog.records)
+
+
+def test_an_item_by_its_subject_must_hold_the_subject() -> None:
+    index = SearchIndex.build(load_content())
+    assert index.lookup("dot pha ve ha tang").answer.id == "dot-pha-2-ket-cau-ha-tang"
+    assert index.lookup("dot pha ve thoi tiet").outcome == sc.NOT_FOUND, "no breakthrough is about that"
+    assert index.lookup("chi tieu so 42").outcome == sc.NOT_FOUND, "no such target"
+
+
+def test_every_weight_has_a_reason_and_can_be_switched_off(index: SearchIndex) -> None:
+    assert len(RANKING.knobs()) >= 15
+    for knob in RANKING.knobs():
+        assert len(RANKING.why(knob)) > 20, knob
+        off = RANKING.without(knob)
+        assert getattr(off, knob) != getattr(RANKING, knob), knob
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        RANKING.name = 1.0  # type: ignore[misc]
+    assert Ranking() == RANKING
+    other = index.with_ranking(RANKING.without("value"))
+    assert other.ranking.value == 0.0 and index.ranking.value == RANKING.value
+    assert other.docs("figure") is index.docs("figure"), "the same data, ranked otherwise"

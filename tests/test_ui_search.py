@@ -170,3 +170,169 @@ async def test_inline_in_english_formats_numbers(app):
     call = answer(await inline(app, "grdp", lang="en"))
     text = parse_html(call.params["results"][0]["input_message_content"]["message_text"])
     assert "239,163" in text
+
+
+# --- scope honesty, end to end: what a cadre sees when the report has no answer ----------------------
+
+
+def decoded(call, pack) -> list:
+    return [cb.decode(b["callback_data"], pack.fingerprint) for b in callback_buttons(call)]
+
+
+def marked(call) -> list[str]:
+    """The words in bold inside the excerpts (not the title, not the numbering)."""
+    body = call.text.split("\n", 1)[1] if "\n" in call.text else ""
+    return [b.lower() for b in re.findall(r"<b>([^<]*)</b>", body) if not re.fullmatch(r"\d+\.", b)]
+
+
+def figure_buttons(call, pack) -> list[str]:
+    return [d.figure for d in decoded(call, pack) if isinstance(d, cb.FigureCard)]
+
+
+async def test_a_question_the_report_cannot_answer_says_so_with_near_figures(app, content_pack):
+    call = screen(await send(app, "tỷ lệ thất nghiệp"))
+    shown = check_html(call.text)
+    assert call.params["parse_mode"] == "HTML"
+    assert "Báo cáo không có số liệu về “tỷ lệ thất nghiệp”." in shown
+    assert "Có thể đồng chí cần:" in shown
+    assert "📊" not in shown.split("\n")[0], "no figure card"
+    kinds = [type(d) for d in decoded(call, content_pack)]
+    assert 1 <= kinds.count(cb.FigureCard) <= 4, "up to four near figures as buttons"
+    assert cb.SearchPage in kinds and cb.Home in kinds
+    search = next(d for d in decoded(call, content_pack) if isinstance(d, cb.SearchPage))
+    page = screen(await press(app, cb.encode(search, content_pack.fingerprint)))
+    assert "thất nghiệp" in check_html(page.text), "the text search button searches these words"
+
+
+async def test_the_issues_examples_no_longer_get_unrelated_cards(app, content_pack):
+    for text in ("cam on", "ai la bi thu tinh uy", "weather", "GDP Hà Nội", "dân số 2030", "tỷ lệ thất nghiệp",
+                 "dan so ha noi", "gia lua hom nay"):
+        call = screen(await send(app, text))
+        shown = check_html(call.text)
+        assert not shown.startswith("🏠 ›"), f"{text!r} got a card: {shown[:80]!r}"
+    people = check_html(screen(await send(app, "ai la bi thu tinh uy")).text)
+    assert "không nêu tên" in people
+    near = figure_buttons(screen(await send(app, "dân số 2030")), content_pack)
+    assert "mt2030-dan-so-thanh-thi" in near, "the urban population share is offered, not given as the answer"
+
+
+async def test_naming_the_province_keeps_a_good_query_good(app, content_pack):
+    for text, figure in (("thu ngan sach cua tinh bac giang", "thu-ngan-sach-2025"),
+                         ("ty le ho ngheo tinh bac giang", "ty-le-ho-ngheo-2025")):
+        shown = check_html(screen(await send(app, text)).text)
+        assert content_pack.figures[figure].label in shown, text
+
+
+async def test_another_province_or_the_country_gets_the_province_only_answer(app, content_pack):
+    call = screen(await send(app, "GDP Hà Nội"))
+    shown = check_html(call.text)
+    assert f"Báo cáo chỉ có số liệu của tỉnh {content_pack.meta.province}, không có số liệu của Hà Nội." in shown
+    assert "grdp-quy-mo-2025" in figure_buttons(call, content_pack), "the province's own figure is offered"
+    shown = check_html(screen(await send(app, "/figure tăng trưởng kinh tế cả nước")).text)
+    assert "không có số liệu của cả nước" in shown
+    road = check_html(screen(await send(app, "cao toc ha noi bac giang")).text)
+    assert "Báo cáo không có số liệu về" in road, "a place the report's text names is no other province's figure"
+    rank = screen(await send(app, "quy mo grdp dung thu may ca nuoc"))
+    assert content_pack.figures["grdp-quy-mo-xep-hang-2025"].label in check_html(rank.text), (
+        "with a rank word, the country is what the province is ranked in")
+
+
+async def test_greetings_and_thanks_get_a_greeting_with_examples(app, content_pack):
+    for text, first in (("xin chào", "Chào đồng chí!"), ("cảm ơn", "Rất vui được giúp đồng chí")):
+        call = screen(await send(app, text))
+        assert check_html(call.text).startswith(first)
+        examples = [b["switch_inline_query_current_chat"] for b in call.buttons
+                    if "switch_inline_query_current_chat" in b]
+        assert examples, "examples to tap"
+    call = screen(await send(app, "thanks", lang="en"))
+    assert check_html(call.text).startswith("You are welcome, comrade.")
+
+
+async def test_a_question_that_names_an_item_gets_the_items_card(app, content_pack):
+    for text, item in (("đột phá thứ hai", "dot-pha-2-ket-cau-ha-tang"), ("bai hoc thu ba", "bai-hoc-3-bam-sat-thuc-tien"),
+                       ("/figure chỉ tiêu số 7", "ct2030-07-ho-ngheo"), ("dot pha ve nguon nhan luc", "dot-pha-3-nguon-nhan-luc"),
+                       ("nhiem vu phat trien du lich", "nv-du-lich-do-thi-dich-vu")):
+        call = screen(await send(app, text))
+        shown = check_html(call.text)
+        assert content_pack.items[item].title in shown, text
+        assert content_pack.items[item].summary[:40] in shown
+    call = screen(await send(app, "/search đột phá thứ hai"))
+    assert content_pack.items["dot-pha-2-ket-cau-ha-tang"].title in check_html(call.text), "the same in /search"
+
+
+async def test_english_interface_gets_english_honesty(app, content_pack):
+    shown = check_html(screen(await send(app, "weather", lang="en")).text)
+    assert "The report has no figure on “weather”." in shown
+    shown = check_html(screen(await send(app, "gdp hanoi", lang="en")).text)
+    assert f"The report only has figures for {content_pack.meta.province} province, not for Hà Nội." in shown
+    shown = check_html(screen(await send(app, "/search thời tiết", lang="en")).text)
+    assert "The report never uses" in shown
+
+
+async def test_inline_out_of_scope_is_one_honest_article(app, content_pack):
+    results = answer(await inline(app, "weather")).params["results"]
+    check_results(results)
+    assert len(results) == 1
+    text = parse_html(results[0]["input_message_content"]["message_text"])
+    assert "Báo cáo không có số liệu về “weather”." in text
+    assert results[0]["title"].startswith("ℹ️ Báo cáo không có số liệu")
+    place = answer(await inline(app, "GDP Hà Nội")).params["results"]
+    check_results(place)
+    assert "chỉ có số liệu của tỉnh" in parse_html(place[0]["input_message_content"]["message_text"])
+    assert not any(r["id"].startswith("f:") for r in place), "no figure card for another province"
+    greeting = answer(await inline(app, "cam on")).params["results"]
+    assert [r["id"] for r in greeting] == ["x:greeting"]
+    item = answer(await inline(app, "đột phá thứ hai")).params["results"]
+    check_results(item)
+    assert item[0]["id"] == "i:dot-pha-2-ket-cau-ha-tang"
+    answered = answer(await inline(app, "thu ngan sach 2025")).params["results"]
+    assert answered[0]["id"] == "f:thu-ngan-sach-2025"
+
+
+async def test_search_honours_diacritics_typed(app):
+    call = screen(await send(app, "/search trồng rừng"))
+    bold = marked(call)
+    assert any("trồng" in b for b in bold)
+    assert not any(re.search(r"\btrong\b", b) for b in bold), "“trồng” never marks “trong”"
+    call = screen(await send(app, "/search thời tiết"))
+    shown = check_html(call.text)
+    assert "Báo cáo không nhắc đến" in shown and "thời tiết" in shown, "not “chi tiết”"
+
+
+async def test_search_never_marks_or_matches_stopwords_alone(app):
+    call = screen(await send(app, "/search và"))
+    shown = check_html(call.text)
+    assert "Báo cáo không nhắc đến" in shown and "<b>và</b>" not in call.text
+    call = screen(await send(app, "/search tăng trưởng và phát triển"))
+    bold = marked(call)
+    assert bold and not any(b.strip() == "và" for b in bold)
+
+
+async def test_search_quoted_phrase_matches_as_a_phrase(app, content_pack):
+    call = screen(await send(app, '/search "hạ tầng giao thông"'))
+    check_html(call.text)
+    bold = marked(call)
+    assert bold and all("hạ tầng giao thông" in b for b in bold), bold
+    index = app.bot_data["search"]
+    quoted = index.text_search('"giao thông hạ tầng"')
+    loose = index.text_search("giao thông hạ tầng")
+    assert len(quoted.hits) < len(loose.hits), "the words in that order only"
+
+
+async def test_search_results_keep_no_memory_per_user(app, content_pack):
+    from bot.handlers.search import QUERIES_KEY, RecentQueries
+
+    app.bot_data[QUERIES_KEY] = RecentQueries(size=3)
+    for user in range(2001, 2011):
+        await send(app, "/search tăng trưởng kinh tế", user_id=user)
+        await send(app, f"zzqx {user}", user_id=user)
+    assert not any(app.user_data.get(u) for u in range(2001, 2011)), "nothing kept per user"
+    assert len(app.bot_data[QUERIES_KEY]) == 3, "a bounded store for everybody"
+    call = screen(await send(app, "/search tỉnh", user_id=2001))
+    nxt = next(d for d in decoded(call, content_pack) if isinstance(d, cb.SearchPage) and d.page == 1)
+    assert screen(await press(app, cb.encode(nxt, content_pack.fingerprint), user_id=2002)).text, (
+        "a page of the same query works for anybody")
+    for filler in ("a", "b", "c"):
+        await send(app, f"/search {filler} tăng trưởng", user_id=2003)
+    stale = await press(app, cb.encode(nxt, content_pack.fingerprint), user_id=2001)
+    assert any(c.method == "answerCallbackQuery" and c.params.get("text") for c in stale), "forgotten: stale"

@@ -20,10 +20,12 @@ The words these checks read are the pack's (meta.yaml `wording`, Vietnamese by d
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from bot.content.fidelity_items import check_items, check_reachable
-from bot.content.folding import SearchLexicon, canonical_number, find_phrases, fold, is_number, tokens
+from bot.content.folding import canonical_number, fold, is_number, tokens
+from bot.content.lexicon import SearchLexicon
 from bot.content.numbers import (
     NUMBER_RUN_RE,
     is_year_run,
@@ -77,12 +79,27 @@ def check_meaning(pack: ContentPack, errors: list[str]) -> None:
 
 
 def _lexicon(pack: ContentPack) -> SearchLexicon:
-    from bot.content.pack import ContentError  # local: pack imports the checks
+    return pack.lexicon  # loaded once with the pack; a broken search.yaml is reported on its own
 
-    try:
-        return SearchLexicon.load(pack.root)
-    except ContentError:
-        return SearchLexicon()  # a broken search.yaml is reported on its own
+
+def find_phrases(words: list[str], phrases: Collection[tuple[str, ...]], max_len: int) -> list[tuple[int, int]]:
+    """Greedy longest-first spans ``(start, end)`` of ``words`` that are in ``phrases``."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(max_len, len(words) - i), 0, -1):
+            if tuple(words[i : i + n]) in phrases:
+                spans.append((i, i + n))
+                i += n
+                break
+        else:
+            i += 1
+    return spans
+
+
+def _neutral_words(lexicon: SearchLexicon) -> frozenset[tuple[str, ...]]:
+    """Words an alias may carry without naming anything: function words, question words, fillers."""
+    return frozenset((*lexicon.stopwords, *lexicon.question_words, *lexicon.optional_words))
 
 
 # -- aliases --------------------------------------------------------------------------------------
@@ -119,9 +136,11 @@ def ungrounded_words(alias: str, ground: list[str], lexicon: SearchLexicon) -> l
     words = tokens(alias)
     keys = [canonical_number(w) if is_number(w) else w for w in words]
     covered = [k in ground for k in keys]
-    for start, end in find_phrases(words, lexicon.stopwords, lexicon.max_phrase):
+    neutral = _neutral_words(lexicon)
+    longest = max((len(p) for p in (*neutral, *lexicon.synonyms)), default=1)
+    for start, end in find_phrases(words, neutral, longest):
         covered[start:end] = [True] * (end - start)
-    for start, end in find_phrases(words, lexicon.synonyms, lexicon.max_phrase):
+    for start, end in find_phrases(words, lexicon.synonyms.keys(), longest):
         phrase = tuple(words[start:end])
         if any(_contains(ground, alt) for alt in (phrase, *lexicon.synonyms[phrase])):
             covered[start:end] = [True] * (end - start)

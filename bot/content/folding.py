@@ -6,16 +6,18 @@ and vowel marks stripped, ``đ`` -> ``d``, punctuation collapsed to spaces. Numb
 the report writes them (``239.163``, ``14,99``) and also as bare digits (``239163``), because a
 cadre may type either.
 
-The synonym table (abbreviations, English words) is data: ``search.yaml`` at the pack root.
+A cadre who *does* type diacritics means them ("trồng" is not "trong"), so words are also kept in an
+*exact* form (:func:`exact_form`): NFC, lower case, one spelling for the two tone placements in use
+(``hóa`` = ``hoá``) and for i/y after a consonant (``tỉ`` = ``tỷ``).
+
+What cadres mean by their words (synonyms, stopwords, places) is data: see :mod:`bot.content.lexicon`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
+from functools import lru_cache
 
 # Letters and digits split apart (``covid19`` -> covid, 19); a number keeps its inner . and ,
 TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
@@ -100,116 +102,62 @@ def token_forms(text: str) -> tuple[list[str], list[str]]:
     return toks, extra
 
 
-@dataclass(frozen=True)
-class SearchLexicon:
-    """Synonyms and question words, from ``search.yaml`` (all folded at load time)."""
-
-    # folded phrase (tuple of tokens) -> alternative phrases (each a tuple of tokens)
-    synonyms: Mapping[tuple[str, ...], tuple[tuple[str, ...], ...]] = field(default_factory=dict)
-    # words that carry no meaning for matching ("bao nhieu", "what is", "the")
-    stopwords: frozenset[tuple[str, ...]] = frozenset()
-    # words that mark a question about a target (muc tieu, chi tieu, target)
-    target_words: frozenset[tuple[str, ...]] = frozenset()
-    max_phrase: int = 1
-
-    @classmethod
-    def from_data(cls, data: Mapping | None) -> SearchLexicon:
-        """Build from the parsed YAML: ``synonyms: {key: [alt, ...]}``, ``stopwords: [...]``.
-
-        Synonyms work both ways: a query for an alternative also finds the key (``tong san pham``
-        finds ``grdp``), and alternatives of one key are equivalent to each other. Raises
-        ValueError naming the offending entry.
-        """
-        data = data or {}
-        if not isinstance(data, Mapping):
-            raise ValueError("search.yaml must be a mapping with 'synonyms:', 'stopwords:', 'target_words:'")
-        unknown = set(data) - {"synonyms", "stopwords", "target_words"}
-        if unknown:
-            raise ValueError(
-                f"unknown key {sorted(map(str, unknown))[0]!r}; use synonyms, stopwords, target_words"
-            )
-        groups: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
-        raw = data.get("synonyms") or {}
-        if not isinstance(raw, Mapping):
-            raise ValueError("'synonyms' must be a mapping of word -> list of alternatives")
-        for key, alts in raw.items():
-            if isinstance(alts, str):
-                alts = [alts]
-            if not isinstance(alts, list) or not all(isinstance(a, str | int | float) for a in alts):
-                raise ValueError(
-                    f"synonym {key!r}: alternatives must be a list of words, e.g. [tong san pham]"
-                )
-            phrases = {_phrase(str(key))}
-            for alt in alts:
-                for part in str(alt).split("|"):
-                    phrases.add(_phrase(part))
-            phrases.discard(())
-            for phrase in phrases:
-                groups.setdefault(phrase, set()).update(phrases - {phrase})
-        synonyms = {k: tuple(sorted(v)) for k, v in groups.items()}
-        lists = {}
-        for name in ("stopwords", "target_words"):
-            values = data.get(name) or []
-            if not isinstance(values, list):
-                raise ValueError(f"{name!r} must be a list of words or phrases")
-            lists[name] = frozenset(p for p in (_phrase(str(w)) for w in values) if p)
-        stopwords, target_words = lists["stopwords"], lists["target_words"]
-        longest = max((len(p) for p in (*synonyms, *stopwords, *target_words)), default=1)
-        return cls(synonyms=synonyms, stopwords=stopwords, target_words=target_words, max_phrase=longest)
-
-    @classmethod
-    def load(cls, root: Path | None) -> SearchLexicon:
-        """Read ``search.yaml`` from a pack root; the file is optional (an empty lexicon without it).
-
-        A broken file raises ContentError with ``file:line: what is wrong``, like the rest of the pack.
-        """
-        if root is None:
-            return cls()
-        path = Path(root) / "search.yaml"
-        if not path.is_file():
-            return cls()
-        import yaml  # local: only needed when a pack ships a lexicon
-
-        from bot.content.pack import ContentError  # local: the pack module is heavier than this one
-
-        try:
-            text = path.read_text(encoding="utf-8")
-            data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-            return cls.from_data(data)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else 1
-            raise ContentError([f"{path}:{line}: not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise ContentError([f"{path}:{_line_of(text, str(exc))}: {exc}"]) from None
+# Old-style tone placement on the first vowel of oa, oe, uy (hòa, thủy) -> on the second (hoà, thuỷ).
+_TONE_PLACEMENT = {
+    first + second: base + unicodedata.normalize("NFC", second + mark)
+    for base, seconds, firsts in (
+        ("o", "ae", "òóỏõọ"),
+        ("u", "y", "ùúủũụ"),
+    )
+    for first, mark in zip(firsts, ("\u0300", "\u0301", "\u0309", "\u0303", "\u0323"), strict=True)
+    for second in seconds
+}
+_TONE_RE = re.compile("|".join(sorted(_TONE_PLACEMENT, key=len, reverse=True)))
+# i/y after an initial consonant at the end of a word (tỷ/tỉ, kỹ/kĩ, lý/lí): one spelling.
+_FINAL_Y = str.maketrans("yýỳỷỹỵ", "iíìỉĩị")
+_FINAL_Y_RE = re.compile(r"^(?:ch|gh|kh|ng|nh|ph|th|tr|[bcdđghklmnprstvx])[yýỳỷỹỵ]$")
 
 
-def _line_of(text: str, message: str) -> int:
-    """The line of the entry an error message quotes (``synonym 'grdp': ...``), else 1."""
-    match = re.search(r"'([^']+)'", message)
-    if match:
-        for number, line in enumerate(text.splitlines(), start=1):
-            if line.strip().startswith((match.group(1) + ":", "- " + match.group(1))):
-                return number
-    return 1
+@lru_cache(maxsize=1 << 16)  # the report has some 6,000 distinct words; queries add a few each
+def exact_form(word: str) -> str:
+    """A word compared *with* its diacritics: ``Hoá`` -> ``hoá``, ``hóa`` -> ``hoá``, ``Tỷ`` -> ``tỉ``."""
+    word = unicodedata.normalize("NFC", word).lower()
+    if word.isascii():
+        return word
+    word = _TONE_RE.sub(lambda m: _TONE_PLACEMENT[m.group()], word)
+    if _FINAL_Y_RE.match(word):
+        word = word[:-1] + word[-1].translate(_FINAL_Y)
+    return word
 
 
-def _phrase(text: str) -> tuple[str, ...]:
-    return tuple(tokens(text))
+def exact_tokens(text: str) -> list[str]:
+    """Tokens in order in their exact form (see :func:`exact_form`); numbers as written."""
+    return [exact_form(t) for t in TOKEN_RE.findall(unicodedata.normalize("NFC", text).lower())]
 
 
-def find_phrases(
-    words: list[str], phrases: Iterable[tuple[str, ...]] | Mapping, max_len: int
-) -> list[tuple[int, int]]:
-    """Greedy longest-first spans ``(start, end)`` of ``words`` that are in ``phrases``."""
-    spans: list[tuple[int, int]] = []
-    i = 0
-    while i < len(words):
-        for n in range(min(max_len, len(words) - i), 0, -1):
-            if tuple(words[i : i + n]) in phrases:
-                spans.append((i, i + n))
-                i += n
-                break
-        else:
-            i += 1
-    return spans
+def is_accented(word: str) -> bool:
+    """Typed with diacritics (or any letter folding changes, such as đ)."""
+    return not word.isascii()
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_word(word: str) -> str:
+    return "".join(TOKEN_RE.findall(fold_chars(word)))
+
+
+def aligned_tokens(text: str) -> tuple[list[str], list[str]]:
+    """``(folded, exact)`` tokens of ``text``, one to one (words only; see :func:`token_forms`)."""
+    raw = TOKEN_RE.findall(unicodedata.normalize("NFC", text).lower())
+    return [_fold_word(w) for w in raw], [exact_form(w) for w in raw]
+
+
+def word_pairs(text: str) -> list[tuple[str, str, str]]:
+    """``(folded, exact, as written)`` for each word of ``text``, in order; numbers as written.
+
+    One pass over the original words, so a cadre's word keeps both forms side by side."""
+    out = []
+    for match in ORIGINAL_WORD_RE.finditer(unicodedata.normalize("NFC", text)):
+        written = match.group()
+        for folded in TOKEN_RE.findall(fold_chars(written)):
+            out.append((folded, exact_form(written) if folded == fold(written) else folded, written))
+    return out

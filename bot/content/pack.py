@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from bot.content.briefings import Briefings, load_briefings
+from bot.content.lexicon import SearchLexicon, load_lexicon
 from bot.content.numbers import parse_value
 from bot.content.overlay import Overlay, load_overlay
 from bot.content.schema import (
@@ -117,6 +118,7 @@ class ContentPack:
     base: Overlay | None = None
     briefings: Briefings | None = None  # content/briefings.yaml (optional): briefs, targets, handouts
     study: StudyContent | None = None  # content/study.yaml: quiz topics and questions, charts
+    lexicon: SearchLexicon = field(default_factory=SearchLexicon)  # search.yaml: what cadres' words mean
 
     # -- the words a reader sees, in the reader's language ----------------------------------------
     # Each falls back to the pack's own language where an overlay lacks an entry (check-content
@@ -416,6 +418,8 @@ def load_pack(root: Path) -> ContentPack:
         if (root / lang).is_dir() or lang in meta.translations:
             overlays[lang] = load_overlay(root / lang, lang, errors)
 
+    lexicon, lexicon_errors = load_lexicon(root)  # optional; a broken one fails check-content too
+    errors.extend(lexicon_errors)
     pack = ContentPack(
         root=root,
         meta=meta,
@@ -430,17 +434,12 @@ def load_pack(root: Path) -> ContentPack:
         origins=origins,
         fingerprint=_fingerprint(root),
         overlays=overlays,
+        lexicon=lexicon,
     )
     if not errors:
         errors.extend(check_pack(pack))
         pack.briefings, briefing_errors = load_briefings(root, pack)
         errors.extend(briefing_errors)
-    try:  # the optional search lexicon is part of the pack: a broken one must fail check-content too
-        from bot.content.folding import SearchLexicon
-
-        SearchLexicon.load(root)
-    except ContentError as exc:
-        errors.extend(exc.errors)
     if not errors:  # quizzes and charts name figures, sections and notes: checked once those are sound
         from bot.study.content import load_study
 

@@ -1,18 +1,21 @@
-"""Inline mode: ``@bot <query>`` in any chat offers figure cards and passages to insert.
+"""Inline mode: ``@bot <query>`` in any chat offers what the report says, under the same rules as a chat.
 
-At most 50 results per answer, ``next_offset`` for more; an empty query offers the headline figures.
-Results carry no buttons: an inserted message lives on after the pack changes.
+The figures that answer (or the item a question names) come first, then passages holding every word;
+a question the report cannot answer gets one article that says so. At most 50 results per answer,
+``next_offset`` for more; an empty query offers the headline figures. Results carry no buttons: an
+inserted message lives on after the pack changes.
 """
 
 from __future__ import annotations
 
 from telegram import Update
 
+from bot.content.search import scope
 from bot.context import BotContext
 from bot.handlers.common import MAX_QUERY_CHARS
-from bot.render.search import INLINE_MAX, inline_results
+from bot.render.search import INLINE_MAX, inline_answer, inline_results
 
-#: Hits ranked per query; pages of INLINE_MAX are cut from them with the offset.
+#: Passages ranked per query; pages of INLINE_MAX are cut from them with the offset.
 MAX_HITS = 200
 CACHE_SECONDS = 10
 
@@ -31,9 +34,14 @@ async def inline_query(update: Update, context: BotContext) -> None:
         return
     pack, tr, index = context.pack, context.tr, context.search
     text = " ".join((query.query or "").split())[:MAX_QUERY_CHARS]
-    hits = index.search(text, limit=MAX_HITS, kinds=("figure", "passage")) if index and text else []
     offset = _offset(query.offset)
-    page, more = inline_results(pack, tr, text, hits, offset, INLINE_MAX)
+    if text:
+        result = index.lookup(text)
+        found = index.text_search(text, limit=MAX_HITS)
+        passages = found.hits if found.outcome == scope.PASSAGES else ()
+        page, more = inline_answer(pack, tr, text, result, passages, offset, INLINE_MAX)
+    else:
+        page, more = inline_results(pack, tr, "", [], offset, INLINE_MAX)
     # Personal: the labels around the report's text follow each user's language, so Telegram must
     # not serve one user's cached answer to another.
     await query.answer(page, cache_time=CACHE_SECONDS, is_personal=True,

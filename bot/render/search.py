@@ -10,15 +10,18 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from telegram import (
+    InlineKeyboardButton,
     InlineQueryResultArticle,
     InputTextMessageContent,
 )
 from telegram.constants import ParseMode
 
+from bot.content.search import scope
 from bot.i18n import Translator
 from bot.render import callbacks as cb
 from bot.render.common import Page, Row, back_home_row, button, markup, page_slice, pager_row, usage_page
-from bot.render.figures import card_text
+from bot.render.figures import card_text, figure_card, lookup_examples
+from bot.render.menu import figure_button_label, item_card
 from bot.render.numbers import figure_value
 from bot.render.original import part_of
 from bot.render.text import esc, excerpt, highlight, shorten
@@ -53,18 +56,14 @@ def search_usage(pack: Any, tr: Translator, examples: Sequence[str]) -> Page:
 
 
 def results_page(pack: Any, tr: Translator, query: str, hits: Sequence[Any], spans: Spans, token: str,
-                 page: int = 0, suggestions: Sequence[str] = ()) -> Page:
-    """One page of ranked passages: reference, excerpt with matches in bold, a button to open each."""
+                 page: int = 0, partial: bool = False) -> Page:
+    """One page of ranked passages: reference, excerpt with matches in bold, a button to open each.
+    ``partial``: no passage holds every word asked, these hold some (said so above them)."""
     shown, page, pages = page_slice(list(hits), page, RESULTS_PER_PAGE)
     title = esc(tr.gettext("Search: “{query}”").format(query=shorten(query, 80)))
     lines = [f"🔎 <b>{title}</b>"]
-    if not hits:
-        lines.append(esc(tr.gettext("Nothing in the report matches these words.")))
-        if suggestions:
-            lines.append(esc(tr.gettext("Did you mean:")) + " "
-                         + ", ".join(f"<code>{esc(s)}</code>" for s in suggestions[:5]))
-        lines.append(esc(tr.gettext("Try fewer or other words; diacritics are optional.")))
-        return "\n".join(lines), markup([back_home_row(pack, tr, None)])
+    if partial:
+        lines.append(esc(tr.gettext("No passage of the report holds all these words; these hold some of them.")))
     lines.append(esc(tr.ngettext("{n} passage found", "{n} passages found", len(hits)).format(
         n=tr.number(len(hits)))))
     rows: list[Row] = []
@@ -138,3 +137,142 @@ def inline_results(pack: Any, tr: Translator, query: str, hits: Sequence[Any],
     articles = [figure_article(pack, tr, thing) if kind == "figure" else passage_article(pack, tr, thing)
                 for kind, thing in page]
     return articles, offset + limit < len(chosen)
+
+
+# --- what a question gets when the report does not answer it (bot.content.search.scope) -------------
+
+#: Near figures offered as buttons under "perhaps you need" (TELEGRAM.md: keep keyboards short).
+NEAR_BUTTONS = 4
+
+
+def _near_rows(pack: Any, tr: Translator, near: Sequence[Any]) -> list[Row]:
+    figures = [pack.figures[h.id] for h in near if h.kind == "figure" and h.id in pack.figures]
+    return [[button(figure_button_label(f, tr), cb.FigureCard(f.id), pack)] for f in figures[:NEAR_BUTTONS]]
+
+
+def _honest_lines(pack: Any, tr: Translator, result: Any) -> list[str]:
+    """What the report does not give, in words: another place, nobody's name, no figure on it."""
+    if result.outcome == scope.OTHER_PLACE:
+        return [esc(tr.gettext("The report only has figures for {province} province, not for {place}.").format(
+            province=pack.meta.province, place=result.place))]
+    about = shorten(result.about, 80)
+    lines = [esc(tr.gettext("The report has no figure on “{about}”.").format(about=about))]
+    if result.person:
+        lines.append(esc(tr.gettext("It names no one: ask about a figure, a target or a task instead.")))
+    return lines
+
+
+def honest_page(pack: Any, tr: Translator, result: Any, search: cb.SearchPage | None = None) -> Page:
+    """Not in the report: say so, offer up to four near figures and a text search; never silence."""
+    lines = ["ℹ️ " + _honest_lines(pack, tr, result)[0], *_honest_lines(pack, tr, result)[1:]]
+    rows = _near_rows(pack, tr, result.near)
+    if result.outcome == scope.NOT_FOUND:
+        lines += ["", esc(tr.gettext("Try fewer words or an abbreviation, or /search to find the words in "
+                                     "the report's text."))]
+    if rows:
+        lines += ["", esc(tr.gettext("Perhaps you need:"))]
+    if search is not None:
+        rows.append([button(tr.gettext("🔎 Search the report's text"), search, pack)])
+    rows.append(back_home_row(pack, tr, None))
+    return "\n".join(lines), markup(rows)
+
+
+def missing_words_page(pack: Any, tr: Translator, query: str, result: Any) -> Page:
+    """/search for words the report never uses: name them, offer near figures."""
+    title = esc(tr.gettext("Search: “{query}”").format(query=shorten(query, 80)))
+    words = ", ".join(f"“{w}”" for w in result.missing)
+    lines = [f"🔎 <b>{title}</b>", esc(tr.gettext("The report never uses: {words}.").format(words=shorten(words, 120)))]
+    if result.outcome == scope.OTHER_PLACE:
+        lines = [f"🔎 <b>{title}</b>", *_honest_lines(pack, tr, result)]
+    rows = _near_rows(pack, tr, result.near)
+    if rows:
+        lines += ["", esc(tr.gettext("Perhaps you need:"))]
+    rows.append(back_home_row(pack, tr, None))
+    return "\n".join(lines), markup(rows)
+
+
+def greeting_page(pack: Any, tr: Translator, thanks: bool) -> Page:
+    """A greeting or thanks: greet back in one line, with examples to tap."""
+    if thanks:
+        text = tr.gettext("You are welcome, comrade. Ask me anything else about the report, for example:")
+    else:
+        text = tr.gettext("Hello, comrade! Ask me about a figure, a target or a task of the {kind}, "
+                          "for example:").format(kind=pack.meta.document_kind)
+    examples = lookup_examples(pack)
+    lines = [esc(text), *(f"<code>{esc(e)}</code>" for e in examples)]
+    rows: list[Row] = [[InlineKeyboardButton("🔎 " + shorten(e, 40), switch_inline_query_current_chat=e)]
+                       for e in examples[:3]]
+    rows.append(back_home_row(pack, tr, None))
+    return "\n".join(lines), markup(rows)
+
+
+def lookup_page(pack: Any, tr: Translator, result: Any, search: cb.SearchPage | None = None) -> Page | None:
+    """The answer to a figure question (private chat, /figure) from ``SearchIndex.lookup``: the figure
+    card (other matches as buttons), the item card, or an honest "not in the report". None: usage."""
+    if result.outcome == scope.FIGURE and result.hits[0].id in pack.figures:
+        others = [pack.figures[h.id] for h in (*result.hits[1:], *result.near) if h.id in pack.figures]
+        return figure_card(pack, tr, result.hits[0].id, others=others[:NEAR_BUTTONS])
+    if result.outcome == scope.ITEM and result.hits[0].id in pack.items:
+        return item_card(pack, tr, result.hits[0].id)
+    if result.outcome in (scope.GREETING, scope.THANKS):
+        return greeting_page(pack, tr, result.outcome == scope.THANKS)
+    if result.outcome in (scope.NOT_FOUND, scope.OTHER_PLACE):
+        return honest_page(pack, tr, result, search)
+    return None
+
+
+def honest_article(pack: Any, tr: Translator, result: Any) -> InlineQueryResultArticle:
+    """Inline mode, out of scope: one article that says so (and lists the near figures), rather than
+    unrelated cards."""
+    lines = _honest_lines(pack, tr, result)
+    figures = [pack.figures[h.id] for h in result.near if h.id in pack.figures][:NEAR_BUTTONS]
+    if figures:
+        lines += ["", esc(tr.gettext("Perhaps you need:"))]
+        lines += [f"• {esc(f.label)}" for f in figures]
+    title = parse_plain(lines[0])
+    description = ", ".join(f.label for f in figures) or pack.meta.document_kind
+    return _article(f"x:{result.outcome}", "ℹ️ " + title, "\n".join(lines), description)
+
+
+def greeting_article(pack: Any, tr: Translator, thanks: bool) -> InlineQueryResultArticle:
+    text, _ = greeting_page(pack, tr, thanks)
+    return _article("x:greeting", "👋 " + parse_plain(text.split("\n")[0]), text, ", ".join(lookup_examples(pack)))
+
+
+def item_article(pack: Any, tr: Translator, item: Any) -> InlineQueryResultArticle:
+    """An item's card to insert into any chat (text only)."""
+    page = item_card(pack, tr, item.id)
+    text = page[0] if page is not None else esc(item.title)
+    return _article(f"i:{item.id}", "📄 " + item.title, text, item.summary)
+
+
+def parse_plain(html: str) -> str:
+    """The text of one line of our own HTML (for titles and descriptions, which are plain text)."""
+    import html as html_module
+    import re
+
+    return html_module.unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def inline_answer(pack: Any, tr: Translator, query: str, result: Any, passages: Sequence[Any],
+                  offset: int = 0, limit: int = INLINE_MAX) -> tuple[list[InlineQueryResultArticle], bool]:
+    """Inline mode under the same rules as a private chat: the answering figures (or the item) first,
+    then passages holding every word; out of scope, one article that says so (then such passages).
+    Only the requested page is rendered."""
+    lead: list[InlineQueryResultArticle] = []
+    hits: list[Any] = list(passages)
+    if result.outcome == scope.FIGURE:
+        hits = [*result.hits, *passages]
+    elif result.outcome == scope.ITEM and result.hits[0].id in pack.items:
+        lead = [item_article(pack, tr, pack.items[result.hits[0].id])]
+    elif result.outcome in (scope.GREETING, scope.THANKS):
+        lead = [greeting_article(pack, tr, result.outcome == scope.THANKS)]
+    elif result.outcome in (scope.NOT_FOUND, scope.OTHER_PLACE):
+        lead = [honest_article(pack, tr, result)]
+    else:
+        query = ""  # nothing to look up: the headline figures
+    if offset < len(lead):
+        shown = lead[offset : offset + limit]
+        rest, more = inline_results(pack, tr, query, hits, 0, limit - len(shown))
+        return [*shown, *rest], more
+    return inline_results(pack, tr, query, hits, offset - len(lead), limit)

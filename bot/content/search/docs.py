@@ -1,0 +1,99 @@
+"""The documents the index holds (figures, items, passages) and how their text is turned into terms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from bot.content.folding import aligned_tokens, canonical_number, is_accented, is_number, token_forms
+from bot.content.search.query import LOOSE
+
+#: Columns of every FTS table: folded text, then the same text in exact form (diacritics kept). A kind
+#: leaves the ones it does not use empty. Aliases are written without diacritics, so they have no
+#: exact column; their words match a cadre's accented word loosely (query.LOOSE).
+COLUMNS = ("title", "aliases", "meta", "body", "context")
+EXACT_COLUMNS = ("title", "meta", "body", "context")
+LOOSE_COLUMNS = frozenset({"aliases"})
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result. ``id`` is a figure id, an item id or (for passages) a section id.
+
+    ``score``: higher is better, comparable across kinds within one query. ``fuzzy``: found only by
+    label likeness (no word of the query matched): a suggestion, never an answer. ``line`` is the
+    source line of a passage (for a footnote: the line holding its marker); ``footnote`` its number.
+    """
+
+    kind: str
+    id: str
+    score: float
+    line: int | None
+    footnote: int | None
+    text: str
+    fuzzy: bool = False
+
+
+@dataclass
+class Field:
+    words: frozenset[str]  # every term: folded, exact, and loose where the text is unaccented
+    fts: str  # what FTS5 indexes: folded tokens in order plus each number's canonical form
+    fts_exact: str  # exact tokens in order (empty when the text has no diacritics)
+    bigrams: frozenset[str]  # "a b" for each two words side by side, in each form
+
+
+def make_field(text: str, loose: bool = False, aligned: tuple[list[str], list[str]] | None = None) -> Field:
+    """A column's terms; ``aligned``: its (folded, exact) tokens when already known."""
+    toks, exact = aligned or aligned_tokens(text)
+    numbers = list(filter(is_number, toks))
+    extra = [c for c in map(canonical_number, numbers) if c not in numbers]
+    if not is_accented(text):
+        exact = []
+    words = set(toks) | set(extra) | set(exact)
+    bigrams = set(map(" ".join, pairwise(toks))) | set(map(" ".join, pairwise(exact)))
+    if loose:
+        # Only the unaccented parts (curators write aliases without diacritics); "a ; b" separates them.
+        for part in text.split(";"):
+            if part.isascii():
+                folded = [LOOSE + t for t in token_forms(part)[0]]
+                words |= set(folded)
+                bigrams |= set(map(" ".join, pairwise(folded)))
+    return Field(frozenset(words), " ".join(toks + extra), " ".join(exact), frozenset(bigrams))
+
+
+@dataclass
+class Doc:
+    kind: str  # figure, item, passage
+    id: str
+    text: str
+    line: int | None = None
+    footnote: int | None = None
+    fields: dict[str, Field] = field(default_factory=dict)
+    strength: dict[str, float] = field(default_factory=dict)  # term -> strongest column it is in
+    bigrams: frozenset[str] = frozenset()
+    field_bigrams: tuple[tuple[float, frozenset[str]], ...] = ()  # (column strength, its bigrams), strongest first
+    # figures
+    figure_kind: str | None = None
+    headline: bool = False
+    period_years: frozenset[str] = frozenset()
+    label_years: int = 0  # how many years the label names
+    value_tokens: frozenset[str] = frozenset()
+    name_words: tuple[frozenset[str], ...] = ()  # label and each alias, as terms
+    name_tokens: tuple[tuple[str, ...], ...] = ()  # label and each alias, folded words in order
+    name_weights: tuple[tuple[dict[str, float], float], ...] = ()  # per name: word -> rarity, and their sum
+    name_years: frozenset[str] = frozenset()
+    # items
+    item_kind: str | None = None
+    number: int | None = None  # an item's number as its title gives it ("Đột phá 2: ...")
+
+    def has_phrase(self, phrase: tuple[str, ...]) -> bool:
+        """Do the phrase's words stand side by side somewhere in the document?"""
+        return all(f"{a} {b}" in self.bigrams for a, b in pairwise(phrase))
+
+    def phrase_strength(self, phrase: tuple[str, ...]) -> float:
+        """The strongest column in which the phrase's words stand side by side (0: none)."""
+        pairs = [f"{a} {b}" for a, b in pairwise(phrase)]
+        for strength, bigrams in self.field_bigrams:
+            if all(p in bigrams for p in pairs):
+                return strength
+        return 0.0

@@ -1,0 +1,502 @@
+"""What a cadre's words ask for: concepts to match, places, courtesies, items, quoted phrases.
+
+A query becomes a :class:`Query`: a list of :class:`Group` (one concept each: a word, a phrase, a
+synonym set, a quoted phrase), with everything else the words say set aside as flags: question words
+and stopwords dropped, the home province and fillers kept as optional concepts, other places,
+greetings, "who" questions, and a reference to an item ("đột phá thứ hai"). Every list comes from
+the pack's lexicon (``search.yaml``).
+
+Terms of a group are index terms of three kinds, so diacritics a cadre typed are honoured first:
+a folded word (``trong``) matches any spelling; an exact word (``trồng``, with diacritics) matches
+only that spelling; a loose word (``~trong``) matches the folded word in text the curators wrote
+without diacritics (figure aliases). A word typed with diacritics the report never uses that way
+falls back to its folded form (a slip of the finger, not a different word).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import pairwise
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.content.folding import canonical_number, fold, is_accented, is_number, word_pairs
+from bot.content.lexicon import HOME, Entry, ItemWords, PhraseTable, Place, SearchLexicon
+
+MAX_QUERY_CHARS = 200
+MAX_QUERY_TOKENS = 16
+LOOSE = "~"  # prefix of a loose term: the folded word, matched only where curators wrote no diacritics
+YEAR_RE = re.compile(r"^(19|20)\d\d$")
+ENGLISH_THOUSANDS_RE = re.compile(r"^\d{1,3}(?:,\d{3})+$")
+QUOTE_RE = re.compile(r"[\"“”«»„]")
+MAX_ORDINAL = 99
+
+Term = str
+Phrase = tuple[Term, ...]
+
+
+@dataclass(frozen=True)
+class Token:
+    folded: str
+    exact: str
+    written: str
+    quote: int = 0  # 0 outside quotation marks, n inside the n-th quoted phrase
+
+
+@dataclass
+class Group:
+    """One concept of the query: alternatives (phrases of terms) any of which satisfies it."""
+
+    alts: tuple[Phrase, ...]
+    item_words: bool = False  # the words that name a kind of item ("đột phá"), not its subject
+    home: bool = False  # the pack's own province: never part of what was asked
+    optional: bool = False  # helps ranking, never required (home province, "tỉnh", "hiện nay")
+    number: str | None = None  # the query token, when the concept is a number
+    year: str | None = None
+    written: str = ""  # the words as the cadre typed them
+    unknown: str = ""  # a word the index does not know at all (folded, as typed): maybe a typo
+    typed: int = 0  # how many of the first alternatives are the words as typed (the rest: synonyms)
+
+    @cached_property
+    def singles(self) -> frozenset[Term]:
+        return frozenset(a[0] for a in self.alts if len(a) == 1)
+
+    @cached_property
+    def phrases(self) -> tuple[Phrase, ...]:
+        return tuple(a for a in self.alts if len(a) > 1)
+
+    @cached_property
+    def folded_singles(self) -> frozenset[str]:
+        return frozenset(fold_term(t) for t in self.singles)
+
+    @cached_property
+    def folded_phrases(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple(map(fold_term, p)) for p in self.phrases)
+
+    @cached_property
+    def folded_alts(self) -> dict[tuple[str, ...], bool]:
+        """Each alternative folded -> whether it is the words as typed (not a synonym)."""
+        out: dict[tuple[str, ...], bool] = {}
+        for n, alt in enumerate(self.alts):
+            out.setdefault(tuple(map(fold_term, alt)), n < self.typed)
+        return out
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    place: Place
+    terms: Phrase  # its words in the query (folded), to see whether the report itself names it
+    written: str
+
+
+@dataclass(frozen=True)
+class ItemRef:
+    """A question that names an item: its kind words and the number or subject that follow."""
+
+    words: ItemWords
+    ordinal: int | None
+    first: bool = True  # the kind words open the question (nothing but question words before them)
+
+
+@dataclass
+class Query:
+    groups: list[Group]
+    target: bool = False  # asks for a target (mục tiêu, 2030)
+    rank: bool = False  # asks for a rank (xếp thứ, top)
+    places: list[PlaceMention] = field(default_factory=list)
+    courtesy: str | None = None  # "greeting" or "thanks" when the query has such words
+    person: bool = False  # asks who
+    item: ItemRef | None = None
+    stop_only: bool = False  # words were typed, but only stopwords and question words
+    dropped: frozenset[str] = frozenset()  # folded words dropped as stopwords or question words
+    bigrams: tuple[str, ...] = ()  # content words side by side: "xay dung dang" is not "dang xay dung"
+
+    @property
+    def empty(self) -> bool:
+        return not self.groups
+
+    @cached_property
+    def required(self) -> list[Group]:
+        return [g for g in self.groups if not g.optional]
+
+    @cached_property
+    def words(self) -> frozenset[Term]:
+        return frozenset(w for g in self.groups for alt in g.alts for w in alt)
+
+    @cached_property
+    def folded_words(self) -> frozenset[str]:
+        """Every term folded (exact and loose terms alike): for comparing with figure names."""
+        return frozenset(map(fold_term, self.words))
+
+    @cached_property
+    def name_shapes(self) -> tuple[dict[str, tuple[int, ...]], tuple[tuple[int, frozenset[str]], ...], int]:
+        """For matching figure names fast: folded single word -> the concepts it satisfies, the
+        concepts' phrases as word sets, and how many concepts count (the required, else all)."""
+        groups = self.required or self.groups
+        singles: dict[str, list[int]] = {}
+        phrases = []
+        for n, g in enumerate(groups):
+            for w in g.folded_singles:
+                singles.setdefault(w, []).append(n)
+            phrases += [(n, frozenset(p)) for p in g.folded_phrases]
+        return {w: tuple(ns) for w, ns in singles.items()}, tuple(phrases), len(groups)
+
+    @cached_property
+    def years(self) -> frozenset[str]:
+        return frozenset(g.year for g in self.groups if g.year)
+
+    @cached_property
+    def numbers(self) -> frozenset[str]:
+        return frozenset(g.number for g in self.groups if g.number and not g.year)
+
+    @property
+    def about(self) -> str:
+        """What was asked, as typed, for "the report has no figure on …": every concept but the home
+        province, question words and stopwords."""
+        return " ".join(g.written for g in self.groups if g.written and not g.home)
+
+
+def fold_term(term: Term) -> str:
+    """The folded word behind any term (exact ``trồng``, loose ``~trong``, folded ``trong``)."""
+    if term.startswith(LOOSE):
+        return term[1:]
+    return fold(term) if is_accented(term) else term
+
+
+class Vocabulary:
+    """What the index knows, for reading queries: its terms and how often they occur, and how the
+    report spells the word pairs that involve a lexicon word (to tell "ty trong" from "trong co cau")."""
+
+    def __init__(self) -> None:
+        self.df: Counter[Term] = Counter()
+        self.readings: dict[tuple[str, str], Counter[tuple[str, str]]] = {}
+        self.spellings: dict[str, Counter[str]] = {}  # folded lexicon word -> how the report spells it
+        self.bigrams: set[str] = set()  # "a b": words side by side in the report (folded, and exact)
+        self.fuzzy: list[str] = []
+        self.prefix: list[str] = []
+        self.extra: frozenset[str] = frozenset()
+
+    def finish(self, extra_words: set[str]) -> None:
+        self.extra = frozenset(extra_words)
+        words = {w for w in self.df if w.isascii() and not w.startswith(LOOSE)} | self.extra
+        words = {w for w in words if not is_number(w) and len(w) >= 2}
+        # Most frequent first, so a tie in edit distance picks the word cadres more likely meant.
+        self.fuzzy = sorted(words, key=lambda w: (-self.df.get(w, 0), w))
+        self.prefix = sorted(words)
+
+    def known(self, word: str) -> bool:
+        return word in self.df or word in self.extra
+
+    def correct(self, word: str, last: bool, before: str = "", after: str = "") -> list[str]:
+        """Alternatives for a folded word the index does not know: completions, a typo fix, a split."""
+        if is_number(word) or self.known(word) or len(word) < 2:
+            return [word]
+        if last:
+            start = bisect.bisect_left(self.prefix, word)
+            completions = []
+            for w in self.prefix[start : start + 50]:
+                if not w.startswith(word):
+                    break
+                completions.append(w)
+            if completions:
+                completions.sort(key=lambda w: -self.df.get(w, 0))
+                return completions[:4]
+        if len(word) >= 4:  # three letters with one edit is a different word too often
+            max_edits = 1 if len(word) <= 5 else 2
+            matches = process.extract(word, self.fuzzy, scorer=OSA.distance, score_cutoff=max_edits, limit=8)
+            if matches:
+                # Of the closest, the one the report uses beside the neighbouring word ("du lixh": lich)
+                best = min(m[1] for m in matches)
+                close = [m[0] for m in matches if m[1] == best]
+                beside = [w for w in close if f"{before} {w}" in self.bigrams or f"{w} {after}" in self.bigrams]
+                return [(beside or close)[0]]
+        for cut in range(1, len(word)):  # run together ("hongheo", "yte"): two words the report pairs
+            head, tail = word[:cut], word[cut:]
+            if f"{head} {tail}" in self.bigrams:
+                return [f"{head} {tail}"]
+        return [word]
+
+    def other_reading(self, tokens: Sequence[Token], i: int, entry: Entry, by_word: bool) -> bool:
+        """Is token ``i``, typed without diacritics, more likely another word than ``entry``?
+
+        Told by how the report spells the same pair of words ("ty trong" is tỷ trọng, so not the
+        stopword "trong"; "cua tinh" is của tỉnh, so "tinh" is the province); where no pair tells and
+        ``by_word`` is set, by how the report spells the word alone ("dang" is mostly đảng, not đang).
+        """
+        spelling = entry.exact[0]
+        told = False
+        for j, first in ((i - 1, False), (i + 1, True)):
+            if not 0 <= j < len(tokens) or tokens[j].quote:
+                continue
+            pair = (tokens[i].folded, tokens[j].folded) if first else (tokens[j].folded, tokens[i].folded)
+            same = other = 0
+            for reading, count in self.readings.get(pair, {}).items():
+                mine, theirs = (reading[0], reading[1]) if first else (reading[1], reading[0])
+                if is_accented(tokens[j].exact) and theirs != tokens[j].exact:
+                    continue
+                if mine == spelling:
+                    same += count
+                else:
+                    other += count
+            if other > same:
+                return True
+            told = told or same > 0
+        if by_word and not told:
+            counts = self.spellings.get(tokens[i].folded, Counter())
+            return sum(counts.values()) > 3 * counts.get(spelling, 0)
+        return False
+
+
+# ------------------------------------------------------------------------------------------------
+
+
+def read_tokens(text: str) -> list[Token]:
+    """The words of a query, with the number of the quoted phrase each stands in (0: none)."""
+    parts = QUOTE_RE.split(text[:MAX_QUERY_CHARS])
+    if len(parts) % 2 == 0:  # an unmatched quotation mark is just a character
+        parts[-2:] = [parts[-2] + " " + parts[-1]]
+    out: list[Token] = []
+    for n, part in enumerate(parts):
+        quote = (n + 1) // 2 if n % 2 else 0
+        out += [Token(f, x, w, quote) for f, x, w in word_pairs(part)]
+    return out[:MAX_QUERY_TOKENS]
+
+
+class _Reader:
+    """Reads one query: tokens -> groups and flags (see :func:`analyze`)."""
+
+    # Tables that take words out of the concepts, in priority order when two match equally long.
+    CONSUMING = ("greetings", "thanks", "person_words", "items", "places", "question_words", "stopwords",
+                 "optional_words", "target_words")
+
+    def __init__(self, lexicon: SearchLexicon, vocab: Vocabulary, tokens: list[Token]) -> None:
+        self.lex = lexicon
+        self.vocab = vocab
+        self.tokens = tokens
+        self.folded = [t.folded for t in tokens]
+        self.tables: list[tuple[str, PhraseTable]] = [(n, getattr(lexicon, n)) for n in self.CONSUMING]
+        # Stopwords are dropped only where likely: "dang" typed alone is đảng far more often than đang.
+        # (Question words are rare in the report and common in queries: only a word pair tells.)
+        self.dropping = lexicon.stopwords
+
+    def entry_at(self, table: PhraseTable, i: int, n: int, check: bool = True) -> Entry | None:
+        """The entry of ``table`` spelt by tokens ``i..i+n``, if the words are likely meant so (``check``)."""
+        span = self.tokens[i : i + n]
+        if len(span) < n or any(t.quote for t in span):
+            return None
+        entry = table.match([t.folded for t in span], [t.exact for t in span])
+        if entry is None:
+            return None
+        if (check and n == 1 and not is_accented(span[0].exact)
+                and self.vocab.other_reading(self.tokens, i, entry, table is self.dropping)):
+            return None
+        return entry
+
+    def longest_match(self, i: int) -> tuple[str, int, Entry | None]:
+        """The longest lexicon entry or synonym phrase starting at ``i``: (list name, length, entry)."""
+        lists = self.lex.phrase_lists
+        folded = self.folded
+        for n in range(min(self.lex.phrase_starts.get(folded[i], 0), len(folded) - i), 0, -1):
+            names = lists.get(tuple(folded[i : i + n]))
+            if not names:
+                continue
+            for name, table in self.tables:
+                if name in names:
+                    entry = self.entry_at(table, i, n)
+                    if entry is not None:
+                        return name, n, entry
+            if "synonyms" in names and not any(t.quote for t in self.tokens[i : i + n]):
+                return "synonyms", n, None
+        return "", 1, None
+
+    def flag(self, name: str) -> bool:
+        """Does any span of the query spell an entry of list ``name`` (target words, rank words)?"""
+        lists, folded, table = self.lex.phrase_lists, self.folded, getattr(self.lex, name)
+        for i in range(len(folded)):
+            for n in range(min(self.lex.phrase_starts.get(folded[i], 0), len(folded) - i), 0, -1):
+                if name in lists.get(tuple(folded[i : i + n]), ()) and table.match(
+                        folded[i : i + n], [t.exact for t in self.tokens[i : i + n]]) is not None:
+                    return True
+        return False
+
+    def ordinal_at(self, i: int) -> tuple[int | None, int]:
+        """The ordinal at ``i`` ("thứ hai", "số 7", "II", "3") and how many tokens it takes."""
+        tokens = self.tokens
+        start = i
+        for n in range(self.lex.ordinal_markers.longest, 0, -1):
+            # A marker is taken only before a number: "thứ hai" is an ordinal word of its own.
+            if (self.entry_at(self.lex.ordinal_markers, i, n, check=False) is not None and i + n < len(tokens)
+                    and is_number(tokens[i + n].folded)):
+                i += n
+                break
+        if i < len(tokens) and is_number(tokens[i].folded) and not YEAR_RE.match(tokens[i].folded):
+            value = int(canonical_number(tokens[i].folded).split("d")[0] or 0)
+            if 0 < value <= MAX_ORDINAL:
+                return value, i + 1 - start
+            return None, 0
+        for n in range(min(self.lex.ordinals.longest, len(tokens) - start), 0, -1):
+            entry = self.entry_at(self.lex.ordinals, start, n, check=False)
+            after = start + n
+            if entry is not None and not (after < len(tokens) and is_number(tokens[after].folded)):
+                return int(entry.value), n  # "năm 2025" is a year, not the fifth
+        return None, 0
+
+    def word_group(self, i: int, last: bool) -> list[Group]:
+        """A single word that no list claims: its exact or folded term, a typo fix, or a number."""
+        tok = self.tokens[i]
+        word = tok.folded
+        if is_number(word):
+            spellings = [word, canonical_number(word)]
+            if ENGLISH_THOUSANDS_RE.match(word):  # 10,000 typed the English way
+                spellings.append(word.replace(",", ""))
+            alts = tuple((w,) for w in dict.fromkeys(spellings))
+            year = word if YEAR_RE.match(word) else None
+            # A year decides between figures; another number helps (a value quoted) but is never
+            # required: "bac si tren 1 van dan" asks per 10,000 people, not for a "1".
+            return [Group(alts, number=word, year=year, optional=year is None, written=tok.written, typed=len(alts))]
+        if is_accented(tok.exact) and tok.exact in self.vocab.df:
+            return [Group(((tok.exact,), (LOOSE + word,)), written=tok.written, typed=2)]
+        before = self.tokens[i - 1].folded if i > 0 else ""
+        after = self.tokens[i + 1].folded if i + 1 < len(self.tokens) else ""
+        options = self.vocab.correct(word, last, before, after)
+        if len(options) == 1 and " " in options[0]:  # run together: two concepts
+            return [Group(((part,),), written=tok.written) for part in options[0].split()]
+        unknown = "" if self.vocab.known(word) else word
+        return [Group(tuple((w,) for w in options), written=tok.written, unknown=unknown, typed=len(options))]
+
+    def phrase_group(self, span: list[Token], optional: bool = False, item_words: bool = False) -> Group:
+        """A phrase of the lexicon (synonym key, optional words): as typed, and its synonyms."""
+        folded = tuple(t.folded for t in span)
+        alts: list[Phrase] = []
+        if any(is_accented(t.exact) for t in span) and all(t.exact in self.vocab.df for t in span):
+            alts += [tuple(t.exact for t in span), tuple(LOOSE + f for f in folded)]
+        else:
+            alts.append(folded)
+        typed = len(alts)
+        alts += self.lex.synonyms.get(folded, ())
+        return Group(tuple(dict.fromkeys(alts)), optional=optional, item_words=item_words,
+                     written=" ".join(t.written for t in span), typed=typed)
+
+    def quoted_group(self, span: list[Token]) -> Group:
+        """A "quoted phrase": its words together, each with its diacritics if typed with them."""
+        terms = tuple(t.exact if is_accented(t.exact) and t.exact in self.vocab.df else t.folded for t in span)
+        return Group((terms,), written=" ".join(t.written for t in span), typed=1)
+
+    def compounds(self, groups: list[Group], singles: dict[int, int]) -> list[Group]:
+        """Two plain words typed side by side that the report never writes side by side, neither of
+        them bound to its other neighbour, are one compound the report does not have ("thời tiết" is
+        not "thời gian" and "chi tiết"): one concept. Only words typed with diacritics, which say exactly
+        which words are meant; without them, "thoi tiet" could be any of several pairs."""
+        tokens, known = self.tokens, self.vocab.bigrams
+
+        def pair(a: int, b: int) -> bool:
+            if a < 0 or b >= len(tokens):
+                return False
+            if is_accented(tokens[a].exact + tokens[b].exact):
+                return f"{tokens[a].exact} {tokens[b].exact}" in known
+            return f"{tokens[a].folded} {tokens[b].folded}" in known
+
+        out: list[Group] = []
+        skip = False
+        for n, g in enumerate(groups):
+            if skip:
+                skip = False
+                continue
+            i = singles.get(n)
+            j = singles.get(n + 1)
+            if (i is not None and j == i + 1 and is_accented(tokens[i].exact) and is_accented(tokens[j].exact)
+                    and not pair(i, j) and not pair(i - 1, i) and not pair(j, j + 1)
+                    and not g.optional and not groups[n + 1].optional):
+                span = tokens[i : j + 1]
+                terms = tuple(_compound_term(t, self.vocab) for t in span)
+                out.append(Group((terms,), written=" ".join(t.written for t in span), typed=1))
+                skip = True
+                continue
+            out.append(g)
+        return out
+
+    def read(self) -> Query:
+        tokens = self.tokens
+        q = Query(groups=[], target=self.flag("target_words"), rank=self.flag("rank_words"))
+        flat: list[str] = []  # folded content words in order, for bigrams
+        dropped: list[str] = []
+        singles: dict[int, int] = {}  # group index -> token index, for plain single words
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            if tok.quote:
+                j = i
+                while j < len(tokens) and tokens[j].quote == tok.quote:
+                    j += 1
+                q.groups.append(self.quoted_group(tokens[i:j]))
+                flat += [t.folded for t in tokens[i:j]]
+                i = j
+                continue
+            name, n, entry = self.longest_match(i)
+            span = tokens[i : i + n]
+            if name in ("greetings", "thanks"):
+                q.courtesy = q.courtesy or ("thanks" if name == "thanks" else "greeting")
+            elif name == "person_words":
+                q.person = True
+            elif name == "places" and entry is not None:
+                q.places.append(PlaceMention(entry.value, tuple(t.folded for t in span),
+                                             " ".join(t.written for t in span)))
+            elif name == "items" and entry is not None:
+                ordinal, used = self.ordinal_at(i + n)
+                if q.item is None:
+                    q.item = ItemRef(entry.value, ordinal, first=not q.groups and not q.places)
+                q.groups.append(self.phrase_group(span, item_words=True))
+                flat += [t.folded for t in span]
+                n += used
+            elif name in ("question_words", "stopwords"):
+                dropped += [t.folded for t in span]
+            elif name in ("optional_words", "target_words") and not is_number(span[0].folded):
+                # "phấn đấu", "kế hoạch": they tell what kind of figure is meant (see flags), not which
+                group = self.phrase_group(span, optional=True)
+                group.home = entry is not None and entry.value == HOME
+                q.groups.append(group)
+                flat += [t.folded for t in span]
+            elif name == "synonyms":
+                q.groups.append(self.phrase_group(span))
+                flat += [t.folded for t in span]
+            else:
+                groups = self.word_group(i, i == len(tokens) - 1)
+                if len(groups) == 1 and not groups[0].number and not groups[0].unknown:
+                    singles[len(q.groups)] = i  # a plain word at token i: maybe half of a compound
+                q.groups += groups
+                flat += [w for g in groups for w in g.alts[0] if not w.startswith(LOOSE) and w.isascii()]
+            i += n
+        q.groups = self.compounds(q.groups, singles)
+        unique: dict[tuple[Phrase, ...], Group] = {}
+        for g in q.groups:  # "to truong to dan pho": a repeated word is one concept, counted once
+            unique.setdefault(g.alts, g)
+        q.groups = list(unique.values())
+        q.stop_only = not q.groups and bool(dropped) and not q.places and not q.courtesy and not q.person
+        q.dropped = frozenset(dropped)
+        q.bigrams = tuple(dict.fromkeys(map(" ".join, pairwise(flat))))
+        return q
+
+
+def _compound_term(tok: Token, vocab: Vocabulary) -> str:
+    return tok.exact if is_accented(tok.exact) and tok.exact in vocab.df else tok.folded
+
+
+def analyze(text: str, lexicon: SearchLexicon, vocab: Vocabulary) -> Query:
+    """Read a cadre's query (see the module docstring); never raises on odd input."""
+    return _Reader(lexicon, vocab, read_tokens(text)).read()
+
+
+def item_number(title: str, lexicon: SearchLexicon) -> int | None:
+    """The number an item's title gives it after its kind words: "Đột phá 2: …" -> 2,
+    "Bài học thứ ba: …" -> 3; None for a title that does not start with such words."""
+    reader = _Reader(lexicon, Vocabulary(), read_tokens(title)[: lexicon.items.longest + 4])
+    for n in range(min(lexicon.items.longest, len(reader.tokens)), 0, -1):
+        if reader.entry_at(lexicon.items, 0, n, check=False) is not None:
+            return reader.ordinal_at(n)[0]
+    return None
