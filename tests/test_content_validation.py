@@ -17,7 +17,7 @@ import pytest
 
 from bot.content import ContentError, load_pack
 from bot.content.fidelity import ungrounded_words
-from bot.content.folding import SearchLexicon
+from bot.content.lexicon import SearchLexicon
 from bot.content.numbers import quantity_runs, value_spans
 from bot.content.validate import main as check_content
 

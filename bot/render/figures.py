@@ -403,17 +403,3 @@ def lookup_usage(pack: Any, tr: Translator, examples: list[str]) -> Page:
                       "figure", examples,
                       tr.gettext("In a private chat you can also just send the words."))
 
-
-def no_match(pack: Any, tr: Translator, query: str, suggested: list[Any],
-             search: cb.SearchPage | None = None) -> Page:
-    """Nothing found: say so, offer close figures, a text search and a hint; never silence."""
-    lines = [esc(tr.gettext("I found no figure for “{query}”.").format(query=shorten(query, 80)))]
-    if suggested:
-        lines += ["", esc(tr.gettext("Did you mean one of these?"))]
-    lines += ["", esc(tr.gettext("Try fewer words or an abbreviation, or /search to find the words in "
-                                 "the report's text."))]
-    rows: list[Row] = figure_buttons(pack, suggested[:4], tr, nav.TYPED)
-    if search is not None:
-        rows.append([button(tr.gettext("🔎 Search the report's text"), search, pack)])
-    rows.append(back_home_row(pack, tr, None))
-    return "\n".join(lines), markup(rows)

@@ -19,9 +19,10 @@ from telegram.constants import ParseMode
 from bot.content.search import scope
 from bot.i18n import Translator
 from bot.render import callbacks as cb
+from bot.render import nav
 from bot.render.common import Page, Row, back_home_row, button, markup, page_slice, pager_row, usage_page
-from bot.render.figures import card_text, figure_card, lookup_examples
-from bot.render.menu import figure_button_label, item_card
+from bot.render.figures import card_text, figure_button_label, figure_card, lookup_examples
+from bot.render.menu import item_card
 from bot.render.numbers import figure_value
 from bot.render.original import part_of
 from bot.render.text import esc, excerpt, highlight, shorten
@@ -40,8 +41,8 @@ INLINE_PASSAGE_CHARS = 1500
 Spans = Callable[[str, str], list[tuple[int, int]]]
 
 
-def hit_reference(pack: Any, hit: Any) -> str:
-    return pack.reference(hit.id, hit.footnote) if hit.id in pack.sections else hit.id
+def hit_reference(pack: Any, hit: Any, lang: str | None = None) -> str:
+    return pack.reference(hit.id, hit.footnote, lang) if hit.id in pack.sections else hit.id
 
 
 def hit_target(pack: Any, hit: Any) -> cb.Original:
@@ -69,7 +70,7 @@ def results_page(pack: Any, tr: Translator, query: str, hits: Sequence[Any], spa
     rows: list[Row] = []
     for number, hit in enumerate(shown, start=page * RESULTS_PER_PAGE + 1):
         text, marks = excerpt(hit.text, spans(hit.text, query), EXCERPT_CHARS)
-        ref = hit_reference(pack, hit)
+        ref = hit_reference(pack, hit, tr.lang)
         lines += ["", f"<b>{number}.</b> <i>{esc(ref)}</i>", highlight(text, marks)]
         rows.append([button(f"📜 {number}. {shorten(ref, 40)}", hit_target(pack, hit), pack)])
     rows.append(pager_row(pack, page, pages, lambda p: cb.SearchPage(token, p)))
@@ -97,19 +98,20 @@ def _article(result_id: str, title: str, text: str, description: str, keyboard: 
 
 def figure_article(pack: Any, tr: Translator, fig: Any) -> InlineQueryResultArticle:
     """A figure card to insert into any chat (no buttons: they would outlive the pack's fingerprint)."""
-    value = figure_value(fig, tr)
+    words = pack.figure_text(fig.id, tr.lang)
+    value = figure_value(fig, tr, words)
     description = value if value is not None else tr.gettext("not given yet")
-    if fig.period:
-        description += f" ({fig.period})"
-    return _article(result_id("figure", fig), "📊 " + fig.label, card_text(pack, fig, tr, with_quote=True, trail=False),
-                    description)
+    if words.period:
+        description += f" ({words.period})"
+    return _article(result_id("figure", fig), "📊 " + words.label,
+                    card_text(pack, fig, tr, with_quote=True, trail=False), description)
 
 
 def passage_article(pack: Any, tr: Translator, hit: Any) -> InlineQueryResultArticle:
     """A passage with its reference, to insert into any chat.
 
     No bold: the people who read the inserted message did not search for anything."""
-    ref = hit_reference(pack, hit)
+    ref = hit_reference(pack, hit, tr.lang)
     text, _ = excerpt(hit.text, [], INLINE_PASSAGE_CHARS)
     body = "\n".join([f"📜 <i>{esc(ref)}</i>", "", esc(text)])
     return _article(result_id("passage", hit), "📜 " + ref, body, hit.text)
@@ -147,14 +149,15 @@ NEAR_BUTTONS = 4
 
 def _near_rows(pack: Any, tr: Translator, near: Sequence[Any]) -> list[Row]:
     figures = [pack.figures[h.id] for h in near if h.kind == "figure" and h.id in pack.figures]
-    return [[button(figure_button_label(f, tr), cb.FigureCard(f.id), pack)] for f in figures[:NEAR_BUTTONS]]
+    return [[button(figure_button_label(pack, f, tr), cb.FigureCard(f.id, nav.TYPED), pack)]
+            for f in figures[:NEAR_BUTTONS]]
 
 
 def _honest_lines(pack: Any, tr: Translator, result: Any) -> list[str]:
     """What the report does not give, in words: another place, nobody's name, no figure on it."""
     if result.outcome == scope.OTHER_PLACE:
         return [esc(tr.gettext("The report only has figures for {province} province, not for {place}.").format(
-            province=pack.meta.province, place=result.place))]
+            province=pack.meta_text(tr.lang).province, place=result.place))]
     about = shorten(result.about, 80)
     lines = [esc(tr.gettext("The report has no figure on “{about}”.").format(about=about))]
     if result.person:
@@ -197,7 +200,7 @@ def greeting_page(pack: Any, tr: Translator, thanks: bool) -> Page:
         text = tr.gettext("You are welcome, comrade. Ask me anything else about the report, for example:")
     else:
         text = tr.gettext("Hello, comrade! Ask me about a figure, a target or a task of the {kind}, "
-                          "for example:").format(kind=pack.meta.document_kind)
+                          "for example:").format(kind=pack.meta_text(tr.lang).document_kind)
     examples = lookup_examples(pack)
     lines = [esc(text), *(f"<code>{esc(e)}</code>" for e in examples)]
     rows: list[Row] = [[InlineKeyboardButton("🔎 " + shorten(e, 40), switch_inline_query_current_chat=e)]
@@ -213,7 +216,7 @@ def lookup_page(pack: Any, tr: Translator, result: Any, search: cb.SearchPage | 
         others = [pack.figures[h.id] for h in (*result.hits[1:], *result.near) if h.id in pack.figures]
         return figure_card(pack, tr, result.hits[0].id, others=others[:NEAR_BUTTONS])
     if result.outcome == scope.ITEM and result.hits[0].id in pack.items:
-        return item_card(pack, tr, result.hits[0].id)
+        return item_card(pack, tr, result.hits[0].id, back=nav.TYPED)
     if result.outcome in (scope.GREETING, scope.THANKS):
         return greeting_page(pack, tr, result.outcome == scope.THANKS)
     if result.outcome in (scope.NOT_FOUND, scope.OTHER_PLACE):
@@ -228,9 +231,10 @@ def honest_article(pack: Any, tr: Translator, result: Any) -> InlineQueryResultA
     figures = [pack.figures[h.id] for h in result.near if h.id in pack.figures][:NEAR_BUTTONS]
     if figures:
         lines += ["", esc(tr.gettext("Perhaps you need:"))]
-        lines += [f"• {esc(f.label)}" for f in figures]
+        lines += [f"• {esc(pack.figure_text(f.id, tr.lang).label)}" for f in figures]
     title = parse_plain(lines[0])
-    description = ", ".join(f.label for f in figures) or pack.meta.document_kind
+    description = (", ".join(pack.figure_text(f.id, tr.lang).label for f in figures)
+                   or pack.meta_text(tr.lang).document_kind)
     return _article(f"x:{result.outcome}", "ℹ️ " + title, "\n".join(lines), description)
 
 
@@ -241,9 +245,10 @@ def greeting_article(pack: Any, tr: Translator, thanks: bool) -> InlineQueryResu
 
 def item_article(pack: Any, tr: Translator, item: Any) -> InlineQueryResultArticle:
     """An item's card to insert into any chat (text only)."""
-    page = item_card(pack, tr, item.id)
-    text = page[0] if page is not None else esc(item.title)
-    return _article(f"i:{item.id}", "📄 " + item.title, text, item.summary)
+    words = pack.item_text(item.id, tr.lang)
+    page = item_card(pack, tr, item.id, back=nav.TYPED)
+    text = page[0] if page is not None else esc(words.title)
+    return _article(f"i:{item.id}", "📄 " + words.title, text, words.summary)
 
 
 def parse_plain(html: str) -> str:
