@@ -24,6 +24,7 @@ from bot.content.lexicon import PhraseTable, SearchLexicon, load_lexicon
 from bot.content.search import RANKING, Hit, Ranking, SearchIndex, highlight_spans
 from bot.content.search import scope as sc
 from bot.content.search.query import item_number
+from bot.content.search.rank import missing as rank_missing
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIPACK = Path(__file__).parent / "fixtures" / "minipack"
@@ -528,6 +529,37 @@ def test_an_item_by_its_subject_must_hold_the_subject() -> None:
     assert index.lookup("dot pha ve ha tang").answer.id == "dot-pha-2-ket-cau-ha-tang"
     assert index.lookup("dot pha ve thoi tiet").outcome == sc.NOT_FOUND, "no breakthrough is about that"
     assert index.lookup("chi tieu so 42").outcome == sc.NOT_FOUND, "no such target"
+
+
+def test_rank_words_are_answered_by_a_figure_that_places_the_province(tmp_path: Path) -> None:
+    """"xếp hạng", "đứng thứ mấy", "top" ask where the province stands. A rank answers that, and so does a
+    group the report puts it in ("nhóm 10 tỉnh dẫn đầu": no rank, `qualifier: nhóm`), though neither need
+    say "xếp hạng"; a figure that places nothing does not (the rank words stay required)."""
+    root = tmp_path / "minipack"
+    shutil.copytree(MINIPACK, root)
+    lexicon = LEXICON.replace("synonyms:\n", "synonyms:\n  rank: [xep hang]\n").replace(
+        "rank_words: [đứng thứ, xếp thứ]", "rank_words: [đứng thứ, xếp thứ, xếp hạng, top]")
+    (root / "search.yaml").write_text(lexicon, encoding="utf-8")
+    mini = SearchIndex.build(load_pack(root))
+    q = mini.analyze("thu nhap binh quan 2030 xep hang")
+    assert [g.written for g in q.groups if g.rank] == ["xep hang"]
+    assert mini.lookup("thu nhap binh quan 2030 xep hang").outcome == sc.NOT_FOUND, "places nothing"
+    top = mini.analyze("thu hut dau tu top")
+    assert [g.written for g in top.groups if g.rank] == ["top"]
+    ranked = next(d for d in mini.docs("figure") if d.id == "thu-hut-dau-tu-xep-hang")
+    assert ranked.placement and not rank_missing(ranked, top, RANKING.placement), "a rank, though no 'top'"
+    income = next(d for d in mini.docs("figure") if d.id == "thu-nhap-2030")
+    placed = dataclasses.replace(income, placement=True)  # as a group figure is (qualifier "nhóm")
+    assert rank_missing(income, q, RANKING.placement) and not rank_missing(placed, q, RANKING.placement)
+    assert rank_missing(placed, q, 0.0), "switched off (Ranking.without), rank words need their own words"
+
+    shipped = SearchIndex.build(load_content())
+    group = next(d for d in shipped.docs("figure") if d.id == "dti-nhom-10-tinh")
+    assert group.placement and group.figure_kind != "rank"
+    for question in ("chi so chuyen doi so xep hang", "chuyen doi so cua tinh dung thu may ca nuoc",
+                     "giao duc top 10 ca nuoc"):
+        assert shipped.lookup(question).outcome == sc.FIGURE, question
+        assert shipped.lookup(question).answer.id in ("dti-nhom-10-tinh", "giao-duc-nhom-10-tinh"), question
 
 
 def test_every_weight_has_a_reason_and_can_be_switched_off(index: SearchIndex) -> None:

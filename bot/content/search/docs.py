@@ -74,6 +74,7 @@ class Doc:
     field_bigrams: tuple[tuple[float, frozenset[str]], ...] = ()  # (column strength, its bigrams), strongest first
     # figures
     figure_kind: str | None = None
+    placement: bool = False  # the province's place: a rank ("đứng thứ 12") or a group ("nhóm 10 tỉnh")
     headline: bool = False
     period_years: frozenset[str] = frozenset()
     label_years: int = 0  # how many years the label names

@@ -25,6 +25,7 @@ from rapidfuzz import fuzz, process
 
 from bot.content.folding import aligned_tokens, fold, index_tokens, is_accented, tokens
 from bot.content.lexicon import SearchLexicon
+from bot.content.passages import has_words
 from bot.content.search import rank, scope
 from bot.content.search.docs import COLUMNS, EXACT_COLUMNS, LOOSE_COLUMNS, Doc, Hit, make_field
 from bot.content.search.highlight import spans
@@ -118,6 +119,10 @@ class SearchIndex:
         # An item is about its part of the report too ("Phần thứ nhất ... 2020-2025"): "đột phá thứ hai
         # nhiệm kỳ 2020-2025" is the breakthrough of the past term.
         part_title = {sid: pack.part_of(sid).title for sid in pack.sections}
+        # A figure places the province when it is a rank, or its qualifier says a group or a place
+        # ("nhóm" 10 tỉnh, "1 trong" 7 tỉnh, a target "thứ" 15): the answer to "xếp thứ mấy".
+        wording = pack.meta.wording
+        placing = [*wording.groups, *wording.rank_words]
         cited_by: dict[str, list[str]] = {}
         for item in pack.items.values():
             for fid in item.figures:
@@ -129,6 +134,7 @@ class SearchIndex:
                 fig.id,
                 fig.label,
                 figure_kind=fig.kind,
+                placement=fig.kind == "rank" or has_words(fig.qualifier or "", placing),
                 headline=bool(fig.headline),
                 period_years=frozenset(t for t in tokens(fig.period or "") if YEAR_RE.match(t)),
                 label_years=sum(1 for t in tokens(fig.label) if YEAR_RE.match(t)),
@@ -247,7 +253,8 @@ class SearchIndex:
         lex = self.lexicon
         lexicon_words = {w for phrase in lex.synonyms for w in phrase}
         lexicon_words |= {w for phrases in lex.synonyms.values() for p in phrases for w in p}
-        for t in (lex.stopwords, lex.question_words, lex.optional_words, lex.greetings, lex.thanks, lex.places):
+        for t in (lex.stopwords, lex.question_words, lex.optional_words, lex.rank_words, lex.greetings, lex.thanks,
+                  lex.places):
             lexicon_words |= {w for p in t for w in p}
         self.vocab.finish(lexicon_words)
 
@@ -362,7 +369,7 @@ class SearchIndex:
         out: list[tuple[float, Doc]] = []
         for rowid, bm in rows:
             doc = docs[rowid]
-            covered = rank.coverage(doc, prepared)
+            covered = rank.coverage(doc, prepared, r.placement)
             if covered:
                 score = covered + r.bm25_share * (bm / best_bm25)
                 if adjacency:

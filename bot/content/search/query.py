@@ -56,6 +56,7 @@ class Group:
     alts: tuple[Phrase, ...]
     item_words: bool = False  # the words that name a kind of item ("đột phá"), not its subject
     home: bool = False  # the pack's own province: never part of what was asked
+    rank: bool = False  # rank words ("xếp thứ", "top"): a figure placing the province has them (Doc.placement)
     optional: bool = False  # helps ranking, never required (home province, "tỉnh", "hiện nay")
     number: str | None = None  # the query token, when the concept is a number
     year: str | None = None
@@ -463,12 +464,16 @@ class _Reader:
                 q.groups.append(group)
                 flat += [t.folded for t in span]
             elif name == "synonyms":
-                q.groups.append(self.phrase_group(span))
+                group = self.phrase_group(span)
+                group.rank = self.entry_at(self.lex.rank_words, i, n) is not None
+                q.groups.append(group)
                 flat += [t.folded for t in span]
             else:
                 groups = self.word_group(i, i == len(tokens) - 1)
-                if len(groups) == 1 and not groups[0].number and not groups[0].unknown:
-                    singles[len(q.groups)] = i  # a plain word at token i: maybe half of a compound
+                if len(groups) == 1 and not groups[0].number:
+                    groups[0].rank = self.entry_at(self.lex.rank_words, i, 1) is not None
+                    if not groups[0].unknown:
+                        singles[len(q.groups)] = i  # a plain word at token i: maybe half of a compound
                 q.groups += groups
                 flat += [w for g in groups for w in g.alts[0] if not w.startswith(LOOSE) and w.isascii()]
             i += n

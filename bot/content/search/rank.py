@@ -76,6 +76,8 @@ class Ranking:
     target_match: float = weight(0.2, "target words asked ('muc tieu', '2030') and this is a target")
     target_mismatch: float = weight(-0.1, "a target, but nobody asked for one: results first")
     headline: float = weight(0.03, "between equals, the headline figure a cadre more likely means")
+    placement: float = weight(0.8, "rank words asked ('xếp thứ mấy', 'top mấy') are found in a figure that places "
+                                   "the province, a rank or a group ('nhóm 10 tỉnh'), as strongly as in its unit")
     # -- scope: does the best figure answer the question? -------------------------------------------
     name_cover: float = weight(0.5, "a figure answers only if the query covers at least this share of one of "
                                     "its names (IDF-weighted): 'dan so 2030' is not 'ty le dan so thanh thi "
@@ -107,31 +109,37 @@ class Ranking:
 RANKING = Ranking()
 
 
-def group_strength(doc: Doc, group: Group) -> float:
+def group_strength(doc: Doc, group: Group, placement: float = 0.0) -> float:
     """How strongly ``doc`` has a concept: its best alternative (a phrase: as strong as the strongest
-    column holding its words side by side), 0 when it has none."""
+    column holding its words side by side), 0 when it has none. Rank words are had by a figure that
+    places the province with ``placement`` (``Ranking.placement``): "xếp thứ mấy" asks for its place,
+    and "nhóm 10 tỉnh dẫn đầu" is the report's answer even without the words "xếp thứ"."""
     get = doc.strength.get
     best = max(map(get, group.singles, _ZEROS)) if group.singles else 0.0
+    if group.rank and doc.placement and placement > best:
+        best = placement
     for phrase in group.phrases:
         if min(map(get, phrase, _ZEROS)) > best:
             best = max(best, doc.phrase_strength(phrase))
     return best
 
 
-def coverage(doc: Doc, prepared: list[tuple[Group, float]]) -> float:
+def coverage(doc: Doc, prepared: list[tuple[Group, float]], placement: float = 0.0) -> float:
     """Weighted share of the query's concepts ``doc`` has (0 when it has none)."""
     total = 0.0
     for group, w in prepared:
-        s = group_strength(doc, group)
+        s = group_strength(doc, group, placement)
         if s:
             total += w * s
     return total
 
 
-def missing(doc: Doc, q: Query) -> list[Group]:
+def missing(doc: Doc, q: Query, placement: float = 0.0) -> list[Group]:
     """Required concepts of the query the document does not have at all (a word the index does not
-    know counts as found when it is a slip for one of the document's words: "vic" for "viec")."""
-    return [g for g in q.required if not group_strength(doc, g) and not (g.unknown and slip_of(g.unknown, doc))]
+    know counts as found when it is a slip for one of the document's words: "vic" for "viec"; rank
+    words count as found in a figure that places the province when ``placement`` is set)."""
+    return [g for g in q.required
+            if not group_strength(doc, g, placement) and not (g.unknown and slip_of(g.unknown, doc))]
 
 
 def slip_of(word: str, doc: Doc) -> bool:

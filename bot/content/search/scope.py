@@ -124,7 +124,7 @@ def answers_question(index: SearchIndex, doc: Doc, q: Query, places: list[PlaceM
     """Every required concept is in the figure, the question covers enough of one of its names and no
     narrower concept is meant, and any place it names is one the figure itself names ("ung ho TP Hồ
     Chí Minh"). Cheap tests first."""
-    if q.empty or missing(doc, q):
+    if q.empty or missing(doc, q, index.ranking.placement):
         return False
     if not all(names_place(doc, p) for p in places):
         return False
