@@ -25,6 +25,7 @@ from bot.content.search import RANKING, Hit, Ranking, SearchIndex, highlight_spa
 from bot.content.search import scope as sc
 from bot.content.search.query import item_number
 from bot.content.search.rank import missing as rank_missing
+from bot.content.search.rank import name_cover
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIPACK = Path(__file__).parent / "fixtures" / "minipack"
@@ -560,6 +561,12 @@ def test_rank_words_are_answered_by_a_figure_that_places_the_province(tmp_path: 
                      "giao duc top 10 ca nuoc"):
         assert shipped.lookup(question).outcome == sc.FIGURE, question
         assert shipped.lookup(question).answer.id in ("dti-nhom-10-tinh", "giao-duc-nhom-10-tinh"), question
+    # and the rank words in its name ("nhóm", "dẫn đầu") are what "xếp hạng" asked: they count as covered
+    education = next(d for d in shipped.docs("figure") if d.id == "giao-duc-nhom-10-tinh")
+    asked = shipped.analyze("xep hang giao duc")
+    assert name_cover(education, asked) < RANKING.name_cover <= name_cover(education, asked, placing=True)
+    assert shipped.lookup("xep hang giao duc").answer.id == "giao-duc-nhom-10-tinh"
+    assert shipped.lookup("education ranking").answer.id == "giao-duc-nhom-10-tinh"
 
 
 def test_every_weight_has_a_reason_and_can_be_switched_off(index: SearchIndex) -> None:

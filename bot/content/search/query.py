@@ -117,6 +117,7 @@ class Query:
     stop_only: bool = False  # words were typed, but only stopwords and question words
     dropped: frozenset[str] = frozenset()  # folded words dropped as stopwords or question words
     bigrams: tuple[str, ...] = ()  # content words side by side: "xay dung dang" is not "dang xay dung"
+    placing: tuple[Phrase, ...] = ()  # asks a rank: the lexicon's rank words, which a placing name may hold
 
     @property
     def empty(self) -> bool:
@@ -485,6 +486,7 @@ class _Reader:
         q.stop_only = not q.groups and bool(dropped) and not q.places and not q.courtesy and not q.person
         q.dropped = frozenset(dropped)
         q.bigrams = tuple(dict.fromkeys(map(" ".join, pairwise(flat))))
+        q.placing = tuple(self.lex.rank_words) if q.rank else ()
         return q
 
 

@@ -207,16 +207,31 @@ def name_match(doc: Doc, q: Query) -> float:
     return best
 
 
-def name_cover(doc: Doc, q: Query, idf: Callable[[str], float] | None = None) -> float:
+def name_cover(doc: Doc, q: Query, idf: Callable[[str], float] | None = None, placing: bool = False) -> float:
     """The largest share of one of the figure's names that the query covers, each word weighted by
     its rarity among figure names (``doc.name_weights``, or ``idf``): a name whose rarest words the
     query lacks is about something else. Words the query dropped count as covered ("bao nhieu" in
-    the alias "fdi chiem bao nhieu")."""
+    the alias "fdi chiem bao nhieu"); with ``placing``, a question about a rank covers the rank words
+    that stand in the name of a figure placing the province ("xếp hạng GRDP 2030" covers "nhóm" and
+    "dẫn đầu" of "quy mô GRDP trong nhóm 11 tỉnh, thành phố dẫn đầu cả nước năm 2030")."""
     best = 0.0
     query_words = q.folded_words | q.dropped
     names = doc.name_weights if idf is None else tuple(
         ({w: idf(w) for w in words}, sum(idf(w) for w in words)) for words in doc.name_words)
-    for weights, total in names:
+    placed = placing and doc.placement and bool(q.placing)
+    for n, (weights, total) in enumerate(names):
+        covered = query_words | _phrase_words(doc.name_tokens[n], q.placing) if placed else query_words
         if total > 0:
-            best = max(best, sum(v for w, v in weights.items() if w in query_words) / total)
+            best = max(best, sum(v for w, v in weights.items() if w in covered) / total)
     return best
+
+
+def _phrase_words(name: tuple[str, ...], phrases: tuple[tuple[str, ...], ...]) -> frozenset[str]:
+    """The words of ``name`` that stand in one of ``phrases`` (whole phrases, side by side)."""
+    out: set[str] = set()
+    for phrase in phrases:
+        n = len(phrase)
+        for k in range(len(name) - n + 1):
+            if name[k : k + n] == phrase:
+                out.update(phrase)
+    return frozenset(out)

@@ -130,7 +130,7 @@ def answers_question(index: SearchIndex, doc: Doc, q: Query, places: list[PlaceM
         return False
     if any(n in doc.value_tokens or canonical_number(n) in doc.value_tokens for n in q.numbers):
         return True  # the value itself was quoted: "239.163", "4.900 usd"
-    if name_cover(doc, q) < index.ranking.name_cover:
+    if name_cover(doc, q, placing=index.ranking.placement > 0) < index.ranking.name_cover:
         return False
     return not any(narrower(doc, g, q, index.lexicon.synonyms) for g in q.required)
 
