@@ -532,7 +532,22 @@ def test_an_item_by_its_subject_must_hold_the_subject() -> None:
     assert index.lookup("chi tieu so 42").outcome == sc.NOT_FOUND, "no such target"
 
 
-def test_rank_words_are_answered_by_a_figure_that_places_the_province(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def shipped() -> SearchIndex:
+    return SearchIndex.build(load_content())
+
+
+def test_a_neighbour_read_in_a_phrase_of_its_own_does_not_decide_a_reading(shipped: SearchIndex) -> None:
+    """"5 năm qua đón …": "qua" is read in "5 năm qua", so the report's "hiệu quả đơn, thư" (quả đơn)
+    must not make "don" the word đơn; it stays the filler đón, and the question is answered."""
+    question = "5 nam qua don bao nhieu luot khach du lich"
+    assert [g.optional for g in shipped.analyze(question).groups if g.written == "don"] == [True]
+    assert shipped.lookup(question).answer.id == "khach-du-lich-2021-2025"
+    assert [g.optional for g in shipped.analyze("hieu qua don thu").groups if g.written == "don"] == [False], (
+        "a neighbour read alone still tells")
+
+
+def test_rank_words_are_answered_by_a_figure_that_places_the_province(tmp_path: Path, shipped: SearchIndex) -> None:
     """"xếp hạng", "đứng thứ mấy", "top" ask where the province stands. A rank answers that, and so does a
     group the report puts it in ("nhóm 10 tỉnh dẫn đầu": no rank, `qualifier: nhóm`), though neither need
     say "xếp hạng"; a figure that places nothing does not (the rank words stay required)."""
@@ -554,7 +569,6 @@ def test_rank_words_are_answered_by_a_figure_that_places_the_province(tmp_path: 
     assert rank_missing(income, q, RANKING.placement) and not rank_missing(placed, q, RANKING.placement)
     assert rank_missing(placed, q, 0.0), "switched off (Ranking.without), rank words need their own words"
 
-    shipped = SearchIndex.build(load_content())
     group = next(d for d in shipped.docs("figure") if d.id == "dti-nhom-10-tinh")
     assert group.placement and group.figure_kind != "rank"
     for question in ("chi so chuyen doi so xep hang", "chuyen doi so cua tinh dung thu may ca nuoc",

@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
@@ -224,17 +224,20 @@ class Vocabulary:
                 return [f"{head} {tail}"]
         return [word]
 
-    def other_reading(self, tokens: Sequence[Token], i: int, entry: Entry, by_word: bool) -> bool:
+    def other_reading(self, tokens: Sequence[Token], i: int, entry: Entry, by_word: bool,
+                      bound: Collection[int] = ()) -> bool:
         """Is token ``i``, typed without diacritics, more likely another word than ``entry``?
 
         Told by how the report spells the same pair of words ("ty trong" is tỷ trọng, so not the
         stopword "trong"; "cua tinh" is của tỉnh, so "tinh" is the province); where no pair tells and
         ``by_word`` is set, by how the report spells the word alone ("dang" is mostly đảng, not đang).
+        A neighbour ``bound`` in a phrase of its own tells nothing: "qua" of "5 năm qua" is not the
+        "quả" of "hiệu quả đơn thư", so "5 nam qua don" is đón.
         """
         spelling = entry.exact[0]
         told = False
         for j, first in ((i - 1, False), (i + 1, True)):
-            if not 0 <= j < len(tokens) or tokens[j].quote:
+            if not 0 <= j < len(tokens) or tokens[j].quote or j in bound:
                 continue
             pair = (tokens[i].folded, tokens[j].folded) if first else (tokens[j].folded, tokens[i].folded)
             same = other = 0
@@ -286,6 +289,7 @@ class _Reader:
         # Stopwords are dropped only where likely: "dang" typed alone is đảng far more often than đang.
         # (Question words are rare in the report and common in queries: only a word pair tells.)
         self.dropping = lexicon.stopwords
+        self.bound: set[int] = set()  # tokens read as part of a phrase of several words
 
     def entry_at(self, table: PhraseTable, i: int, n: int, check: bool = True) -> Entry | None:
         """The entry of ``table`` spelt by tokens ``i..i+n``, if the words are likely meant so (``check``)."""
@@ -296,7 +300,7 @@ class _Reader:
         if entry is None:
             return None
         if (check and n == 1 and not is_accented(span[0].exact)
-                and self.vocab.other_reading(self.tokens, i, entry, table is self.dropping)):
+                and self.vocab.other_reading(self.tokens, i, entry, table is self.dropping, self.bound)):
             return None
         return entry
 
@@ -477,6 +481,8 @@ class _Reader:
                         singles[len(q.groups)] = i  # a plain word at token i: maybe half of a compound
                 q.groups += groups
                 flat += [w for g in groups for w in g.alts[0] if not w.startswith(LOOSE) and w.isascii()]
+            if n > 1:
+                self.bound.update(range(i, i + n))
             i += n
         q.groups = self.compounds(q.groups, singles)
         unique: dict[tuple[Phrase, ...], Group] = {}
