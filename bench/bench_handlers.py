@@ -158,7 +158,8 @@ async def main(n: int) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         fake = FakeBotAPI(max_calls=1000)
-        settings = Settings(data_dir=Path(tmp), content_dir=ROOT / "content", locales_dir=ROOT / "locales")
+        settings = Settings(token=FAKE_TOKEN, data_dir=Path(tmp), content_dir=ROOT / "content",
+                            locales_dir=ROOT / "locales")
         human = itertools.count(0.0, 3.0)  # one user at machine speed must not count as flooding (gate.py)
         app = build_application(settings, request=fake, pack=pack, rate_limiter=False, catalogues=catalogues,
                                 arrivals=lambda: next(human))

@@ -71,7 +71,8 @@ async def main(rounds: int) -> None:
     pack = load_pack(ROOT / "content")
     catalogues = Catalogues.load(ROOT / "locales")
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp), content_dir=ROOT / "content", locales_dir=ROOT / "locales")
+        settings = Settings(token=FAKE_TOKEN, data_dir=Path(tmp), content_dir=ROOT / "content",
+                            locales_dir=ROOT / "locales")
         fake = FakeBotAPI()
         human = itertools.count(0.0, 3.0)  # one user at machine speed is not a flood (bot/handlers/gate.py)
         app = build_application(settings, request=fake, pack=pack, rate_limiter=False, catalogues=catalogues,

@@ -20,7 +20,6 @@ holds the whole run for retry_after (bot/digest/pacing.py).
 from __future__ import annotations
 
 import gc
-import importlib.util
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -53,9 +52,10 @@ from telegram.request import BaseRequest
 
 from bot import context as ctx
 from bot.config import Settings
+from bot.content import load_pack
+from bot.content.search import SearchIndex
 from bot.context import BotContext
 from bot.digest.pacing import MeteredRateLimiter, TrafficWindow
-from bot.fakeapi import FAKE_TOKEN
 from bot.handlers import (
     briefing,
     charts,
@@ -201,12 +201,11 @@ def build_application(
         link_preview_options=LinkPreviewOptions(is_disabled=True),
         tzinfo=settings.timezone,
     )
-    token = settings.token or (FAKE_TOKEN if request is not None else None)
-    if token is None:
-        raise ValueError("build_application needs settings.token or a request (FakeBotAPI)")
+    if settings.token is None:
+        raise ValueError("build_application needs settings.token (the fake's FAKE_TOKEN over a FakeBotAPI)")
     builder = (
         Application.builder()
-        .token(token)
+        .token(settings.token)
         .defaults(defaults)
         .context_types(ContextTypes(context=BotContext))
         .post_init(_post_init)
@@ -245,14 +244,10 @@ async def _post_init(app: AnyApp) -> None:
     """Load the pack (unless given), open the database, build the search index, set the command menu."""
     settings: Settings = app.bot_data[ctx.SETTINGS]
     if ctx.PACK not in app.bot_data:
-        from bot.content import load_pack
-
         app.bot_data[ctx.PACK] = load_pack(settings.content_dir)
     if ctx.STORE not in app.bot_data:
         app.bot_data[ctx.STORE] = Store.open(settings.database_path)
-    if ctx.SEARCH not in app.bot_data and importlib.util.find_spec("bot.content.search") is not None:
-        from bot.content.search import SearchIndex  # type: ignore[import-not-found]
-
+    if ctx.SEARCH not in app.bot_data:
         app.bot_data[ctx.SEARCH] = SearchIndex.build(app.bot_data[ctx.PACK])
     await digest.setup(app)
     await meetings.setup(app)

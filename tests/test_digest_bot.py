@@ -232,7 +232,7 @@ async def test_settings_from_the_main_menu_and_subscribe_there(harness) -> None:
 
 async def test_digest_kind_stays_under_64_bytes() -> None:
     assert cb.max_payload_bytes(DigestAction) <= 64
-    assert cb.kind_for("d") is DigestAction
+    assert cb.registered()["d"] is DigestAction
 
 
 async def test_digest_commands_are_in_the_command_menu(harness) -> None:

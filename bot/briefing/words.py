@@ -59,14 +59,12 @@ def status_text(fig: Figure, tr: Translator) -> str | None:
 
 
 def figure_reference(pack: ContentPack, fig: Figure, tr: Translator) -> str:
-    return pack.reference(fig.source, fig.footnote, tr.lang)
+    return pack.figure_reference(fig, tr.lang)
 
 
 def item_reference(pack: ContentPack, item: Item, tr: Translator) -> str:
-    """``Phần I, mục I.1.1, chú thích 2, 3`` in the reader's language."""
-    footnotes = list(item.footnotes)
-    ref = pack.reference(item.source, footnotes[0] if footnotes else None, tr.lang)
-    return ref + "".join(f", {n}" for n in footnotes[1:])
+    """``Phần I, mục I.1.1, chú thích 2, 3`` in the reader's language (the item's own place only)."""
+    return pack.item_reference(item, tr.lang, sections=False)
 
 
 def comparisons(pack: ContentPack, fig: Figure, tr: Translator) -> list[str]:

@@ -7,7 +7,6 @@ the bot never serves half a report. Errors are ``file:line: what is wrong; how t
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
@@ -67,10 +66,6 @@ class Section:
     paragraphs: list[Paragraph] = field(default_factory=list)
     footnotes: list[int] = field(default_factory=list)
     children: list[str] = field(default_factory=list)
-
-    @property
-    def number(self) -> str:
-        return self.label
 
     @property
     def plain_text(self) -> str:
@@ -195,6 +190,19 @@ class ContentPack:
         if footnote is not None:
             text += f", {words.footnote} {footnote}"
         return text
+
+    def figure_reference(self, figure: Figure, lang: str | None = None) -> str:
+        """Where a figure's sentence stands: ``Phần I, mục I.1.1, chú thích 2``."""
+        return self.reference(figure.source, figure.footnote, lang)
+
+    def item_reference(self, item: Item, lang: str | None = None, *, sections: bool = True) -> str:
+        """``Phần I, mục I.1.1, chú thích 2, 3``, then (unless ``sections`` is False) every other section
+        the item draws on."""
+        footnotes = list(item.footnotes)
+        ref = self.reference(item.source, footnotes[0] if footnotes else None, lang)
+        ref += "".join(f", {n}" for n in footnotes[1:])
+        extra = [self.reference(s, lang=lang) for s in item.sections if s in self.sections] if sections else []
+        return "; ".join([ref, *extra])
 
     def descendants(self, section_id: str) -> list[str]:
         out: list[str] = []
@@ -490,7 +498,3 @@ def _with_parsed_number(spec: FigureSpec, origin: Origin, errors: list[str]) -> 
             )
     return spec.model_copy(update={"number": number, "number_max": number_max, "total": total})
 
-
-def iter_origins(pack: ContentPack, kind: str, ids: Iterable[str]) -> Iterable[tuple[str, Origin]]:
-    for i in ids:
-        yield i, pack.origins[(kind, i)]

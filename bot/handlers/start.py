@@ -5,9 +5,11 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from bot.handlers.common import edit_or_ignore, main_menu
+from bot.handlers.common import edit_or_ignore
 from bot.i18n import LANGUAGES, language_from_words
 from bot.render import info
+from bot.render.figures import lookup_examples
+from bot.render.menu import main_menu
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -28,22 +30,9 @@ async def help_command(update: Update, context: BotContext) -> None:
     tr = context.tr
     commands = [(c.name_in(tr.lang), tr.gettext(c.description))
                 for c in context.bot_data.get("commands", ()) if c.listed]
-    examples = help_examples(context.pack)
+    examples = lookup_examples(context.pack)
     text, markup = info.help_page(commands, examples, tr)
     await message.reply_text(text, reply_markup=markup)
-
-
-def help_examples(pack: object, limit: int = 3) -> list[str]:
-    """Example lookups taken from the pack's headline figures (their first alias), never typed here."""
-    figures = getattr(pack, "headline_figures", list)()
-    examples: list[str] = []
-    for figure in figures:
-        word = (figure.aliases[0] if figure.aliases else figure.label).strip()
-        if word and word not in examples:
-            examples.append(word)
-        if len(examples) >= limit:
-            break
-    return examples
 
 
 async def about(update: Update, context: BotContext) -> None:

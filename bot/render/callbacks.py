@@ -87,10 +87,6 @@ def registered() -> dict[str, type[Callback]]:
     return dict(_REGISTRY)
 
 
-def kind_for(prefix: str) -> type[Callback] | None:
-    return _REGISTRY.get(prefix)
-
-
 def fp4(fingerprint: str) -> str:
     return (fingerprint or "0000")[:FP_LEN].lower().ljust(FP_LEN, "0")
 
@@ -151,28 +147,10 @@ def decode(data: object, fingerprint: str) -> Callback | None:
     return parsed[1]
 
 
-def is_ours(data: object) -> bool:
-    """Does ``data`` look like this codec's output (any fingerprint)? Handlers use it as a pattern."""
-    return isinstance(data, str) and len(data) > FP_LEN and bool(_FP_RE.match(data[:FP_LEN]))
-
-
 def max_payload_bytes(cls: type[Callback]) -> int:
     """The longest payload a kind can produce: every id at 40 characters, every int at 9999."""
     sample = {name: ("x" * max_len if kind is str else MAX_INT) for name, kind, max_len in cls._fields}
     return len(encode(cls(**sample), "ffff").encode())
-
-
-class Codec:
-    """The codec bound to one pack's fingerprint: what renderers and handlers carry around."""
-
-    def __init__(self, fingerprint: str) -> None:
-        self.fingerprint = fingerprint
-
-    def encode(self, obj: Callback) -> str:
-        return encode(obj, self.fingerprint)
-
-    def decode(self, data: object) -> Callback | None:
-        return decode(data, self.fingerprint)
 
 
 # --- the UI's own kinds ------------------------------------------------------------------------

@@ -20,13 +20,11 @@ from bot.render import callbacks as cb
 from bot.render.common import Page, Row, button, command_name, home_button, localized, markup, status_notice
 from bot.render.figures import (
     RELATION_LABELS,
-    figure_reference,
     note_lines,
     notes_on,
     shown_value,
     status_label,
 )
-from bot.render.menu import item_reference
 from bot.render.numbers import figure_value, format_value, with_unit
 from bot.render.text import esc, shorten
 
@@ -143,7 +141,7 @@ def _figure_block(pack: Any, fig: Any, tr: Translator) -> list[str]:
         other_period = f" ({esc(other_words.period)})" if other_words.period else ""
         lines.append(f"• {esc(relation)}: {other_shown}{other_period} — {esc(other_words.label)}")
     lines += note_lines(pack, notes_on(pack, [fig.id]), tr)
-    lines.append("📍 " + esc(tr.gettext("Source: {reference}").format(reference=figure_reference(pack, fig, lang))))
+    lines.append("📍 " + esc(tr.gettext("Source: {reference}").format(reference=pack.figure_reference(fig, lang))))
     return lines
 
 
@@ -153,7 +151,7 @@ def _item_block(pack: Any, item: Any, heading: str, tr: Translator, summary_limi
     return [
         _slot(tr.gettext(heading).format(term=pack.meta.term), f"<b>{esc(text.title)}</b>"),
         esc(summary),
-        "📍 " + esc(tr.gettext("Source: {reference}").format(reference=item_reference(pack, item, tr.lang))),
+        "📍 " + esc(tr.gettext("Source: {reference}").format(reference=pack.item_reference(item, tr.lang))),
     ]
 
 

@@ -122,10 +122,6 @@ def note_buttons(pack: Any, notes: list[Any], tr: Translator, here: cb.Callback,
         pack)] for n in notes[:CARD_NOTES]]
 
 
-def figure_reference(pack: Any, fig: Any, lang: str | None = None) -> str:
-    return pack.reference(fig.source, fig.footnote, lang)
-
-
 def original_target(pack: Any, fig: Any, back: str = nav.NATURAL) -> cb.Original:
     """The part of the section's original text where the figure's sentence stands."""
     if fig.footnote is not None:
@@ -344,7 +340,7 @@ def card_text(pack: Any, fig: Any, tr: Translator, *, with_quote: bool = False, 
     if with_quote and fig.status != "pending" and value is not None:
         lines += ["", *quote_lines(pack, fig.quote, tr, tr.gettext("Exact source sentence"))]
     lines += ["", "📍 " + esc(tr.gettext("Source: {reference}").format(
-        reference=figure_reference(pack, fig, lang)))]
+        reference=pack.figure_reference(fig, lang)))]
     return "\n".join(lines)
 
 

@@ -48,12 +48,6 @@ def welcome(pack: Any, tr: Translator, first_name: str | None) -> str:
     return "\n\n".join(lines)
 
 
-def placeholder_menu(tr: Translator) -> Page:
-    """Shown instead of the main menu while the menu renderer is not installed."""
-    text = tr.gettext("Commands: /help, /about, /lang.")
-    return text, None
-
-
 def help_page(commands: Sequence[tuple[str, str]], examples: Sequence[str], tr: Translator) -> Page:
     """What the bot does, every listed command (tappable), and example lookups to tap or copy."""
     lines = [
