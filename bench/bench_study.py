@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.app import build_application  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.content import load_pack  # noqa: E402
+from bot.content.pack import load_pack  # noqa: E402
 from bot.fakeapi import FAKE_TOKEN, FakeBotAPI  # noqa: E402
 from bot.handlers import quiz  # noqa: E402
 from bot.i18n import Catalogues  # noqa: E402

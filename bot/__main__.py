@@ -88,7 +88,8 @@ def open_store(settings: Settings) -> Any:
 
 
 def load_content(path: Path) -> Any:
-    from bot.content import ContentError, load_pack
+    from bot.content import ContentError
+    from bot.content.pack import load_pack
 
     if not path.is_dir():
         raise StartupError(

@@ -52,7 +52,7 @@ from telegram.request import BaseRequest
 
 from bot import context as ctx
 from bot.config import Settings
-from bot.content import load_pack
+from bot.content.pack import load_pack
 from bot.content.search import SearchIndex
 from bot.context import BotContext
 from bot.digest.pacing import MeteredRateLimiter, TrafficWindow

@@ -101,7 +101,7 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def content_pack() -> Any:
     """The shipped content pack, loaded once (it is read-only)."""
-    from bot.content import load_pack
+    from bot.content.pack import load_pack
 
     return load_pack(CONTENT_DIR)
 

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import ContentError, load_pack
+from bot.content import ContentError
 from bot.content.fidelity import ungrounded_words
 from bot.content.lexicon import SearchLexicon
 from bot.content.numbers import quantity_runs, value_spans
+from bot.content.pack import load_pack
 from bot.content.validate import main as check_content
 
 MINIPACK = Path(__file__).parent / "fixtures" / "minipack"

@@ -512,10 +512,16 @@ async def test_stopping_the_bot_mid_run_leaves_nothing_uncertain(harness, clock)
         task = handlers.start_run(app.bot_data)
         assert task is not None
         assert handlers.start_run(app.bot_data) is None  # a second tick does not start a second run
-        await asyncio.sleep(0.1)
+        for _ in range(200):  # until a few digests went out (40 x 0.02 s / 4 in flight take 0.2 s)
+            if len(digests(slow)) >= 4:
+                break
+            await asyncio.sleep(0.01)
+        assert 4 <= len(digests(slow)) < len(chats)
+        assert not task.done(), "the run finished before the stop: this test would prove nothing"
     # the application stopped (post_stop/post_shutdown): requests in flight ended, nothing new claimed
     assert task.done()
-    assert len(digests(slow)) < len(chats)  # stopped mid-run (40 x 0.02 s / 4 in flight takes 0.2 s)
+    report = task.result()
+    assert report is not None and report.sent == len(digests(slow)) < len(chats)  # stopped mid-run
     fake = FakeBotAPI()
     clock.set(26, 7, 5)
     async with harness(fake) as app:

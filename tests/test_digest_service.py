@@ -6,6 +6,7 @@ and restart, Telegram errors); tests/test_digest_bot.py covers the same through 
 
 from __future__ import annotations
 
+import dataclasses
 import asyncio
 from datetime import date, datetime, time
 from pathlib import Path
@@ -14,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
 
-from bot.content import load_pack
+from bot.content.pack import load_pack
 from bot.digest.compose import candidate_lists, compose
 from bot.digest.pacing import TrafficWindow
 from bot.digest.schedule import next_due
@@ -332,8 +333,8 @@ async def test_what_changed_after_a_new_pack(tmp_path: Path, pack) -> None:
     await service.run_due()
     assert sender_digests[-1].changes == []
     changed_figure = pack.figures["tang-truong"].model_copy(update={"value": "7", "status": "achieved"})
-    new_pack = type(pack)(**{**pack.__dict__, "figures": {**pack.figures, "tang-truong": changed_figure},
-                             "fingerprint": "newprint"})
+    new_pack = dataclasses.replace(pack, figures={**pack.figures, "tang-truong": changed_figure},
+                                   fingerprint="newprint")
     service.pack = lambda: new_pack
     service.remember_pack()
     clock.at = at_hanoi(27, 7, 0)

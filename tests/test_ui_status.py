@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.content import load_pack
+from bot.content.pack import load_pack
 from bot.fakeapi import parse_html
 from bot.render import callbacks as cb
 from bot.simulate import press, send

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -23,10 +23,8 @@ from bot.content.briefings_schema import (
     Text,
 )
 from bot.content.folding import fold
+from bot.content.model import ContentPack
 from bot.content.yamlfile import LineDict, YamlError, read_yaml
-
-if TYPE_CHECKING:
-    from bot.content.pack import ContentPack
 
 FILE_NAME = "briefings.yaml"
 

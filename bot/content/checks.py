@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from bot.content.fidelity import check_meaning
+from bot.content.model import ContentPack
 from bot.content.numbers import PLACEHOLDER_RE, number_tokens, number_values, quantity_runs, value_spans
-from bot.content.pack import ContentPack, Origin
 from bot.content.passages import passage as _passage
 from bot.content.passages import reference_words
 from bot.content.source import normalize_text
@@ -21,7 +21,8 @@ FIELD_KINDS = {"achievement", "limitation", "task"}
 MAX_CARD_CHARS = 3000
 # A section label with letters other than Roman numerals ("Phần I", "IV, bài học 1") needs translating.
 WORDED_LABEL_RE = re.compile(r"[^\WIVXivx\d_]")
-# Section ids of the report that are headings only: covered when all their children are.
+# A section whose own text is at most this many characters is a heading only (its children carry the
+# text): it counts as covered by items when all its children are.
 HEADING_ONLY_CHARS = 130
 
 
@@ -277,5 +278,3 @@ def check_pack(pack: ContentPack) -> list[str]:
     check_meaning(pack, errors)
     return errors
 
-
-__all__ = ["Origin", "check_pack"]

@@ -21,11 +21,11 @@ The words these checks read are the pack's (meta.yaml `wording`, Vietnamese by d
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import TYPE_CHECKING
 
 from bot.content.fidelity_items import check_items, check_reachable
 from bot.content.folding import canonical_number, fold, is_number, tokens
 from bot.content.lexicon import SearchLexicon
+from bot.content.model import ContentPack, Figure
 from bot.content.numbers import (
     NUMBER_RUN_RE,
     is_year_run,
@@ -47,11 +47,8 @@ from bot.content.passages import (
     value_position,
     value_scope,
 )
+from bot.content.schema import Wording
 from bot.content.source import normalize_text
-
-if TYPE_CHECKING:
-    from bot.content.pack import ContentPack, Figure
-    from bot.content.schema import Wording
 
 # Relations that put two numbers side by side as the same measure.
 LIKE_FOR_LIKE = {"target", "result", "baseline", "previous"}

@@ -9,21 +9,23 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 
 from telegram import InlineKeyboardButton
 
 from bot.digest.compose import Digest, FigureChange
+from bot.digest.schedule import time_of_minute
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator
 from bot.render import callbacks as cb
 from bot.render.common import Page, Row, button, command_name, home_button, localized, markup, status_notice
 from bot.render.figures import (
-    RELATION_LABELS,
+    comparison_lines,
     note_lines,
     notes_on,
     shown_value,
     status_label,
+    value_html,
 )
 from bot.render.numbers import figure_value, format_value, with_unit
 from bot.render.text import esc, shorten
@@ -75,16 +77,6 @@ SLOT_HEADINGS: dict[str, str] = {
 }
 
 
-def hhmm(minute: int, tr: Translator) -> str:
-    """A minute of the day as the reader's language writes a time (bot/i18n.py: ``07:30``)."""
-    return tr.time(time(minute // 60, minute % 60))
-
-
-def when(moment: datetime, tr: Translator) -> str:
-    """``07:00 thứ Sáu, ngày 27 tháng 11 năm 2026`` / ``Friday, November 27, 2026 at 07:00`` (plain)."""
-    return tr.when(moment)
-
-
 def subscribe_hint(tr: Translator) -> str:
     """How to choose another time, with an example (no ``HH:MM`` placeholder)."""
     return tr.gettext("Or type /subscribe with a time, for example /subscribe 6:45.")
@@ -123,23 +115,11 @@ def _slot(heading: str, rest: str) -> str:
 def _figure_block(pack: Any, fig: Any, tr: Translator) -> list[str]:
     lang = tr.lang
     words = pack.figure_text(fig.id, lang)
-    value = shown_value(pack, fig, tr)
     period = f" ({esc(words.period)})" if words.period else ""
-    shown = f"<b>{esc(value)}</b>" if value is not None else "<i>" + esc(tr.gettext("not given yet")) + "</i>"
-    lines = [_slot(tr.gettext(SLOT_HEADINGS["figure"]), f"{esc(words.label)}: {shown}{period}")]
+    lines = [_slot(tr.gettext(SLOT_HEADINGS["figure"]), f"{esc(words.label)}: {value_html(pack, fig, tr)}{period}")]
     if (status := status_label(fig, tr)) is not None:
         lines.append(esc(status))
-    for comparison in fig.compare:
-        other = pack.figures.get(comparison.figure)
-        if other is None:
-            continue
-        relation = tr.gettext(RELATION_LABELS.get(comparison.relation, RELATION_LABELS["related"]))
-        other_words = pack.figure_text(other.id, lang)
-        other_value = shown_value(pack, other, tr)
-        other_shown = (f"<b>{esc(other_value)}</b>" if other_value is not None
-                       else "<i>" + esc(tr.gettext("not given yet")) + "</i>")
-        other_period = f" ({esc(other_words.period)})" if other_words.period else ""
-        lines.append(f"• {esc(relation)}: {other_shown}{other_period} — {esc(other_words.label)}")
+    lines += comparison_lines(pack, fig, tr)
     lines += note_lines(pack, notes_on(pack, [fig.id]), tr)
     lines.append("📍 " + esc(tr.gettext("Source: {reference}").format(reference=pack.figure_reference(fig, lang))))
     return lines
@@ -225,8 +205,8 @@ def settings_page(pack: Any, view: SettingsView, tr: Translator) -> Page:
             lines.append(esc(tr.gettext("In a group, only an administrator can subscribe.")))
         lines.append(esc(subscribe_hint(tr)))
         rows: list[Row] = [
-            [button(tr.gettext("✅ Subscribe at {time}").format(time=hhmm(7 * 60, tr)), DigestAction("sub", "0700"),
-                    pack)],
+            [button(tr.gettext("✅ Subscribe at {time}").format(time=tr.time(time_of_minute(7 * 60))),
+                    DigestAction("sub", "0700"), pack)],
             [button(tr.gettext("🕖 Choose another time"), DigestAction("times"), pack)],
             [button(tr.gettext("📰 Today's digest"), DigestAction("now"), pack), home_button(pack, tr)],
         ]
@@ -237,7 +217,7 @@ def settings_page(pack: Any, view: SettingsView, tr: Translator) -> Page:
     lines = [
         title, "",
         esc(tr.gettext("Status: {status}").format(status=status)),
-        esc(tr.gettext("Time: {time} ({zone}), {days}").format(time=hhmm(view.minute, tr),
+        esc(tr.gettext("Time: {time} ({zone}), {days}").format(time=tr.time(time_of_minute(view.minute)),
                                                                  zone=tr.zone(view.timezone), days=days)),
         esc(tr.gettext("Fields: {fields}").format(fields=_fields_summary(pack, view.fields, tr))),
         esc(tr.gettext("Language: {language}").format(language=LANGUAGE_NAMES.get(view.lang, view.lang))),
@@ -245,12 +225,13 @@ def settings_page(pack: Any, view: SettingsView, tr: Translator) -> Page:
     if view.paused:
         lines.append(esc(tr.gettext("Next digest: when you resume.")))
     elif view.next_due is not None:
-        lines.append(esc(tr.gettext("Next digest: {when}").format(when=when(view.next_due, tr))))
+        lines.append(esc(tr.gettext("Next digest: {when}").format(when=tr.when(view.next_due))))
     if view.group:
         lines += ["", "<i>" + esc(tr.gettext("Only group administrators can change these settings.")) + "</i>"]
 
     rows = [
-        [button(tr.gettext("🕖 Time: {time}").format(time=hhmm(view.minute, tr)), DigestAction("times"), pack),
+        [button(tr.gettext("🕖 Time: {time}").format(time=tr.time(time_of_minute(view.minute))),
+                DigestAction("times"), pack),
          button(("☑️ " if view.weekdays_only else "⬜ ") + tr.gettext("Weekdays only"), DigestAction("wd"), pack)],
     ]
     field_buttons = [
@@ -278,7 +259,7 @@ def time_picker(pack: Any, current: int | None, tr: Translator, zone: str = "Asi
     buttons: list[InlineKeyboardButton] = []
     for value in COMMON_TIMES:
         minute = int(value[:2]) * 60 + int(value[2:])
-        label = ("✓ " if minute == current else "") + hhmm(minute, tr)
+        label = ("✓ " if minute == current else "") + tr.time(time_of_minute(minute))
         buttons.append(button(label, DigestAction("t", value), pack))
     rows: list[Row] = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
     rows.append([button(tr.gettext("⬅️ Back"), DigestAction("home"), pack), home_button(pack, tr)])
@@ -297,9 +278,9 @@ def subscribed_page(pack: Any, view: SettingsView, tr: Translator) -> Page:
 def subscribed(view: SettingsView, tr: Translator) -> str:
     days = tr.gettext("Monday to Friday") if view.weekdays_only else tr.gettext("every day")
     lines = ["✅ " + esc(tr.gettext("Subscribed: the digest comes at {time} ({zone}), {days}.").format(
-        time=hhmm(view.minute, tr), zone=tr.zone(view.timezone), days=days))]
+        time=tr.time(time_of_minute(view.minute)), zone=tr.zone(view.timezone), days=days))]
     if view.next_due is not None:
-        lines.append(esc(tr.gettext("Next digest: {when}").format(when=when(view.next_due, tr))))
+        lines.append(esc(tr.gettext("Next digest: {when}").format(when=tr.when(view.next_due))))
     lines.append(esc(tr.gettext("Change it with /digest settings; stop with /unsubscribe.")))
     return "\n".join(lines)
 

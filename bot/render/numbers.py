@@ -13,28 +13,10 @@ Nothing here knows any figure of the report.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from bot.content.numbers import FRACTION_RE, RANGE_RE, SINGLE_RE
+from bot.content.numbers import FRACTION_RE, RANGE_RE, SINGLE_RE, read_number
 from bot.i18n import Translator
-
-
-def _token_decimal(token: str) -> tuple[Decimal, int]:
-    """``"239.163"`` -> (239163, 0); ``"14,99"`` -> (14.99, 2): the report's separators, read exactly."""
-    integer, _, decimals = token.strip().partition(",")
-    groups = integer.split(".")
-    if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
-        integer = "".join(groups)
-    elif len(groups) == 2 and not decimals:
-        integer, decimals = groups
-    elif len(groups) > 1:
-        raise ValueError(token)
-    text = f"{integer}.{decimals}" if decimals else integer
-    try:
-        return Decimal(text), len(decimals)
-    except InvalidOperation:
-        raise ValueError(token) from None
 
 
 def format_token(token: str, tr: Translator) -> str:
@@ -42,10 +24,10 @@ def format_token(token: str, tr: Translator) -> str:
     if tr.lang == "vi":
         return token
     try:
-        value, decimals = _token_decimal(token)
+        number = read_number(token)
     except ValueError:
         return token
-    return tr.number(value, decimals=decimals)
+    return tr.number(number.value, decimals=number.decimals)
 
 
 def format_value(value: str | None, tr: Translator) -> str | None:

@@ -31,7 +31,7 @@ from bot.study.spec import (
 )
 
 if TYPE_CHECKING:
-    from bot.content.pack import ContentPack
+    from bot.content.model import ContentPack
 
 FILE = "study.yaml"
 FIGURE_PREFIX = "f."

@@ -41,7 +41,7 @@ from bot.content.search.query import (
 from bot.content.search.rank import RANKING, Ranking
 
 if TYPE_CHECKING:
-    from bot.content.pack import ContentPack
+    from bot.content.model import ContentPack
 
 log = logging.getLogger(__name__)
 
