@@ -6,8 +6,8 @@ and restart, Telegram errors); tests/test_digest_bot.py covers the same through 
 
 from __future__ import annotations
 
-import dataclasses
 import asyncio
+import dataclasses
 from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
