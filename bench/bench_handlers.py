@@ -37,6 +37,7 @@ from bot.config import Settings  # noqa: E402
 from bot.content.pack import load_pack  # noqa: E402
 from bot.fakeapi import FAKE_TOKEN, FakeBotAPI  # noqa: E402
 from bot.i18n import Catalogues  # noqa: E402
+from bot.render import callbacks as cb  # noqa: E402
 from bot.simulate import command_entities, running, send  # noqa: E402
 
 USER = 1001
@@ -108,7 +109,8 @@ async def collect_menu_taps(app: Any, fake: FakeBotAPI, limit: int = 60) -> list
     taps: list[tuple[str, int]] = []
     while frontier and len(taps) < limit:
         data, message_id = frontier.pop(0)
-        if data in seen or data.startswith("lang:"):
+        parsed = cb.parse(data)
+        if data in seen or (parsed is not None and isinstance(parsed[1], cb.Language)):
             continue
         seen.add(data)
         taps.append((data, message_id))

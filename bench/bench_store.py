@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 from bot.app import build_application  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.content.pack import load_pack  # noqa: E402
+from bot.digest import runner as digest  # noqa: E402
 from bot.fakeapi import FAKE_TOKEN, FakeBotAPI  # noqa: E402
-from bot.handlers import digest  # noqa: E402
 from bot.handlers.gate import FloodGuard  # noqa: E402
 from bot.i18n import Catalogues  # noqa: E402
 from bot.simulate import running, send, settle  # noqa: E402

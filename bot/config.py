@@ -81,6 +81,12 @@ class Settings:
     allowlist: frozenset[int] = frozenset()
     log_level: str = "INFO"
 
+    def admits(self, user_id: int | None) -> bool:
+        """open: everyone. allowlist/invite: administrators and BOT_ALLOWLIST only (invite codes: not yet)."""
+        if self.access == "open":
+            return True
+        return user_id is not None and (user_id in self.admins or user_id in self.allowlist)
+
     @property
     def database_path(self) -> Path:
         return self.data_dir / "bot.sqlite3"

@@ -36,8 +36,8 @@ from bot.config import Settings
 from bot.content import ContentPack
 from bot.content.search import SearchIndex
 from bot.context import SEARCH
+from bot.digest import runner as digest
 from bot.fakeapi import FAKE_TOKEN, FakeBotAPI
-from bot.handlers import digest
 from bot.i18n import Catalogues
 from bot.simulate import running
 

@@ -19,7 +19,7 @@ from bot.content.pack import load_pack
 from bot.digest.compose import candidate_lists, compose
 from bot.digest.pacing import TrafficWindow
 from bot.digest.schedule import next_due
-from bot.digest.service import DeliveryPolicy, DigestService
+from bot.digest.service import DeliveryPolicy, DigestService, Notice
 from bot.digest.timeparse import TimeFormatError, parse_time
 from bot.store.database import Database
 from tests.conftest import FakeTime
@@ -377,3 +377,31 @@ async def test_old_ledger_rows_are_pruned_once_a_day(tmp_path: Path, pack) -> No
     await service.run_due()
     kept = [d for d, _ in service.ledger.rows_for(1)]
     assert kept == ["2026-10-27", "2026-10-28", "2026-11-26"]  # 30 days back from the 26th
+
+
+async def test_the_subscription_changes_live_in_the_service(tmp_path: Path, pack) -> None:
+    """Subscribe, time, weekdays, fields (never none), pause, language, unsubscribe: the service's own."""
+    service, _ = make_service(tmp_path / "d.db", pack, Clock(at_hanoi(26, 6, 0)), Recorder())
+    assert service.toggle_weekdays(5) is Notice.NOT_SUBSCRIBED
+    assert service.unsubscribe(5) is Notice.NOT_SUBSCRIBED
+    assert not service.settings(5, group=False, lang="en").subscribed
+    service.subscribe(5, "private", "vi", 5)
+    assert service.settings(5, group=False, lang="vi").minute == service.default_minute
+    service.set_time(5, "private", "vi", 5, 6 * 60 + 30)
+    service.subscribe(5, "private", "vi", 5)  # /subscribe without a time keeps the chat's time
+    settings = service.settings(5, group=False, lang="vi")
+    assert settings.minute == 6 * 60 + 30 and settings.next_due == at_hanoi(26, 6, 30)
+    assert service.toggle_weekdays(5) is None and service.settings(5, False, "vi").weekdays_only
+    only = list(pack.fields)
+    assert len(only) == 1  # the fixture pack has one field: it cannot be unchosen
+    assert service.toggle_field(5, only[0]) is Notice.KEEP_ONE_FIELD
+    assert service.toggle_field(5, "no-such-field") is None
+    assert service.set_paused(5, True) is None
+    settings = service.settings(5, group=True, lang="vi")
+    assert settings.paused and settings.next_due is None and settings.group
+    service.set_language(5, "en")
+    assert service.settings(5, False, "vi").lang == "en"
+    assert service.unsubscribe(5) is Notice.UNSUBSCRIBED
+    assert service.active(5) is None
+    with pytest.raises(ValueError):
+        service.subscribe(6, "private", "vi", 6, 24 * 60)

@@ -25,7 +25,7 @@ class FigureChange:
     old_status: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Digest:
     issue_no: int  # 1-based: "Bản tin số N"
     day: date
@@ -38,6 +38,20 @@ class Digest:
     @property
     def items(self) -> list[Item]:
         return [i for i in (self.result, self.limitation_or_task, self.target) if i is not None]
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        """What the message shows: two digests with the same key read the same (renders are cached by it)."""
+        return (self.issue_no, self.day,
+                *(x.id if x is not None else None for x in (self.figure, self.result, self.limitation_or_task,
+                                                             self.target)),
+                tuple((c.figure.id, c.old_value, c.old_status) for c in self.changes))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Digest) and self.key == other.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
 
 
 def figure_fields(pack: ContentPack) -> dict[str, str | None]:

@@ -267,3 +267,10 @@ class Inert(Callback):
 @register("lg")
 class Settings(Callback):
     """The language chooser, from the main menu."""
+
+
+@register("ln")
+class Language(Callback):
+    """A language of the chooser: the bot speaks it with this user from now on."""
+
+    lang: str = ident(8)

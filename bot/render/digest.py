@@ -7,15 +7,14 @@ when the four pieces are long, their summaries are shortened until it fits, neve
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from telegram import InlineKeyboardButton
 
 from bot.digest.compose import Digest, FigureChange
 from bot.digest.schedule import time_of_minute
+from bot.digest.service import DigestSettings, Notice
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator
 from bot.render import callbacks as cb
 from bot.render.common import Page, Row, button, command_name, home_button, localized, markup, status_notice
@@ -34,38 +33,103 @@ from bot.render.text import esc, shorten
 #: is always longer, so staying under this keeps a margin.
 DIGEST_LIMIT = 4000
 #: Times offered as buttons; anything else is typed with /subscribe HH:MM.
-COMMON_TIMES: tuple[str, ...] = ("0600", "0630", "0700", "0730", "0800", "1200", "1800", "2000", "2100")
+COMMON_TIMES: tuple[int, ...] = (6 * 60, 6 * 60 + 30, 7 * 60, 7 * 60 + 30, 8 * 60, 12 * 60, 18 * 60, 20 * 60, 21 * 60)
 #: Changed figures listed by name in the "what changed" line before "and N more".
 CHANGES_LISTED = 5
 
 
+class DigestButton(cb.Callback):
+    """Every digest button: they answer whatever the pack's fingerprint (a subscription outlives packs)."""
+
+
 @cb.register("d")
-class DigestAction(cb.Callback):
-    """Every digest button: ``action`` says what, ``arg`` carries a time (``0730``), field or language.
-
-    Actions: home (settings or the offer to subscribe), times (time picker), t (set time), wd (toggle
-    weekdays only), fl (toggle a field), pause, resume, unsub, sub (subscribe at ``arg`` or 07:00),
-    lang (digest language), now (today's digest as a new message), open (settings as a new message),
-    show (``f.<figure id>`` or ``i.<item id>`` as a new message, so the digest itself stays in the chat).
-    """
-
-    action: str = dataclasses.field(default="home", metadata={"max": 8})
-    arg: str = dataclasses.field(default="-", metadata={"max": 42})
+class DigestHome(DigestButton):
+    """The chat's digest settings, or what the digest is and the offer to subscribe."""
 
 
-@dataclasses.dataclass(frozen=True)
-class SettingsView:
-    """What the settings screen shows; built by the handler from the subscription row."""
+@cb.register("dtp")
+class DigestTimes(DigestButton):
+    """The time picker."""
 
-    subscribed: bool
-    minute: int = 7 * 60
-    weekdays_only: bool = False
-    fields: tuple[str, ...] = ()  # empty: all fields
-    paused: bool = False
-    lang: str = "vi"
-    next_due: datetime | None = None
-    timezone: str = "Asia/Ho_Chi_Minh"
-    group: bool = False
+
+@cb.register("dtm")
+class DigestSetTime(DigestButton):
+    """A time of the picker (minute of the day): the subscription's new time, or a subscription."""
+
+    minute: int
+
+
+@cb.register("dsb")
+class DigestSubscribe(DigestButton):
+    """Subscribe at a minute of the day."""
+
+    minute: int
+
+
+@cb.register("dwd")
+class DigestWeekdays(DigestButton):
+    """Weekdays only, or every day."""
+
+
+@cb.register("dfl")
+class DigestField(DigestButton):
+    """Add or remove a field of the report."""
+
+    field: str = cb.ident(24)
+
+
+@cb.register("dpa")
+class DigestPause(DigestButton):
+    pass
+
+
+@cb.register("dre")
+class DigestResume(DigestButton):
+    pass
+
+
+@cb.register("dun")
+class DigestUnsubscribe(DigestButton):
+    pass
+
+
+@cb.register("dla")
+class DigestLanguage(DigestButton):
+    """The language the chat's digest is written in."""
+
+    lang: str = cb.ident(8)
+
+
+@cb.register("dnw")
+class DigestNow(DigestButton):
+    """Today's digest, as a new message."""
+
+
+@cb.register("dop")
+class DigestOpen(DigestButton):
+    """The settings, as a new message (under a digest)."""
+
+
+@cb.register("dfg")
+class DigestFigure(DigestButton):
+    """A figure of a digest, as a new message under it: the digest stays readable in the chat."""
+
+    figure: str
+
+
+@cb.register("dit")
+class DigestItem(DigestButton):
+    """An item of a digest, as a new message under it."""
+
+    item: str
+
+
+#: The buttons that change a chat's subscription: in a group only administrators may press them.
+CHANGES: tuple[type[DigestButton], ...] = (DigestSetTime, DigestSubscribe, DigestWeekdays, DigestField,
+                                          DigestPause, DigestResume, DigestUnsubscribe, DigestLanguage)
+#: Of those, the ones pressed on the settings screen itself: when nothing changed, nothing is edited.
+TOGGLES: tuple[type[DigestButton], ...] = (DigestWeekdays, DigestField, DigestPause, DigestResume,
+                                          DigestUnsubscribe, DigestLanguage)
 
 
 SLOT_HEADINGS: dict[str, str] = {
@@ -171,14 +235,14 @@ def render_digest(pack: Any, digest: Digest, tr: Translator) -> Page:
     rows: list[Row] = []
     if digest.figure is not None:
         rows.append([button(shorten("📊 " + pack.figure_text(digest.figure.id, tr.lang).label, 46),
-                            DigestAction("show", f"f.{digest.figure.id}"), pack)])
+                            DigestFigure(digest.figure.id), pack)])
     for icon, item in (("✅", digest.result), ("⚠️" if digest.limitation_or_task is not None
                                                and digest.limitation_or_task.kind != "task" else "📌",
                                                digest.limitation_or_task), ("🎯", digest.target)):
         if item is not None:
             rows.append([button(shorten(f"{icon} " + pack.item_text(item.id, tr.lang).title, 46),
-                                DigestAction("show", f"i.{item.id}"), pack)])
-    rows.append([button(tr.gettext("⚙️ Digest settings"), DigestAction("open"), pack)])
+                                DigestItem(item.id), pack)])
+    rows.append([button(tr.gettext("⚙️ Digest settings"), DigestOpen(), pack)])
     return text, markup(rows)
 
 
@@ -193,7 +257,7 @@ def _fields_summary(pack: Any, fields: tuple[str, ...], tr: Translator) -> str:
     return ", ".join(localized(f.title, tr) for f in chosen)
 
 
-def settings_page(pack: Any, view: SettingsView, tr: Translator) -> Page:
+def settings_page(pack: Any, view: DigestSettings, tr: Translator) -> Page:
     """The digest settings (or, when not subscribed, what the digest is and a subscribe button)."""
     title = "📰 <b>" + esc(tr.gettext("Daily digest")) + "</b>"
     about = esc(tr.gettext("Every day, a short digest of the report: a key figure, a result, a limitation "
@@ -205,10 +269,10 @@ def settings_page(pack: Any, view: SettingsView, tr: Translator) -> Page:
             lines.append(esc(tr.gettext("In a group, only an administrator can subscribe.")))
         lines.append(esc(subscribe_hint(tr)))
         rows: list[Row] = [
-            [button(tr.gettext("✅ Subscribe at {time}").format(time=tr.time(time_of_minute(7 * 60))),
-                    DigestAction("sub", "0700"), pack)],
-            [button(tr.gettext("🕖 Choose another time"), DigestAction("times"), pack)],
-            [button(tr.gettext("📰 Today's digest"), DigestAction("now"), pack), home_button(pack, tr)],
+            [button(tr.gettext("✅ Subscribe at {time}").format(time=tr.time(time_of_minute(view.minute))),
+                    DigestSubscribe(view.minute), pack)],
+            [button(tr.gettext("🕖 Choose another time"), DigestTimes(), pack)],
+            [button(tr.gettext("📰 Today's digest"), DigestNow(), pack), home_button(pack, tr)],
         ]
         return "\n".join(lines), markup(rows)
 
@@ -231,38 +295,37 @@ def settings_page(pack: Any, view: SettingsView, tr: Translator) -> Page:
 
     rows = [
         [button(tr.gettext("🕖 Time: {time}").format(time=tr.time(time_of_minute(view.minute))),
-                DigestAction("times"), pack),
-         button(("☑️ " if view.weekdays_only else "⬜ ") + tr.gettext("Weekdays only"), DigestAction("wd"), pack)],
+                DigestTimes(), pack),
+         button(("☑️ " if view.weekdays_only else "⬜ ") + tr.gettext("Weekdays only"), DigestWeekdays(), pack)],
     ]
     field_buttons = [
         button(("☑️ " if (not view.fields or f.id in view.fields) else "⬜ ") + shorten(localized(f.title, tr), 28),
-               DigestAction("fl", f.id), pack)
+               DigestField(f.id), pack)
         for f in pack.fields.values()
     ]
     rows += [field_buttons[i:i + 2] for i in range(0, len(field_buttons), 2)]
     rows.append([
-        button(tr.gettext("▶️ Resume"), DigestAction("resume"), pack) if view.paused
-        else button(tr.gettext("⏸ Pause"), DigestAction("pause"), pack),
-        button(tr.gettext("🚫 Unsubscribe"), DigestAction("unsub"), pack),
+        button(tr.gettext("▶️ Resume"), DigestResume(), pack) if view.paused
+        else button(tr.gettext("⏸ Pause"), DigestPause(), pack),
+        button(tr.gettext("🚫 Unsubscribe"), DigestUnsubscribe(), pack),
     ])
-    rows.append([button(("✓ " if lang == view.lang else "") + LANGUAGE_NAMES[lang], DigestAction("lang", lang),
+    rows.append([button(("✓ " if lang == view.lang else "") + LANGUAGE_NAMES[lang], DigestLanguage(lang),
                         pack) for lang in LANGUAGES])
-    rows.append([button(tr.gettext("📰 Today's digest"), DigestAction("now"), pack), home_button(pack, tr)])
+    rows.append([button(tr.gettext("📰 Today's digest"), DigestNow(), pack), home_button(pack, tr)])
     return "\n".join(lines), markup(rows)
 
 
-def time_picker(pack: Any, current: int | None, tr: Translator, zone: str = "Asia/Ho_Chi_Minh") -> Page:
+def time_picker(pack: Any, current: int | None, tr: Translator, zone: str) -> Page:
     """Common times as buttons; any other time is typed with /subscribe HH:MM."""
     lines = ["🕖 <b>" + esc(tr.gettext("When should the digest come?")) + "</b>",
              esc(tr.gettext("Times are in {zone}.").format(zone=tr.zone(zone))),
              esc(subscribe_hint(tr))]
     buttons: list[InlineKeyboardButton] = []
-    for value in COMMON_TIMES:
-        minute = int(value[:2]) * 60 + int(value[2:])
+    for minute in COMMON_TIMES:
         label = ("✓ " if minute == current else "") + tr.time(time_of_minute(minute))
-        buttons.append(button(label, DigestAction("t", value), pack))
+        buttons.append(button(label, DigestSetTime(minute), pack))
     rows: list[Row] = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
-    rows.append([button(tr.gettext("⬅️ Back"), DigestAction("home"), pack), home_button(pack, tr)])
+    rows.append([button(tr.gettext("⬅️ Back"), DigestHome(), pack), home_button(pack, tr)])
     return "\n".join(lines), markup(rows)
 
 
@@ -270,12 +333,12 @@ def time_picker(pack: Any, current: int | None, tr: Translator, zone: str = "Asi
 # Short answers (plain text escaped here, for the handlers)
 
 
-def subscribed_page(pack: Any, view: SettingsView, tr: Translator) -> Page:
+def subscribed_page(pack: Any, view: DigestSettings, tr: Translator) -> Page:
     """The confirmation of /subscribe, with a button to the settings."""
-    return subscribed(view, tr), markup([[button(tr.gettext("⚙️ Digest settings"), DigestAction("home"), pack)]])
+    return subscribed(view, tr), markup([[button(tr.gettext("⚙️ Digest settings"), DigestHome(), pack)]])
 
 
-def subscribed(view: SettingsView, tr: Translator) -> str:
+def subscribed(view: DigestSettings, tr: Translator) -> str:
     days = tr.gettext("Monday to Friday") if view.weekdays_only else tr.gettext("every day")
     lines = ["✅ " + esc(tr.gettext("Subscribed: the digest comes at {time} ({zone}), {days}.").format(
         time=tr.time(time_of_minute(view.minute)), zone=tr.zone(view.timezone), days=days))]
@@ -283,6 +346,15 @@ def subscribed(view: SettingsView, tr: Translator) -> str:
         lines.append(esc(tr.gettext("Next digest: {when}").format(when=tr.when(view.next_due))))
     lines.append(esc(tr.gettext("Change it with /digest settings; stop with /unsubscribe.")))
     return "\n".join(lines)
+
+
+def notice(value: Notice, tr: Translator) -> str:
+    """A change's notice, short enough for answerCallbackQuery (plain text)."""
+    if value is Notice.UNSUBSCRIBED:
+        return tr.gettext("Unsubscribed.")
+    if value is Notice.KEEP_ONE_FIELD:
+        return tr.gettext("Keep at least one field.")
+    return tr.gettext("This chat is not subscribed. Send /subscribe to get a daily digest.")
 
 
 def unsubscribed(tr: Translator) -> str:

@@ -12,13 +12,15 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.content import ContentPack
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator
-from bot.render.common import status_notice
+from bot.render import callbacks as cb
+from bot.render.common import button, status_notice
 
 Page = tuple[str, InlineKeyboardMarkup | None]
 
-#: Prefix of the language buttons' callback data ("lang:vi"); short and stable.
-LANG_PREFIX = "lang:"
+#: How language buttons were written before they went through the codec ("lang:vi"): still answered.
+LEGACY_LANG_PREFIX = "lang:"
 
 
 #: A first name longer than Telegram allows (64) is cut, so the welcome never overflows a message.
@@ -99,13 +101,10 @@ def _date(value: str, tr: Translator) -> str:
         return value
 
 
-def language_page(current: str, tr: Translator) -> Page:
+def language_page(pack: ContentPack, current: str, tr: Translator) -> Page:
     """The /lang chooser: one button per language, the current one ticked."""
-    buttons = [
-        InlineKeyboardButton(("✓ " if lang == current else "") + LANGUAGE_NAMES[lang],
-                             callback_data=LANG_PREFIX + lang)
-        for lang in LANGUAGES
-    ]
+    buttons = [button(("✓ " if lang == current else "") + LANGUAGE_NAMES[lang], cb.Language(lang), pack)
+               for lang in LANGUAGES]
     text = tr.gettext("Choose the language of the bot's buttons and messages. "
                       "The report itself stays in Vietnamese.")
     return text, InlineKeyboardMarkup([buttons])

@@ -26,7 +26,7 @@ from bot.render.common import (
     pager_row,
     status_notice,
 )
-from bot.render.digest import DigestAction
+from bot.render.digest import DigestHome
 from bot.render.figures import (
     figure_buttons,
     figure_line,
@@ -112,7 +112,7 @@ def main_menu(pack: Any, tr: Translator) -> Page:
         esc(tr.gettext("Choose a topic, or send me a word (for example a figure's name) to look it up.")),
     ]
     rows: list[Row] = [[button(localized(e.title, tr), cb.MenuPage(e.id), pack)] for e in pack.menu]
-    rows.append([button(tr.gettext("📰 Daily digest"), DigestAction("home"), pack),
+    rows.append([button(tr.gettext("📰 Daily digest"), DigestHome(), pack),
                  button(tr.gettext("⚙️ Language"), cb.Settings(), pack)])
     return "\n".join(lines), markup(rows)
 
