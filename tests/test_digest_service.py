@@ -16,7 +16,7 @@ import pytest
 from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
 
 from bot.content.pack import load_pack
-from bot.digest.compose import candidate_lists, compose
+from bot.digest.compose import Digest, candidate_lists, compose
 from bot.digest.pacing import TrafficWindow
 from bot.digest.schedule import next_due
 from bot.digest.service import DeliveryPolicy, DigestService, Notice
@@ -298,25 +298,31 @@ async def test_concurrent_runs_never_double_send(tmp_path: Path, pack) -> None:
     assert sorted(c for c, _ in sender.sent) == list(range(1, 51))
 
 
+def piece_id(digest: Digest, slot: str) -> str:
+    piece = digest.piece(slot)
+    assert piece is not None, slot
+    return piece.id
+
+
 def test_rotation_never_repeats_within_a_cycle_and_new_subscribers_start_at_the_top(pack) -> None:
     lists = candidate_lists(pack, ())
     day = date(2026, 11, 26)
     for slot in ("figure", "result", "target"):
         size = len(lists[slot])
         assert size > 0
-        shown = [getattr(compose(pack, n, (), day), slot).id for n in range(size)]
+        shown = [piece_id(compose(pack, n, (), day), slot) for n in range(size)]
         assert len(set(shown)) == size
-        assert getattr(compose(pack, size, (), day), slot).id == shown[0]
+        assert piece_id(compose(pack, size, (), day), slot) == shown[0]
     assert compose(pack, 0, (), day).issue_no == 1
 
 
 def test_field_filter_narrows_and_falls_back(pack) -> None:
     day = date(2026, 11, 26)
-    only_economy = compose(pack, 0, ("economy",), day)
-    assert only_economy.result is not None
-    assert only_economy.result.field == "economy"
+    result = compose(pack, 0, ("economy",), day).piece("result")
+    assert result is not None and result.item is not None
+    assert result.item.field == "economy"
     unknown = compose(pack, 0, ("party",), day)  # no party items in the fixture: falls back to all
-    assert unknown.result is not None
+    assert unknown.piece("result") is not None
 
 
 async def test_what_changed_after_a_new_pack(tmp_path: Path, pack) -> None:
@@ -331,7 +337,7 @@ async def test_what_changed_after_a_new_pack(tmp_path: Path, pack) -> None:
     service.remember_pack()
     service.subscriptions.subscribe(1, "private", 7 * 60, "vi", 1, at=ts(at_hanoi(20, 0)))
     await service.run_due()
-    assert sender_digests[-1].changes == []
+    assert sender_digests[-1].changes == ()
     changed_figure = pack.figures["tang-truong"].model_copy(update={"value": "7", "status": "achieved"})
     new_pack = dataclasses.replace(pack, figures={**pack.figures, "tang-truong": changed_figure},
                                    fingerprint="newprint")

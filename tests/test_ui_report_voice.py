@@ -18,10 +18,10 @@ from bot.fakeapi import parse_html
 from bot.render import callbacks as cb
 from bot.render import nav
 from bot.render.common import PAGE_SIZE, command_name
-from bot.render.digest import SLOT_HEADINGS, DigestTimes
+from bot.render.digest import DigestTimes, heading_text
 from bot.render.figures import (
     FORECAST_LABELS,
-    KIND_LABELS,
+    ROLE_LABELS,
     RELATION_LABELS,
     STATUS_LABELS,
     group_title,
@@ -69,12 +69,12 @@ def test_the_vietnamese_catalogue_says_dong_chi_never_ban():
 
 def test_a_baseline_is_not_called_raw_data(catalogues):
     vi = catalogues["vi"]
-    assert vi.gettext(KIND_LABELS["baseline"]) == "Số liệu đầu kỳ"
+    assert vi.gettext(ROLE_LABELS["baseline"]) == "Số liệu đầu kỳ"
     assert not [s for _, s in vi_messages() if "Số liệu gốc" in s]
 
 
 async def test_a_baseline_card_reads_as_a_baseline(app, content_pack):
-    fig = next(f for f in content_pack.figures.values() if f.kind == "baseline")
+    fig = next(f for f in content_pack.figures.values() if content_pack.role(f) == "baseline")
     await send(app, "/menu")
     shown = check_html(screen(await press(app, cb.encode(cb.FigureCard(fig.id), content_pack.fingerprint))).text)
     assert "Số liệu đầu kỳ" in shown and "Số liệu gốc" not in shown
@@ -83,14 +83,15 @@ async def test_a_baseline_card_reads_as_a_baseline(app, content_pack):
 @pytest.mark.parametrize("lang", ["vi", "en"])
 async def test_no_category_word_stands_alone_on_a_line(app, content_pack, catalogues, lang):
     tr = catalogues[lang]
-    alone = {tr.gettext(label) for table in (KIND_LABELS, RELATION_LABELS) for label in table.values()}
+    alone = {tr.gettext(label) for table in (ROLE_LABELS, RELATION_LABELS) for label in table.values()}
     await send(app, "/menu", lang=lang)
     for fig in content_pack.figures.values():
         call = screen(await press(app, cb.encode(cb.FigureQuote(fig.id), content_pack.fingerprint), lang=lang))
         lines = {line.strip() for line in check_html(call.text).splitlines()}
         assert not lines & alone, (fig.id, lines & alone)
     digest = screen(await send(app, "/digest", lang=lang))
-    slots = {tr.gettext(h).format(term=content_pack.meta.term) for h in SLOT_HEADINGS.values()}
+    headings = [h for slot in content_pack.digest.slots for h in (slot.heading, *slot.headings.values())]
+    slots = {heading_text(content_pack, h, tr) for h in headings}
     lines = [line.strip() for line in parse_html(digest.text).splitlines()]
     assert not set(lines) & slots, "a slot's name leads its first line"
     assert sum(any(line.startswith(slot + " — ") for slot in slots) for line in lines) >= 3

@@ -11,6 +11,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.content.digest_spec import DigestSpec
+from bot.content.kinds import FigureRole, Kinds
 from bot.content.lexicon import SearchLexicon
 from bot.content.overlay import Overlay
 from bot.content.schema import (
@@ -106,6 +108,8 @@ class ContentPack:
     briefings: Briefings | None = None  # content/briefings.yaml (optional): briefs, targets, handouts
     study: StudyContent | None = None  # content/study.yaml: quiz topics and questions, charts
     lexicon: SearchLexicon = field(default_factory=SearchLexicon)  # search.yaml: what cadres' words mean
+    kinds: Kinds = field(default_factory=Kinds)  # kinds.yaml: what each kind of item and figure is
+    digest: DigestSpec = field(default_factory=DigestSpec)  # digest.yaml: the daily digest's slots and time
 
     # -- the words a reader sees, in the reader's language ----------------------------------------
     # Each falls back to the pack's own language where an overlay lacks an entry (check-content
@@ -210,6 +214,15 @@ class ContentPack:
     def section_footnotes(self, section_id: str, with_children: bool = False) -> list[int]:
         ids = [section_id] + (self.descendants(section_id) if with_children else [])
         return [n for i in ids for n in self.sections[i].footnotes]
+
+    def role(self, figure: Figure) -> FigureRole:
+        """What a figure is to the bot (kinds.yaml gives each kind its role)."""
+        return self.kinds.role(figure.kind)
+
+    def forward(self, item: Item) -> bool:
+        """The item speaks of the coming term: it carries the draft's status notice."""
+        spec = self.kinds.items.get(item.kind)
+        return spec is not None and spec.forward
 
     def items_of_kind(self, *kinds: str) -> list[Item]:
         return [item for item in self.items.values() if item.kind in kinds]

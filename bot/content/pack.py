@@ -14,33 +14,19 @@ from pydantic import BaseModel, ValidationError
 
 from bot.content.briefings import load_briefings
 from bot.content.checks import check_pack
+from bot.content.digest_spec import load_digest
+from bot.content.kinds import load_kinds
 from bot.content.lexicon import load_lexicon
 from bot.content.model import ContentError, ContentPack, Figure, Footnote, Item, Note, Origin, Section
 from bot.content.numbers import parse_value
 from bot.content.overlay import Overlay, load_overlay
 from bot.content.schema import FigureSpec, ItemSpec, MenuFile, Meta, NoteSpec, OverlayLanguage, SectionSpec
 from bot.content.source import SourceDocument, SourceError, normalize_text, parse_source
-from bot.content.yamlfile import YamlError, line_of, read_yaml
+from bot.content.yamlfile import YamlError, line_at, line_of, read_yaml, schema_errors
 from bot.study.content import load_study
 
 # ---------------------------------------------------------------------------------------------
 # Loading
-
-
-def _schema_errors(exc: ValidationError, path: Path, data: Any, what: str) -> list[str]:
-    errors = []
-    for err in exc.errors():
-        loc = err.get("loc", ())
-        key = str(loc[0]) if loc else None
-        line = line_of(data, key)
-        where = ".".join(str(p) for p in loc) or "(whole entry)"
-        msg = err.get("msg", "invalid")
-        if err.get("type") == "extra_forbidden":
-            msg = "unknown field; check its spelling against content/README.md"
-        elif err.get("type") == "missing":
-            msg = "required field is missing"
-        errors.append(f"{path}:{line}: {what}: field '{where}': {msg}")
-    return errors
 
 
 def _parse_list(
@@ -63,7 +49,7 @@ def _parse_list(
         try:
             out.append((model.model_validate(dict(entry)), origin))
         except ValidationError as exc:
-            errors.extend(_schema_errors(exc, path, entry, label))
+            errors.extend(schema_errors(exc, path, entry, label))
     return out
 
 
@@ -133,7 +119,7 @@ def load_pack(root: Path) -> ContentPack:
         try:
             meta = Meta.model_validate(dict(meta_data) if isinstance(meta_data, dict) else meta_data)
         except ValidationError as exc:
-            errors.extend(_schema_errors(exc, root / "meta.yaml", meta_data, "meta"))
+            errors.extend(schema_errors(exc, root / "meta.yaml", meta_data, "meta"))
     if meta is None:
         raise ContentError(errors or [f"{root / 'meta.yaml'}:1: meta.yaml is missing or empty"])
 
@@ -169,11 +155,13 @@ def load_pack(root: Path) -> ContentPack:
         try:
             menu_file = MenuFile.model_validate(menu_data)
         except ValidationError as exc:
-            errors.extend(_schema_errors(exc, menu_path, menu_data, "menu"))
+            errors.extend(schema_errors(exc, menu_path, menu_data, "menu"))
 
     items: dict[str, Item] = {}
     figures: dict[str, Figure] = {}
     origins: dict[tuple[str, str], Origin] = {}
+    for n, entry in enumerate(menu_file.menu if menu_file else []):
+        origins.setdefault(("menu", entry.id), Origin(menu_path, line_at(menu_data, ("menu", n))))
     for kind, folder, model, store in (
         ("item", "items", ItemSpec, items),
         ("figure", "figures", FigureSpec, figures),
@@ -214,6 +202,8 @@ def load_pack(root: Path) -> ContentPack:
 
     lexicon, lexicon_errors = load_lexicon(root)  # optional; a broken one fails check-content too
     errors.extend(lexicon_errors)
+    kinds = load_kinds(root, errors)
+    digest = load_digest(root, kinds, errors)
     pack = ContentPack(
         root=root,
         meta=meta,
@@ -229,6 +219,8 @@ def load_pack(root: Path) -> ContentPack:
         fingerprint=_fingerprint(root),
         overlays=overlays,
         lexicon=lexicon,
+        kinds=kinds,
+        digest=digest,
     )
     if not errors:
         errors.extend(check_pack(pack))

@@ -72,8 +72,6 @@ class DeliveryPolicy:
     max_429: int = 5
 
 
-#: A chat's digest time when it has none yet: 07:00 (the pack may give another, see bot/digest/runner.py).
-DEFAULT_MINUTE = 7 * 60
 MINUTES_IN_A_DAY = 24 * 60
 
 
@@ -120,8 +118,7 @@ class DigestService:
                  clock: Callable[[], datetime] | None = None,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
                  window: TrafficWindow | None = None, writer: Writer | None = None,
-                 admitted: Callable[[Subscription], bool] | None = None,
-                 default_minute: int = DEFAULT_MINUTE) -> None:
+                 admitted: Callable[[Subscription], bool] | None = None) -> None:
         self.db = db
         self.tz = tz
         self.sender = sender
@@ -132,7 +129,6 @@ class DigestService:
         self.window = window or TrafficWindow()
         self.writer = writer or Writer(db.path)
         self.admitted = admitted or (lambda sub: True)
-        self.default_minute = default_minute
         self.subscriptions = SubscriptionRepository(db)
         self.ledger = LedgerRepository(db)
         self.snapshots = SnapshotRepository(db)
@@ -155,6 +151,11 @@ class DigestService:
         self._stopping = True
 
     # -- a chat's subscription ---------------------------------------------------------------------
+
+    @property
+    def default_minute(self) -> int:
+        """A new subscriber's time: the pack's (digest.yaml ``time``), in the bot's time zone."""
+        return self.pack().digest.minute
 
     def active(self, chat_id: int) -> Subscription | None:
         sub = self.subscriptions.get(chat_id)

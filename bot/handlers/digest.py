@@ -12,7 +12,7 @@ from telegram import CallbackQuery, Chat, Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
-from bot.content.folding import fold_chars
+from bot.content.digest_spec import folded_word
 from bot.context import BotContext
 from bot.digest import runner
 from bot.digest.schedule import local_today, minute_of_day
@@ -121,34 +121,25 @@ async def unsubscribe(update: Update, context: BotContext) -> None:
     await message.reply_text(view.unsubscribed(context.tr) if done else view.not_subscribed(context.tr))
 
 
-#: Words after /digest, folded (no case, diacritics or spaces: "cài đặt", "Cai dat" and "caidat" alike).
-SETTINGS_WORDS = {"settings", "setting", "caidat"}
-STATUS_WORDS = {"status", "trangthai"}
-
-
-def subcommand(args: list[str] | None) -> str:
-    """The words after a command, folded: ``/bantin Cài Đặt`` -> ``caidat``."""
-    return "".join(fold_chars(" ".join(args or [])).split())
-
-
 async def digest_command(update: Update, context: BotContext) -> None:
     """/digest (/bantin): today's digest now; /digest settings; /digest status (bot admins); anything
     else: how to use it (never a default action on words it does not know)."""
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None:
         return
-    word = subcommand(context.args)
+    word = folded_word(" ".join(context.args or []))  # "cài đặt", "Cai dat" and "caidat" alike
     service = service_of(context)
     admin = user is not None and user.id in context.settings.admins
-    if word and word not in SETTINGS_WORDS | STATUS_WORDS:
+    words = context.pack.digest
+    if word and word not in words.settings_words | words.status_words:
         await message.reply_text(view.digest_usage(" ".join(context.args or []), admin, context.tr))
         return
-    if word in SETTINGS_WORDS:
+    if word in words.settings_words:
         text, markup = view.settings_page(context.pack, service.settings(chat.id, _group(chat), context.lang),
                                           context.tr)
         await message.reply_text(text, reply_markup=markup)
         return
-    if word in STATUS_WORDS and admin:
+    if word in words.status_words and admin:
         day, _ = local_today(service.clock(), service.tz)
         text = view.status_page(service.ledger.counts(day), service.uncertain_count(),
                                 service.subscriptions.count(), day, context.tr, service.uncertain_chats())

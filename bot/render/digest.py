@@ -12,10 +12,12 @@ from typing import Any
 
 from telegram import InlineKeyboardButton
 
-from bot.digest.compose import Digest, FigureChange
+from bot.content import ContentPack, Figure, Item
+from bot.content.digest_spec import Heading
+from bot.digest.compose import Digest, FigureChange, Piece
 from bot.digest.schedule import time_of_minute
 from bot.digest.service import DigestSettings, Notice
-from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator
+from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator
 from bot.render import callbacks as cb
 from bot.render.common import Page, Row, button, command_name, home_button, localized, markup, status_notice
 from bot.render.figures import (
@@ -32,8 +34,6 @@ from bot.render.text import esc, shorten
 #: Telegram's limit is 4096 characters after entities are parsed; we measure the HTML we send, which
 #: is always longer, so staying under this keeps a margin.
 DIGEST_LIMIT = 4000
-#: Times offered as buttons; anything else is typed with /subscribe HH:MM.
-COMMON_TIMES: tuple[int, ...] = (6 * 60, 6 * 60 + 30, 7 * 60, 7 * 60 + 30, 8 * 60, 12 * 60, 18 * 60, 20 * 60, 21 * 60)
 #: Changed figures listed by name in the "what changed" line before "and N more".
 CHANGES_LISTED = 5
 
@@ -132,15 +132,6 @@ TOGGLES: tuple[type[DigestButton], ...] = (DigestWeekdays, DigestField, DigestPa
                                           DigestUnsubscribe, DigestLanguage)
 
 
-SLOT_HEADINGS: dict[str, str] = {
-    "figure": N_("📊 Figure of the day"),
-    "result": N_("✅ A result of the past term"),
-    "limitation": N_("⚠️ A limitation to overcome"),
-    "task": N_("📌 A task for the {term} term"),
-    "target": N_("🎯 A target for the {term} term"),
-}
-
-
 def subscribe_hint(tr: Translator) -> str:
     """How to choose another time, with an example (no ``HH:MM`` placeholder)."""
     return tr.gettext("Or type /subscribe with a time, for example /subscribe 6:45.")
@@ -157,7 +148,8 @@ def _changes_line(pack: Any, changes: Sequence[FigureChange], tr: Translator) ->
         words = pack.figure_text(fig.id, tr.lang) if fig.id in pack.figures else fig
         old_value = format_value(change.old_value, tr)
         old = None if old_value is None else with_unit(old_value, words.unit)
-        new = shown_value(pack, fig, tr) if fig.id in pack.figures else figure_value(fig, tr, words)
+        new = (shown_value(pack, fig, tr) if fig.id in pack.figures
+               else figure_value(fig, tr, words, rank=pack.role(fig) == "rank"))
         old_text = old if old is not None else tr.gettext("not given")
         new_text = new if new is not None else tr.gettext("not given")
         if old == new and change.old_status != fig.status:
@@ -176,11 +168,17 @@ def _slot(heading: str, rest: str) -> str:
     return f"<b>{esc(heading)}</b> — {rest}"
 
 
-def _figure_block(pack: Any, fig: Any, tr: Translator) -> list[str]:
+def heading_text(pack: ContentPack, heading: Heading, tr: Translator) -> str:
+    """``📊 Con số hôm nay`` / ``🎯 A target for the 2025-2030 term``: a slot's heading (digest.yaml)."""
+    return f"{heading.icon} {localized(heading.title, tr).format(term=pack.meta.term)}"
+
+
+def _figure_block(pack: ContentPack, piece: Piece, fig: Figure, tr: Translator) -> list[str]:
     lang = tr.lang
     words = pack.figure_text(fig.id, lang)
     period = f" ({esc(words.period)})" if words.period else ""
-    lines = [_slot(tr.gettext(SLOT_HEADINGS["figure"]), f"{esc(words.label)}: {value_html(pack, fig, tr)}{period}")]
+    shown = f"{esc(words.label)}: {value_html(pack, fig, tr)}{period}"
+    lines = [_slot(heading_text(pack, piece.slot.heading, tr), shown)]
     if (status := status_label(fig, tr)) is not None:
         lines.append(esc(status))
     lines += comparison_lines(pack, fig, tr)
@@ -189,23 +187,17 @@ def _figure_block(pack: Any, fig: Any, tr: Translator) -> list[str]:
     return lines
 
 
-def _item_block(pack: Any, item: Any, heading: str, tr: Translator, summary_limit: int | None) -> list[str]:
+def _item_block(pack: ContentPack, piece: Piece, item: Item, tr: Translator, summary_limit: int | None) -> list[str]:
     text = pack.item_text(item.id, tr.lang)
     summary = text.summary if summary_limit is None else shorten(text.summary, summary_limit)
     return [
-        _slot(tr.gettext(heading).format(term=pack.meta.term), f"<b>{esc(text.title)}</b>"),
+        _slot(heading_text(pack, piece.slot.heading_for(item.kind), tr), f"<b>{esc(text.title)}</b>"),
         esc(summary),
         "📍 " + esc(tr.gettext("Source: {reference}").format(reference=pack.item_reference(item, tr.lang))),
     ]
 
 
-def _slot_heading(item: Any, slot: str) -> str:
-    if slot == "limitation_or_task":
-        return SLOT_HEADINGS["task" if item.kind == "task" else "limitation"]
-    return SLOT_HEADINGS[slot]
-
-
-def digest_text(pack: Any, digest: Digest, tr: Translator, summary_limit: int | None = None) -> str:
+def digest_text(pack: ContentPack, digest: Digest, tr: Translator, summary_limit: int | None = None) -> str:
     lines = [
         "📰 <b>" + esc(tr.gettext("Digest No. {n}").format(n=tr.number(digest.issue_no))) + "</b> — "
         + esc(tr.date(digest.day, "full")),
@@ -215,33 +207,34 @@ def digest_text(pack: Any, digest: Digest, tr: Translator, summary_limit: int | 
         lines.append(notice)
     if digest.changes:
         lines += ["", _changes_line(pack, digest.changes, tr)]
-    if digest.figure is not None:
-        lines += ["", *_figure_block(pack, digest.figure, tr)]
-    for slot in ("result", "limitation_or_task", "target"):
-        item = getattr(digest, slot)
-        if item is not None:
-            lines += ["", *_item_block(pack, item, _slot_heading(item, slot), tr, summary_limit)]
+    for piece in digest.pieces:
+        if piece.figure is not None:
+            lines += ["", *_figure_block(pack, piece, piece.figure, tr)]
+        elif piece.item is not None:
+            lines += ["", *_item_block(pack, piece, piece.item, tr, summary_limit)]
     lines += ["", "<i>" + esc(tr.gettext("Tap a button to read more. Settings: /digest settings")) + "</i>"]
     return "\n".join(lines)
 
 
-def render_digest(pack: Any, digest: Digest, tr: Translator) -> Page:
-    """The digest message and its buttons (each piece opens in the menu), under DIGEST_LIMIT."""
+def render_digest(pack: ContentPack, digest: Digest, tr: Translator) -> Page:
+    """The digest message and its buttons (each piece opens under it), under DIGEST_LIMIT."""
     text = digest_text(pack, digest, tr)
     limit = 600
     while len(text) > DIGEST_LIMIT and limit >= 60:
         text = digest_text(pack, digest, tr, summary_limit=limit)
         limit -= 100
     rows: list[Row] = []
-    if digest.figure is not None:
-        rows.append([button(shorten("📊 " + pack.figure_text(digest.figure.id, tr.lang).label, 46),
-                            DigestFigure(digest.figure.id), pack)])
-    for icon, item in (("✅", digest.result), ("⚠️" if digest.limitation_or_task is not None
-                                               and digest.limitation_or_task.kind != "task" else "📌",
-                                               digest.limitation_or_task), ("🎯", digest.target)):
-        if item is not None:
-            rows.append([button(shorten(f"{icon} " + pack.item_text(item.id, tr.lang).title, 46),
-                                DigestItem(item.id), pack)])
+    for piece in digest.pieces:
+        data: DigestButton
+        if piece.figure is not None:
+            label, icon = pack.figure_text(piece.figure.id, tr.lang).label, piece.slot.heading.icon
+            data = DigestFigure(piece.figure.id)
+        elif piece.item is not None:
+            label, icon = pack.item_text(piece.item.id, tr.lang).title, piece.slot.heading_for(piece.item.kind).icon
+            data = DigestItem(piece.item.id)
+        else:
+            continue
+        rows.append([button(shorten(f"{icon} {label}", 46), data, pack)])
     rows.append([button(tr.gettext("⚙️ Digest settings"), DigestOpen(), pack)])
     return text, markup(rows)
 
@@ -260,8 +253,7 @@ def _fields_summary(pack: Any, fields: tuple[str, ...], tr: Translator) -> str:
 def settings_page(pack: Any, view: DigestSettings, tr: Translator) -> Page:
     """The digest settings (or, when not subscribed, what the digest is and a subscribe button)."""
     title = "📰 <b>" + esc(tr.gettext("Daily digest")) + "</b>"
-    about = esc(tr.gettext("Every day, a short digest of the report: a key figure, a result, a limitation "
-                           "or task, and a target for the coming term, each with its source."))
+    about = esc(localized(pack.digest.about, tr)) if pack.digest.about is not None else ""
     if not view.subscribed:
         lines = [title, "", about, "",
                  esc(tr.gettext("This chat is not subscribed."))]
@@ -321,7 +313,7 @@ def time_picker(pack: Any, current: int | None, tr: Translator, zone: str) -> Pa
              esc(tr.gettext("Times are in {zone}.").format(zone=tr.zone(zone))),
              esc(subscribe_hint(tr))]
     buttons: list[InlineKeyboardButton] = []
-    for minute in COMMON_TIMES:
+    for minute in pack.digest.times:  # offered as buttons; any other time is typed with /subscribe
         label = ("✓ " if minute == current else "") + tr.time(time_of_minute(minute))
         buttons.append(button(label, DigestSetTime(minute), pack))
     rows: list[Row] = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]

@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.content import ContentPack, Figure, Note
+from bot.content.kinds import FigureRole
 from bot.i18n import N_, Translator
 from bot.render import callbacks as cb
 from bot.render import nav
@@ -44,11 +45,12 @@ CARD_ITEMS = 3
 #: Other matches offered under a typed lookup's card.
 CARD_OTHERS = 4
 
-KIND_LABELS: dict[str, str] = {
+#: What a card calls a figure, by its role (kinds.yaml gives each kind of the pack its role).
+ROLE_LABELS: dict[FigureRole, str] = {
     "baseline": N_("Baseline"),
     "result": N_("Result"),
-    "target_prev": N_("Target set by the previous congress"),
-    "target_2030": N_("Target for the coming term"),
+    "previous_target": N_("Target set by the previous congress"),
+    "target": N_("Target for the coming term"),
     "rank": N_("Ranking"),
     "count": N_("Count"),
     "other": N_("Figure"),
@@ -158,13 +160,13 @@ SAME_MEASURE = frozenset({"target", "result", "baseline", "previous"})
 def ranks(pack: ContentPack) -> frozenset[str]:
     """Ids of figures that are ranks: ``kind: rank``, and the targets, results and earlier values that a
     rank is compared with (or that compare themselves with one)."""
-    found = {f.id for f in pack.figures.values() if f.kind == "rank"}
+    found = {f.id for f in pack.figures.values() if pack.role(f) == "rank"}
     for fig in pack.figures.values():
         for c in fig.compare:
             if c.relation in SAME_MEASURE and c.figure in pack.figures:
-                if fig.kind == "rank":
+                if pack.role(fig) == "rank":
                     found.add(c.figure)
-                elif pack.figures[c.figure].kind == "rank":
+                elif pack.role(pack.figures[c.figure]) == "rank":
                     found.add(fig.id)
     return frozenset(found)
 
@@ -272,7 +274,7 @@ def section_figures_page(pack: Any, tr: Translator, section_id: str, page: int =
     lines = [*heading([*_figures_trail(pack, tr), pack.section_title(section_id, lang)]),
              f"<b>{esc(pack.reference(section_id, lang=lang))}. {esc(pack.section_title(section_id, lang))}</b>"]
     lines += [figure_line(pack, f, tr) for f in shown]
-    if any(f.kind == "target_2030" for f in shown) and (notice := status_notice(pack, tr)):
+    if any(pack.role(f) == "target" for f in shown) and (notice := status_notice(pack, tr)):
         lines += ["", notice]
     rows: list[Row] = figure_buttons(pack, shown, tr, nav.push(pack, here))
     rows.append(pager_row(pack, page, pages, lambda p: cb.FigureSection(section_id, p)))
@@ -304,12 +306,12 @@ def card_text(pack: Any, fig: Any, tr: Translator, *, with_quote: bool = False, 
         lines += heading(None if back == nav.TYPED else nav.trail_line(nav.card_trail(pack, tr, back, natural)))
     lines.append(f"📊 <b>{esc(words.label)}</b>")
     value = shown_value(pack, fig, tr)
-    kind = tr.gettext(KIND_LABELS.get(fig.kind, KIND_LABELS["other"]))
+    kind = tr.gettext(ROLE_LABELS[pack.role(fig)])
     period = f" ({words.period})" if words.period else ""
     lines.append(f"{esc(kind + period)}: {value_html(pack, fig, tr)}")
     if (status := status_label(fig, tr)) is not None:
         lines.append(esc(status))
-    if fig.kind == "target_2030" and (notice := status_notice(pack, tr)):
+    if pack.role(fig) == "target" and (notice := status_notice(pack, tr)):
         lines.append(notice)
     if fig.status == "pending" or value is None:
         lines += ["", "⏳ " + esc(tr.gettext("The draft does not give this figure yet.")),

@@ -91,10 +91,6 @@ def item_trail(pack: Any, item: Any, tr: Translator) -> list[str]:
     return nav.item_home_trail(pack, item, tr)
 
 
-#: Item kinds that speak of the coming term: their cards and lists carry the draft's status notice.
-FORWARD_KINDS = frozenset({"target", "task"})
-
-
 def item_label(pack: Any, item: Any, tr: Translator) -> str:
     return shorten(pack.item_text(item.id, tr.lang).title)
 
@@ -126,7 +122,7 @@ def _items_buttons(pack: Any, items: list[Any], tr: Translator, back: str) -> li
 
 
 def _notice_for(pack: Any, items: list[Any], tr: Translator) -> list[str]:
-    notice = status_notice(pack, tr) if any(i.kind in FORWARD_KINDS for i in items) else None
+    notice = status_notice(pack, tr) if any(pack.forward(i) for i in items) else None
     return ["", notice] if notice else []
 
 
@@ -209,7 +205,7 @@ def item_card(pack: Any, tr: Translator, item_id: str, back: str = nav.NATURAL) 
     onward = nav.push(pack, here, back)
     trail = None if back == nav.TYPED else nav.trail_line(nav.card_trail(pack, tr, back, item_trail(pack, item, tr)))
     lines = [*heading(trail), f"<b>{esc(text.title)}</b>"]
-    if item.kind in FORWARD_KINDS and (notice := status_notice(pack, tr)):
+    if pack.forward(item) and (notice := status_notice(pack, tr)):
         lines.append(notice)
     lines += ["", esc(text.summary)]
     if text.points:

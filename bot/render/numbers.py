@@ -13,9 +13,9 @@ Nothing here knows any figure of the report.
 
 from __future__ import annotations
 
-from typing import Any
-
+from bot.content import Figure
 from bot.content.numbers import FRACTION_RE, RANGE_RE, SINGLE_RE, read_number
+from bot.content.schema import FigureText
 from bot.i18n import Translator
 
 
@@ -80,21 +80,20 @@ def format_rank(value: str, tr: Translator) -> str:
     return value
 
 
-def figure_value(fig: Any, tr: Translator, words: Any = None, rank: bool | None = None) -> str | None:
+def figure_value(fig: Figure, tr: Translator, words: FigureText | Figure, rank: bool) -> str | None:
     """Hedge, value and unit of a figure for the reader (plain text, not escaped), or None when pending.
 
-    ``words`` are the figure's words in the reader's language (``pack.figure_text(id, lang)``); without
-    them the figure's own (the pack's language) are used. ``rank`` shows the value as a rank (the
-    default: when the figure's kind is rank)."""
+    ``words`` are the figure's words in the reader's language (``pack.figure_text(id, lang)``, or the
+    figure itself for its own language). ``rank`` shows the value as a place in a ranking (the caller
+    knows: bot/render/figures.ranks, or the figure's role)."""
     if fig.value is None:
         return None
-    words = words if words is not None else fig
     qualifier, unit = words.qualifier, words.unit
     # A target written "đứng thứ 15" carries the rank word as its hedge: it is a place, said once.
     rank_word = qualifier is not None and qualifier.casefold() == _rank_word(tr).casefold()
     if rank_word:
         qualifier = None
-    if rank_word or (rank if rank is not None else fig.kind == "rank"):
+    if rank_word or rank:
         value = format_rank(fig.value, tr)
         text = f"{qualifier} {value}" if qualifier else value
         return f"{text} {unit}" if unit else text

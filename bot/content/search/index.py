@@ -128,7 +128,7 @@ class SearchIndex:
                 "figure",
                 fig.id,
                 fig.label,
-                figure_kind=fig.kind,
+                figure_kind=pack.role(fig),  # a role of kinds.yaml: the pack names its kinds
                 headline=bool(fig.headline),
                 period_years=frozenset(t for t in tokens(fig.period or "") if YEAR_RE.match(t)),
                 label_years=sum(1 for t in tokens(fig.label) if YEAR_RE.match(t)),
