@@ -21,8 +21,8 @@ from bot.render.common import PAGE_SIZE, command_name
 from bot.render.digest import DigestTimes, heading_text
 from bot.render.figures import (
     FORECAST_LABELS,
-    ROLE_LABELS,
     RELATION_LABELS,
+    ROLE_LABELS,
     STATUS_LABELS,
     group_title,
     shown_value,
