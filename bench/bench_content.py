@@ -35,7 +35,8 @@ if hasattr(os, "sched_setaffinity"):
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 t0 = time.perf_counter()
 import bot.content.checks as checks
-from bot.content import ContentError, load_pack
+from bot.content import ContentError
+from bot.content.pack import load_pack
 from bot.content.search import SearchIndex
 t1 = time.perf_counter()
 spent = {"checks": 0.0}
@@ -113,7 +114,8 @@ def latency(content: Path, repeat: int, folder: Path = EVAL_DIR, names: tuple[st
     sys.path.insert(0, str(ROOT))
     from unittest import mock
 
-    from bot.content import ContentError, load_pack
+    from bot.content import ContentError
+    from bot.content.pack import load_pack
     from bot.content.search import SearchIndex
 
     try:

@@ -46,11 +46,11 @@ from telegram.constants import ParseMode  # noqa: E402
 from telegram.ext import Defaults, ExtBot  # noqa: E402
 
 from bot.app import REPLY_RETRIES  # noqa: E402
-from bot.content import load_pack  # noqa: E402
+from bot.content.pack import load_pack  # noqa: E402
 from bot.digest.pacing import MeteredRateLimiter, TrafficWindow  # noqa: E402
+from bot.digest.runner import digest_language, make_sender  # noqa: E402
 from bot.digest.service import DeliveryPolicy, DigestService  # noqa: E402
 from bot.fakeapi import FAKE_TOKEN, FakeBotAPI, error_payload  # noqa: E402
-from bot.handlers.digest import digest_language, make_sender  # noqa: E402
 from bot.i18n import Catalogues  # noqa: E402
 from bot.store import Store  # noqa: E402
 

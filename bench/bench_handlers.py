@@ -34,9 +34,10 @@ sys.path.insert(0, str(ROOT))
 
 from bot.app import build_application  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.content import load_pack  # noqa: E402
+from bot.content.pack import load_pack  # noqa: E402
 from bot.fakeapi import FAKE_TOKEN, FakeBotAPI  # noqa: E402
 from bot.i18n import Catalogues  # noqa: E402
+from bot.render import callbacks as cb  # noqa: E402
 from bot.simulate import command_entities, running, send  # noqa: E402
 
 USER = 1001
@@ -108,7 +109,8 @@ async def collect_menu_taps(app: Any, fake: FakeBotAPI, limit: int = 60) -> list
     taps: list[tuple[str, int]] = []
     while frontier and len(taps) < limit:
         data, message_id = frontier.pop(0)
-        if data in seen or data.startswith("lang:"):
+        parsed = cb.parse(data)
+        if data in seen or (parsed is not None and isinstance(parsed[1], cb.Language)):
             continue
         seen.add(data)
         taps.append((data, message_id))
@@ -158,7 +160,8 @@ async def main(n: int) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         fake = FakeBotAPI(max_calls=1000)
-        settings = Settings(data_dir=Path(tmp), content_dir=ROOT / "content", locales_dir=ROOT / "locales")
+        settings = Settings(token=FAKE_TOKEN, data_dir=Path(tmp), content_dir=ROOT / "content",
+                            locales_dir=ROOT / "locales")
         human = itertools.count(0.0, 3.0)  # one user at machine speed must not count as flooding (gate.py)
         app = build_application(settings, request=fake, pack=pack, rate_limiter=False, catalogues=catalogues,
                                 arrivals=lambda: next(human))

@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 from bot.app import build_application  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.content import load_pack  # noqa: E402
-from bot.fakeapi import FakeBotAPI  # noqa: E402
+from bot.content.pack import load_pack  # noqa: E402
+from bot.fakeapi import FAKE_TOKEN, FakeBotAPI  # noqa: E402
 from bot.i18n import Catalogues  # noqa: E402
 from bot.simulate import running, send  # noqa: E402
 
@@ -67,7 +67,8 @@ def held(app: Any, keys_before: set[str]) -> int:
 async def run(users: int, content: Path) -> None:
     pack = load_pack(content)
     with tempfile.TemporaryDirectory() as data:
-        settings = Settings(data_dir=Path(data), content_dir=content, locales_dir=ROOT / "locales")
+        settings = Settings(token=FAKE_TOKEN, data_dir=Path(data), content_dir=content,
+                            locales_dir=ROOT / "locales")
         fake = FakeBotAPI(max_calls=100)
         app = build_application(settings, request=fake, pack=pack, rate_limiter=False,
                                 catalogues=Catalogues.load(ROOT / "locales"))

@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 
 from bot.app import build_application  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.content import load_pack  # noqa: E402
-from bot.fakeapi import FakeBotAPI  # noqa: E402
-from bot.handlers import digest  # noqa: E402
+from bot.content.pack import load_pack  # noqa: E402
+from bot.digest import runner as digest  # noqa: E402
+from bot.fakeapi import FAKE_TOKEN, FakeBotAPI  # noqa: E402
 from bot.handlers.gate import FloodGuard  # noqa: E402
 from bot.i18n import Catalogues  # noqa: E402
 from bot.simulate import running, send, settle  # noqa: E402
@@ -41,7 +41,8 @@ from bot.store import Store  # noqa: E402
 
 
 def app_in(tmp: Path, pack: Any, catalogues: Catalogues, **settings: Any) -> Any:
-    config = Settings(data_dir=tmp, content_dir=ROOT / "content", locales_dir=ROOT / "locales", **settings)
+    config = Settings(token=FAKE_TOKEN, data_dir=tmp, content_dir=ROOT / "content",
+                      locales_dir=ROOT / "locales", **settings)
     human = iter(range(0, 10**9, 3))  # each user's updates 3 s apart: nobody counts as flooding here
     # No rate limiter: Telegram's 30/s would set the pace of a bench about the database.
     app = build_application(config, request=FakeBotAPI(max_calls=1000), pack=pack, catalogues=catalogues,

@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from bot.app import build_application  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.content import load_pack  # noqa: E402
-from bot.fakeapi import FakeBotAPI  # noqa: E402
+from bot.content.pack import load_pack  # noqa: E402
+from bot.fakeapi import FAKE_TOKEN, FakeBotAPI  # noqa: E402
 from bot.handlers import quiz  # noqa: E402
 from bot.i18n import Catalogues  # noqa: E402
 from bot.render.quiz import poll  # noqa: E402
@@ -83,7 +83,8 @@ async def main() -> None:
             print(f"chart {chart.id:<20} {lang}: {ms(statistics.median(runs))} to draw, {len(png) // 1024} KB")
 
     with tempfile.TemporaryDirectory() as data:
-        settings = Settings(data_dir=Path(data), content_dir=ROOT / "content", locales_dir=ROOT / "locales")
+        settings = Settings(token=FAKE_TOKEN, data_dir=Path(data), content_dir=ROOT / "content",
+                            locales_dir=ROOT / "locales")
         fake = FakeBotAPI()
         app = build_application(settings, request=fake, pack=pack, rate_limiter=False, catalogues=catalogues)
         app.bot_data[quiz.SCHEDULE] = False

@@ -28,7 +28,7 @@ from telegram.ext import Application, MessageHandler, filters  # noqa: E402
 
 from bot.app import build_application  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.content import load_pack  # noqa: E402
+from bot.content.pack import load_pack  # noqa: E402
 from bot.fakeapi import FAKE_TOKEN, FakeBotAPI  # noqa: E402
 from bot.i18n import Catalogues  # noqa: E402
 from bot.render import callbacks as cb  # noqa: E402
@@ -71,7 +71,8 @@ async def main(rounds: int) -> None:
     pack = load_pack(ROOT / "content")
     catalogues = Catalogues.load(ROOT / "locales")
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp), content_dir=ROOT / "content", locales_dir=ROOT / "locales")
+        settings = Settings(token=FAKE_TOKEN, data_dir=Path(tmp), content_dir=ROOT / "content",
+                            locales_dir=ROOT / "locales")
         fake = FakeBotAPI()
         human = itertools.count(0.0, 3.0)  # one user at machine speed is not a flood (bot/handlers/gate.py)
         app = build_application(settings, request=fake, pack=pack, rate_limiter=False, catalogues=catalogues,

@@ -9,8 +9,6 @@ never the token.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
 import os
 import sqlite3
 import sys
@@ -90,7 +88,8 @@ def open_store(settings: Settings) -> Any:
 
 
 def load_content(path: Path) -> Any:
-    from bot.content import ContentError, load_pack
+    from bot.content import ContentError
+    from bot.content.pack import load_pack
 
     if not path.is_dir():
         raise StartupError(
@@ -146,7 +145,8 @@ def _poll(settings: Settings, pack: Any, catalogues: Any, store: Any) -> int:
     app = build_application(settings, pack=pack, catalogues=catalogues)
     app.bot_data[ctx.STORE] = store  # closed by post_shutdown
     try:
-        asyncio.run(check_bot_api(settings))
+        # run_polling's first request is getMe: a wrong token or URL raises here, before any update
+        # (PTB's own traceback of it is dropped by bot/logs.py; the line below says what to do)
         app.run_polling(allowed_updates=list(ALLOWED_UPDATES))
     except InvalidToken:
         raise StartupError(
@@ -169,22 +169,6 @@ def _poll(settings: Settings, pack: Any, catalogues: Any, store: Any) -> int:
         if ctx.STORE in app.bot_data:  # start-up failed before post_shutdown could close it
             app.bot_data.pop(ctx.STORE).close()
     return 0
-
-
-async def check_bot_api(settings: Settings) -> None:
-    """getMe once before polling, so a wrong token or URL is one line here, not PTB's retry log."""
-    from telegram import Bot
-
-    from bot.request import bot_api_requests
-
-    kwargs: dict[str, Any] = {}
-    if settings.api_base_url:
-        kwargs["base_url"] = settings.api_base_url
-    if settings.api_base_file_url:
-        kwargs["base_file_url"] = settings.api_base_file_url
-    request, updates = bot_api_requests()
-    async with Bot(settings.token or "", request=request, get_updates_request=updates, **kwargs) as bot:
-        logging.getLogger(__name__).info("connected as @%s", bot.username)
 
 
 def backup(target: str, settings: Settings) -> int:

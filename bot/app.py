@@ -20,7 +20,6 @@ holds the whole run for retry_after (bot/digest/pacing.py).
 from __future__ import annotations
 
 import gc
-import importlib.util
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -53,9 +52,11 @@ from telegram.request import BaseRequest
 
 from bot import context as ctx
 from bot.config import Settings
+from bot.content.pack import load_pack
+from bot.content.search import SearchIndex
 from bot.context import BotContext
+from bot.digest import runner as digest_runner
 from bot.digest.pacing import MeteredRateLimiter, TrafficWindow
-from bot.fakeapi import FAKE_TOKEN
 from bot.handlers import (
     briefing,
     charts,
@@ -73,7 +74,6 @@ from bot.handlers import (
     start,
 )
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, Catalogues
-from bot.render.info import LANG_PREFIX
 from bot.request import bot_api_requests
 from bot.store import Store
 
@@ -146,7 +146,7 @@ def register_handlers(app: AnyApp) -> None:
 
     for command in COMMANDS:
         app.add_handler(CommandHandler([command.name, *command.aliases], command.callback), group=FEATURES)
-    app.add_handler(CallbackQueryHandler(start.lang_button, pattern=f"^{LANG_PREFIX}"), group=FEATURES)
+    app.add_handler(CallbackQueryHandler(start.lang_button, pattern=start.is_language_data), group=FEATURES)
     # UI: menu buttons (any fingerprint: stale ones get a fresh menu), private plain-text lookups, inline.
     app.add_handler(CallbackQueryHandler(menu.on_button, pattern=menu.is_ui_data), group=FEATURES)
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
@@ -201,12 +201,11 @@ def build_application(
         link_preview_options=LinkPreviewOptions(is_disabled=True),
         tzinfo=settings.timezone,
     )
-    token = settings.token or (FAKE_TOKEN if request is not None else None)
-    if token is None:
-        raise ValueError("build_application needs settings.token or a request (FakeBotAPI)")
+    if settings.token is None:
+        raise ValueError("build_application needs settings.token (the fake's FAKE_TOKEN over a FakeBotAPI)")
     builder = (
         Application.builder()
-        .token(token)
+        .token(settings.token)
         .defaults(defaults)
         .context_types(ContextTypes(context=BotContext))
         .post_init(_post_init)
@@ -229,7 +228,7 @@ def build_application(
         # replies, so digests fill only what replies to users leave (bot/digest/pacing.py).
         builder = builder.rate_limiter(MeteredRateLimiter(window, max_retries=REPLY_RETRIES))
     app = builder.build()
-    app.bot_data[digest.WINDOW] = window
+    app.bot_data[ctx.WINDOW] = window
     app.bot_data[gate.FLOOD] = gate.FloodGuard(arrivals or clock)
     app.bot_data[ctx.SETTINGS] = settings
     app.bot_data[ctx.CATALOGUES] = catalogues
@@ -245,16 +244,12 @@ async def _post_init(app: AnyApp) -> None:
     """Load the pack (unless given), open the database, build the search index, set the command menu."""
     settings: Settings = app.bot_data[ctx.SETTINGS]
     if ctx.PACK not in app.bot_data:
-        from bot.content import load_pack
-
         app.bot_data[ctx.PACK] = load_pack(settings.content_dir)
     if ctx.STORE not in app.bot_data:
         app.bot_data[ctx.STORE] = Store.open(settings.database_path)
-    if ctx.SEARCH not in app.bot_data and importlib.util.find_spec("bot.content.search") is not None:
-        from bot.content.search import SearchIndex  # type: ignore[import-not-found]
-
+    if ctx.SEARCH not in app.bot_data:
         app.bot_data[ctx.SEARCH] = SearchIndex.build(app.bot_data[ctx.PACK])
-    await digest.setup(app)
+    await digest_runner.setup(app)
     await meetings.setup(app)
     await quiz.setup(app)  # its tick job re-reads running quiz series: a restart resumes them
     await set_commands(app)
@@ -267,12 +262,12 @@ async def _post_init(app: AnyApp) -> None:
 
 async def _post_stop(app: AnyApp) -> None:
     """While the bot can still send: a digest run claims no more chats and its requests in flight end."""
-    await digest.shutdown(app)
+    await digest_runner.shutdown(app)
     await meetings.shutdown(app)
 
 
 async def _post_shutdown(app: AnyApp) -> None:
-    await digest.shutdown(app)
+    await digest_runner.shutdown(app)
     await meetings.shutdown(app)
     store: Store | None = app.bot_data.pop(ctx.STORE, None)
     if store is not None:

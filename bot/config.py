@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{30,}$")
 ACCESS_MODES = ("open", "allowlist", "invite")
+#: The zone digests and meetings are scheduled in unless BOT_TIMEZONE says otherwise: the one place it is written.
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 AccessMode = Literal["open", "allowlist", "invite"]
 
 #: Every variable the bot reads, with a one-line description (README lists the same).
@@ -22,7 +24,7 @@ VARIABLES: dict[str, str] = {
     "BOT_DATA_DIR": "where the SQLite database lives (default ./data)",
     "BOT_CONTENT_DIR": "the content pack (default ./content)",
     "BOT_LOCALES_DIR": "compiled gettext catalogues (default: locales/ of the checkout)",
-    "BOT_TIMEZONE": "IANA time zone for schedules (default Asia/Ho_Chi_Minh)",
+    "BOT_TIMEZONE": f"IANA time zone for schedules (default {DEFAULT_TIMEZONE})",
     "BOT_ADMINS": "comma-separated Telegram user ids of administrators",
     "BOT_ACCESS": "open | allowlist | invite (default open)",
     "BOT_ALLOWLIST": "comma-separated Telegram user ids allowed when BOT_ACCESS=allowlist",
@@ -75,11 +77,17 @@ class Settings:
     data_dir: Path = Path("data")
     content_dir: Path = Path("content")
     locales_dir: Path = field(default_factory=default_locales_dir)
-    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
     admins: frozenset[int] = frozenset()
     access: AccessMode = "open"
     allowlist: frozenset[int] = frozenset()
     log_level: str = "INFO"
+
+    def admits(self, user_id: int | None) -> bool:
+        """open: everyone. allowlist/invite: administrators and BOT_ALLOWLIST only (invite codes: not yet)."""
+        if self.access == "open":
+            return True
+        return user_id is not None and (user_id in self.admins or user_id in self.allowlist)
 
     @property
     def database_path(self) -> Path:
@@ -108,12 +116,12 @@ class Settings:
                     f"{name} must be an http(s) URL such as http://127.0.0.1:8081/bot (got {url!r})"
                 )
 
-        tz_name = get("BOT_TIMEZONE") or "Asia/Ho_Chi_Minh"
+        tz_name = get("BOT_TIMEZONE") or DEFAULT_TIMEZONE
         try:
             timezone = ZoneInfo(tz_name)
         except (ZoneInfoNotFoundError, ValueError):
             raise ConfigError(
-                f"BOT_TIMEZONE={tz_name!r} is not a known IANA time zone; use e.g. Asia/Ho_Chi_Minh"
+                f"BOT_TIMEZONE={tz_name!r} is not a known IANA time zone; use e.g. {DEFAULT_TIMEZONE}"
             ) from None
 
         access = (get("BOT_ACCESS") or "open").lower()

@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 from bot.config import Settings
 from bot.console_play import ConsoleClock, Director, install
-from bot.fakeapi import Call, FakeBotAPI
+from bot.fakeapi import FAKE_TOKEN, Call, FakeBotAPI
 from bot.simulate import DEFAULT_USER_ID, inline, press, send
 
 BANNER = (
@@ -194,7 +194,7 @@ async def console_session(settings: Settings, lines: Any, out: TextIO, *, pack: 
     fake = FakeBotAPI()
     with tempfile.TemporaryDirectory(prefix="bot-console-") as tmp:
         pace = itertools.count(0.0, 3.0)  # a line is a person's message, even from a pipe: not a flood
-        app = build_application(replace(settings, token=None, data_dir=Path(tmp)), request=fake, pack=pack,
+        app = build_application(replace(settings, token=FAKE_TOKEN, data_dir=Path(tmp)), request=fake, pack=pack,
                                 rate_limiter=False, catalogues=catalogues, arrivals=lambda: next(pace))
         clock = ConsoleClock(settings.timezone)
         install(app, clock)

@@ -20,8 +20,8 @@ import re
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from bot.digest import runner as digest_runner
 from bot.digest.timeparse import TimeFormatError, parse_time
-from bot.handlers import digest as digest_handlers
 from bot.handlers import meetings as meeting_handlers
 from bot.simulate import feed, user_json
 
@@ -51,7 +51,7 @@ def install(app: Any, clock: ConsoleClock) -> None:
     """Before post_init: the services read this clock; meeting jobs are left to !clock (no real waits)."""
     app.bot_data[meeting_handlers.CLOCK] = clock
     app.bot_data[meeting_handlers.SCHEDULE] = False
-    app.bot_data[digest_handlers.CLOCK] = clock
+    app.bot_data[digest_runner.CLOCK] = clock
 
 
 class Director:
@@ -161,8 +161,8 @@ class Director:
         console.write(f"(the clock moves to {target:%H:%M, %d/%m/%Y})")
         before = len(console.fake.calls())
         await meeting_handlers.tick_now(console.app)
-        if digest_handlers.DIGEST in console.app.bot_data:
-            await digest_handlers.tick_now(console.app)
+        if digest_runner.DIGEST in console.app.bot_data:
+            await digest_runner.tick_now(console.app)
         calls = console.fake.calls()[before:]
         if not calls:
             console.write("(nothing was due)")

@@ -7,16 +7,16 @@ handlers reach them as context.pack, context.store, context.search, context.sett
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.config import Settings
+from bot.content import ContentPack
+from bot.content.search import SearchIndex
 from bot.i18n import Catalogues, Translator, resolve_language
-
-if TYPE_CHECKING:
-    from bot.config import Settings
-    from bot.store import Store
+from bot.store import Store
 
 # bot_data keys, one per service.
 SETTINGS = "settings"
@@ -24,6 +24,7 @@ PACK = "pack"
 STORE = "store"
 SEARCH = "search"
 CATALOGUES = "catalogues"
+WINDOW = "traffic_window"  # TrafficWindow: every request of the last second (bot/digest/pacing.py)
 
 
 def language_for(update: object, bot_data: dict[str, Any]) -> str:
@@ -71,8 +72,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         return self.bot_data[SETTINGS]
 
     @property
-    def pack(self) -> Any:
-        """The loaded ContentPack (bot.content)."""
+    def pack(self) -> ContentPack:
         return self.bot_data[PACK]
 
     @property
@@ -80,9 +80,9 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         return self.bot_data[STORE]
 
     @property
-    def search(self) -> Any:
-        """The SearchIndex built from the pack, or None when search is not installed."""
-        return self.bot_data.get(SEARCH)
+    def search(self) -> SearchIndex:
+        """The SearchIndex built from the pack in post_init."""
+        return self.bot_data[SEARCH]
 
     @property
     def catalogues(self) -> Catalogues:

@@ -11,140 +11,35 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from html import unescape
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
+from bot.fakeapi_groups import GroupChats
+from bot.fakeapi_wire import (
+    COMMAND_RE,
+    JSON,
+    Call,
+    HTMLParseError,
+    TelegramAPIError,
+    check_markup,
+    error_payload,
+    iter_buttons,
+    parse_html,
+    utf16_len,
+)
+
 FAKE_TOKEN = "123456789:" + "A" * 35
 FAKE_BOT_ID = 123456789
 
-JSON = dict[str, Any]
 #: A responder returns (http_status, payload) to answer a call itself, or None to let the fake answer.
 Responder = Callable[["Call"], "tuple[int, JSON] | None"]
 
-SUPPORTED_TAGS = {
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code", "pre",
-    "blockquote", "tg-emoji",
-}
-_ATTR = r"""(?:\s+[a-zA-Z-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?)"""
-_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)(" + _ATTR + r"*)\s*>")
-_ENTITY_RE = re.compile(r"&(lt|gt|amp|quot|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});")
-_COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
-
-
-class HTMLParseError(ValueError):
-    """Raised for what Telegram would refuse with "Bad Request: can't parse entities"."""
-
-
-_SPECIAL_RE = re.compile(r"[<&]")
-
-
-def parse_html(text: str) -> str:
-    """Return the plain text Telegram would show for `text` in HTML parse mode, or raise HTMLParseError."""
-    out: list[str] = []
-    stack: list[str] = []
-    i = 0
-    while True:
-        special = _SPECIAL_RE.search(text, i)  # copy plain runs in one go: benches measure the bot, not us
-        if special is None:
-            out.append(text[i:])
-            break
-        start = special.start()
-        out.append(text[i:start])
-        if text[start] == "<":
-            m = _TAG_RE.match(text, start)
-            offset = len(text[:start].encode())
-            if not m:
-                raise HTMLParseError(f"Unsupported start tag at byte offset {offset}")
-            closing, name = m.group(1) == "/", m.group(2).lower()
-            if name not in SUPPORTED_TAGS:
-                raise HTMLParseError(f'Unsupported start tag "{name}" at byte offset {offset}')
-            if closing:
-                if not stack or stack[-1] != name:
-                    raise HTMLParseError(f'Unexpected end tag "{name}" at byte offset {offset}')
-                stack.pop()
-            else:
-                stack.append(name)
-            i = m.end()
-        else:
-            m = _ENTITY_RE.match(text, start)
-            if m:
-                out.append(unescape(m.group(0)))
-                i = m.end()
-            else:  # Telegram keeps a lone ampersand as it is
-                out.append("&")
-                i = start + 1
-    if stack:
-        raise HTMLParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1]}"')
-    return "".join(out)
-
-
-def utf16_len(text: str) -> int:
-    """Telegram counts message length in UTF-16 code units."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-class TelegramAPIError(Exception):
-    """Raised inside the fake to produce a Telegram-shaped error response."""
-
-    def __init__(self, code: int, description: str, retry_after: int | None = None):
-        super().__init__(description)
-        self.code = code
-        self.description = description
-        self.retry_after = retry_after
-
-    def payload(self) -> JSON:
-        return error_payload(self.code, self.description, self.retry_after)
-
-
-def error_payload(code: int, description: str, retry_after: int | None = None,
-                  migrate_to_chat_id: int | None = None) -> JSON:
-    payload: JSON = {"ok": False, "error_code": code, "description": description}
-    parameters: JSON = {}
-    if retry_after is not None:
-        parameters["retry_after"] = retry_after
-    if migrate_to_chat_id is not None:  # "group chat was upgraded to a supergroup chat"
-        parameters["migrate_to_chat_id"] = migrate_to_chat_id
-    if parameters:
-        payload["parameters"] = parameters
-    return payload
-
-
-@dataclass
-class Call:
-    """One Bot API request as the bot made it; params are decoded JSON (reply_markup is a dict)."""
-
-    method: str
-    params: JSON
-    result: Any = None
-    error: JSON | None = None
-    files: dict[str, int] = field(default_factory=dict)  # uploaded field name -> size in bytes
-    uploads: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # field name -> (file name, content)
-
-    @property
-    def chat_id(self) -> int | str | None:
-        return self.params.get("chat_id")
-
-    @property
-    def text(self) -> str | None:
-        """The text or caption this call sends, as the bot wrote it (HTML)."""
-        value = self.params.get("text", self.params.get("caption"))
-        return value if isinstance(value, str) else None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    @property
-    def buttons(self) -> list[JSON]:
-        """The inline keyboard buttons of this call, row by row flattened."""
-        markup = self.params.get("reply_markup") or {}
-        return [b for row in markup.get("inline_keyboard", []) for b in row]
+__all__ = ["FAKE_BOT_ID", "FAKE_TOKEN", "JSON", "Call", "FakeBotAPI", "HTMLParseError", "Responder",
+           "TelegramAPIError", "error_payload", "iter_buttons", "parse_html", "utf16_len"]
 
 
 @dataclass
@@ -165,7 +60,7 @@ class _Stored:
     markup: Any
 
 
-class FakeBotAPI(BaseRequest):
+class FakeBotAPI(GroupChats, BaseRequest):
     """Answers every Bot API method in-process; see module doc. One instance serves one bot."""
 
     def __init__(
@@ -177,6 +72,7 @@ class FakeBotAPI(BaseRequest):
         strict_html: bool = True,
         max_calls: int | None = None,
     ) -> None:
+        GroupChats.__init__(self)
         self.bot_username = bot_username
         self.bot_id = bot_id
         self.latency = latency
@@ -188,14 +84,11 @@ class FakeBotAPI(BaseRequest):
         self._next_id: dict[int | str, int] = {}
         self._messages: dict[tuple[int | str, int], _Stored] = {}
         self._chats: dict[int | str, JSON] = {}
-        self._members: dict[tuple[int | str, int], str] = {}
         self._commands: dict[tuple[str, str], list[JSON]] = {}
         self._polls = 0
         self._files = 0
         self.keep_uploads = True  # uploaded files' bytes stay on their Call (tests open documents)
         self._upload_name: str | None = None
-        self._rights: dict[tuple[int | str, int], dict[str, bool]] = {}
-        self._pinned: dict[int | str, list[int]] = {}
 
     # ------------------------------------------------------------------ BaseRequest
     @property
@@ -266,7 +159,7 @@ class FakeBotAPI(BaseRequest):
 
     def texts(self, chat_id: int | str | None = None) -> list[str]:
         """Texts and captions the bot sent or edited, in order, as the bot wrote them (HTML)."""
-        methods = {"sendMessage", "editMessageText", "sendPhoto", "sendDocument", "editMessageCaption"}
+        methods = {"sendMessage", "editMessageText", "sendPhoto", "sendDocument"}
         return [c.text for c in self._calls if c.method in methods and c.ok and c.text is not None
                 and (chat_id is None or c.chat_id == chat_id)]
 
@@ -297,25 +190,6 @@ class FakeBotAPI(BaseRequest):
     def chat(self, chat_id: int | str) -> JSON:
         """The chat JSON the fake uses for `chat_id` (registered, or derived from the id's sign)."""
         return self._chat(chat_id)
-
-    def set_member_status(self, chat_id: int | str, user_id: int, status: str) -> None:
-        """Set what getChatMember answers: creator, administrator, member, restricted, left, kicked."""
-        self._members[(chat_id, user_id)] = status
-
-    def set_rights(self, chat_id: int | str, user_id: int, **rights: bool) -> None:
-        """Administrator rights of a member (e.g. the bot's ``can_pin_messages``), shown by getChatMember
-        and enforced by pinChatMessage/unpinChatMessage. ``set_member_status`` sets the status itself."""
-        self._rights.setdefault((chat_id, user_id), {}).update(rights)
-
-    def grant_pin(self, chat_id: int | str, allowed: bool = True) -> None:
-        """Make the bot an administrator of a group that may (or may not) pin messages."""
-        self.set_member_status(chat_id, self.bot_id, "administrator")
-        self.set_rights(chat_id, self.bot_id, can_pin_messages=allowed)
-
-    def pinned(self, chat_id: int | str) -> list[int]:
-        """Message ids pinned in a chat, oldest pin first (the last one is shown at the top)."""
-        return list(self._pinned.get(chat_id, []))
-
     def commands(self, scope: str = "default", language_code: str = "") -> list[JSON]:
         """The commands set with setMyCommands for a scope type and language."""
         return self._commands.get((scope, language_code), [])
@@ -402,25 +276,6 @@ class FakeBotAPI(BaseRequest):
             except HTMLParseError as exc:
                 raise TelegramAPIError(400, f"Bad Request: can't parse entities: {exc}") from None
         return text
-
-    def _check_markup(self, markup: Any) -> None:
-        if not markup or "inline_keyboard" not in markup:
-            return
-        for row in markup["inline_keyboard"]:
-            for button in row:
-                if not str(button.get("text", "")).strip():
-                    raise TelegramAPIError(
-                        400, "Bad Request: text buttons are unallowed in the inline keyboard"
-                    )
-                data = button.get("callback_data")
-                if data is not None and not 1 <= len(str(data).encode()) <= 64:
-                    raise TelegramAPIError(400, "Bad Request: BUTTON_DATA_INVALID")
-                if not any(k in button for k in ("callback_data", "url", "switch_inline_query",
-                                                   "switch_inline_query_current_chat", "web_app",
-                                                   "login_url", "pay", "copy_text",
-                                                   "switch_inline_query_chosen_chat", "callback_game")):
-                    raise TelegramAPIError(400, "Bad Request: inline keyboard button must have an action")
-
     def _new_message(self, params: JSON, **content: Any) -> JSON:
         chat = self._chat(params.get("chat_id"))
         message_id = self.next_message_id(chat["id"])
@@ -438,7 +293,7 @@ class FakeBotAPI(BaseRequest):
         plain = self._plain(params.get("text"), params.get("parse_mode"))
         if utf16_len(plain) > 4096:
             raise TelegramAPIError(400, "Bad Request: message is too long")
-        self._check_markup(params.get("reply_markup"))
+        check_markup(params.get("reply_markup"))
         return self._new_message(params, text=plain)
 
     def _caption(self, params: JSON) -> JSON:
@@ -448,7 +303,7 @@ class FakeBotAPI(BaseRequest):
             if utf16_len(plain) > 1024:
                 raise TelegramAPIError(400, "Bad Request: message caption is too long")
             content["caption"] = plain
-        self._check_markup(params.get("reply_markup"))
+        check_markup(params.get("reply_markup"))
         return content
 
     def _file_id(self) -> str:
@@ -488,7 +343,7 @@ class FakeBotAPI(BaseRequest):
         plain = self._plain(params.get("text"), params.get("parse_mode"))
         if utf16_len(plain) > 4096:
             raise TelegramAPIError(400, "Bad Request: message is too long")
-        self._check_markup(params.get("reply_markup"))
+        check_markup(params.get("reply_markup"))
         markup = params.get("reply_markup")
         if stored is not None and stored.raw == params.get("text") and stored.markup == markup:
             raise TelegramAPIError(
@@ -500,18 +355,10 @@ class FakeBotAPI(BaseRequest):
             self._messages[key] = _Stored(params.get("text"), params.get("parse_mode"), markup)
         return self._edited(key, text=plain, reply_markup=markup)
 
-    def _m_editMessageCaption(self, params: JSON) -> JSON | bool:
-        key, _ = self._edit_target(params)
-        content = self._caption(params)
-        if key is not None:
-            self._messages[key] = _Stored(params.get("caption"), params.get("parse_mode"),
-                                          params.get("reply_markup"))
-        return self._edited(key, reply_markup=params.get("reply_markup"), **content)
-
     def _m_editMessageReplyMarkup(self, params: JSON) -> JSON | bool:
         key, stored = self._edit_target(params)
         markup = params.get("reply_markup")
-        self._check_markup(markup)
+        check_markup(markup)
         if stored is not None and stored.markup == markup:
             raise TelegramAPIError(
                 400,
@@ -522,11 +369,6 @@ class FakeBotAPI(BaseRequest):
             old = stored or _Stored(None, None, None)
             self._messages[key] = _Stored(old.raw, old.parse_mode, markup)
         return self._edited(key, reply_markup=markup)
-
-    def _m_deleteMessage(self, params: JSON) -> bool:
-        chat = self._chat(params.get("chat_id"))
-        self._messages.pop((chat["id"], int(params.get("message_id") or 0)), None)
-        return True
 
     def _m_answerCallbackQuery(self, params: JSON) -> bool:
         if len(str(params.get("text") or "")) > 200:
@@ -550,7 +392,7 @@ class FakeBotAPI(BaseRequest):
                 plain = self._plain(content["message_text"], content.get("parse_mode"))
                 if utf16_len(plain) > 4096:
                     raise TelegramAPIError(400, "Bad Request: MESSAGE_TOO_LONG")
-            self._check_markup(result.get("reply_markup"))
+            check_markup(result.get("reply_markup"))
         return True
 
     @staticmethod
@@ -563,104 +405,12 @@ class FakeBotAPI(BaseRequest):
         if len(commands) > 100:
             raise TelegramAPIError(400, "Bad Request: too many commands")
         for command in commands:
-            if not _COMMAND_RE.match(str(command.get("command", ""))):
+            if not COMMAND_RE.match(str(command.get("command", ""))):
                 raise TelegramAPIError(400, "Bad Request: BOT_COMMAND_INVALID")
             if not 1 <= len(str(command.get("description", ""))) <= 256:
                 raise TelegramAPIError(400, "Bad Request: command description is invalid")
         self._commands[self._scope_key(params)] = commands
         return True
-
-    def _m_getMyCommands(self, params: JSON) -> list[JSON]:
-        return self._commands.get(self._scope_key(params), [])
-
-    def _m_deleteMyCommands(self, params: JSON) -> bool:
-        self._commands.pop(self._scope_key(params), None)
-        return True
-
-    def _member(self, chat_id: Any, user_id: int) -> JSON:
-        status = self._members.get((chat_id, user_id), "member")
-        member: JSON = {"status": status, "user": {"id": user_id, "is_bot": user_id == self.bot_id,
-                                                   "first_name": f"User {user_id}"}}
-        if status == "administrator":
-            member.update(dict.fromkeys((
-                "can_be_edited", "can_manage_chat", "can_delete_messages", "can_manage_video_chats",
-                "can_restrict_members", "can_promote_members", "can_change_info", "can_invite_users",
-                "can_post_stories", "can_edit_stories", "can_delete_stories"), True))
-            member["is_anonymous"] = False
-        elif status == "creator":
-            member["is_anonymous"] = False
-        elif status == "restricted":
-            # Every field the Bot API sends (python-telegram-bot 22.8 requires can_edit_tag and
-            # can_react_to_messages too).
-            member.update({"is_member": True, "until_date": 0, **dict.fromkeys((
-                "can_send_messages", "can_send_audios", "can_send_documents", "can_send_photos",
-                "can_send_videos", "can_send_video_notes", "can_send_voice_notes", "can_send_polls",
-                "can_send_other_messages", "can_add_web_page_previews", "can_change_info",
-                "can_invite_users", "can_pin_messages", "can_manage_topics", "can_edit_tag",
-                "can_react_to_messages"), False)})
-        elif status == "kicked":
-            member["until_date"] = 0
-        if status == "administrator":
-            member.update(self._rights.get((chat_id, user_id), {}))
-        return member
-
-    def _m_getChatMember(self, params: JSON) -> JSON:
-        chat = self._chat(params.get("chat_id"))
-        return self._member(chat["id"], int(params.get("user_id") or 0))
-
-    def _may_pin(self, chat: JSON) -> None:
-        """Telegram: bots pin in private chats; in groups only as an admin with can_pin_messages."""
-        if chat["type"] == "private":
-            return
-        status = self._members.get((chat["id"], self.bot_id), "member")
-        rights = self._rights.get((chat["id"], self.bot_id), {})
-        if status == "creator" or (status == "administrator" and rights.get("can_pin_messages")):
-            return
-        raise TelegramAPIError(400, "Bad Request: not enough rights to manage pinned messages in the chat")
-
-    def _m_pinChatMessage(self, params: JSON) -> bool:
-        chat = self._chat(params.get("chat_id"))
-        self._may_pin(chat)
-        message_id = int(params.get("message_id") or 0)
-        if not any(c == chat["id"] and m == message_id for c, m in self._messages) and \
-                message_id > self._next_id.get(chat["id"], 0):
-            raise TelegramAPIError(400, "Bad Request: message to pin not found")
-        pins = self._pinned.setdefault(chat["id"], [])
-        if message_id in pins:
-            pins.remove(message_id)
-        pins.append(message_id)
-        return True
-
-    def _m_unpinChatMessage(self, params: JSON) -> bool:
-        chat = self._chat(params.get("chat_id"))
-        self._may_pin(chat)
-        pins = self._pinned.setdefault(chat["id"], [])
-        message_id = params.get("message_id")
-        if message_id is None:  # the most recent pin
-            if pins:
-                pins.pop()
-            return True
-        if int(message_id) in pins:
-            pins.remove(int(message_id))
-        return True
-
-    def _m_unpinAllChatMessages(self, params: JSON) -> bool:
-        chat = self._chat(params.get("chat_id"))
-        self._may_pin(chat)
-        self._pinned.pop(chat["id"], None)
-        return True
-
-    def _m_getChatAdministrators(self, params: JSON) -> list[JSON]:
-        chat = self._chat(params.get("chat_id"))
-        return [self._member(c, u) for (c, u), s in self._members.items()
-                if c == chat["id"] and s in {"creator", "administrator"}]
-
-    def _m_getChat(self, params: JSON) -> JSON:
-        chat = self._chat(params.get("chat_id"))
-        return {**chat, "accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": {
-            "unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False,
-            "premium_subscription": False}}
-
     def _m_sendPhoto(self, params: JSON) -> JSON:
         content = self._caption(params)
         file_id = self._file_id()
@@ -712,29 +462,3 @@ class FakeBotAPI(BaseRequest):
                 "members_only": False,
                 "options": [{"persistent_id": "0", "text": "-", "voter_count": 0},
                             {"persistent_id": "1", "text": "--", "voter_count": 0}]}
-
-    def _m_sendMediaGroup(self, params: JSON) -> list[JSON]:
-        return [self._new_message(params, photo=[{"file_id": self._file_id(), "file_unique_id": "x",
-                                                  "width": 1, "height": 1}])
-                for _ in params.get("media") or []]
-
-    def _m_copyMessage(self, params: JSON) -> JSON:
-        chat = self._chat(params.get("chat_id"))
-        return {"message_id": self.next_message_id(chat["id"])}
-
-    def _m_forwardMessage(self, params: JSON) -> JSON:
-        return self._new_message(params, text="(forwarded)")
-
-    def _m_getFile(self, params: JSON) -> JSON:
-        file_id = str(params.get("file_id"))
-        return {"file_id": file_id, "file_unique_id": file_id.lower(), "file_size": 1,
-                "file_path": f"files/{file_id}"}
-
-    def _m_getWebhookInfo(self, params: JSON) -> JSON:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
-
-
-def iter_buttons(markup: JSON | None) -> Iterable[JSON]:
-    """Every inline button of a reply_markup dict, row by row."""
-    for row in (markup or {}).get("inline_keyboard", []):
-        yield from row

@@ -13,6 +13,7 @@ build a date or a time themselves:
 | ``tr.date(d, "full")`` | ``Thứ Tư, ngày 2 tháng 12 năm 2026`` | ``Wednesday, December 2, 2026`` (Babel) |
 | ``tr.time(t)`` | ``07:30`` (24-hour, two digits: as cadres type it) | ``07:30`` |
 | ``tr.when(dt)`` | ``07:00 thứ Sáu, ngày 27 tháng 11 năm 2026`` | ``Friday, November 27, 2026 at 07:00`` |
+| ``tr.listed(dt)`` | ``08:00, thứ Hai, ngày 28 tháng 12 năm 2026`` | ``08:00, Monday 28 December 2026`` |
 | ``tr.zone(tz)`` | ``giờ Việt Nam`` (Babel's zone name, never the IANA id) | ``Vietnam Time`` |
 | ``tr.number(n)`` | ``239.163``, ``7,5`` (Babel ``vi``) | ``239,163``, ``7.5`` (Babel ``en``) |
 | ``tr.ordinal(n)`` | ``thứ 12`` | ``12th`` |
@@ -158,6 +159,16 @@ class Translator:
         if self.lang == "vi":  # inside a sentence Vietnamese writes "thứ Sáu", "Chủ nhật"
             day = day.replace("Thứ", "thứ", 1)
         return self.gettext("{date} at {time}").format(date=day, time=self.time(moment.time()))
+
+    def listed(self, moment: dt.datetime) -> str:
+        """A moment leading a line of a list, the time first: ``08:00, thứ Hai, ngày 28 tháng 12 năm 2026``
+        / ``08:00, Monday 28 December 2026``."""
+        hhmm = self.time(moment.time())
+        if self.lang == "vi":
+            weekday = self.date(moment.date(), "EEEE")  # "Thứ Hai" … "Chủ nhật"
+            weekday = "thứ " + weekday[4:] if weekday.startswith("Thứ ") else weekday.capitalize()
+            return f"{hhmm}, {weekday}, {self.date(moment.date())}"
+        return f"{hhmm}, {self.date(moment.date(), 'EEEE d MMMM y')}"
 
     def zone(self, tz: dt.tzinfo | str) -> str:
         """A time zone as people name it (``giờ Việt Nam``, ``Vietnam Time``), never its IANA id."""

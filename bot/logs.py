@@ -52,6 +52,20 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+#: How PTB's retry loop starts the message it logs (with a traceback) before raising when a start-up
+#: call fails: a wrong token, an unreachable TELEGRAM_API_BASE_URL.
+BOOTSTRAP_FAILURE = "Network Retry Loop (Bootstrap"
+
+
+class BootstrapFailureFilter(logging.Filter):
+    """Drops PTB's traceback of a failed start-up call: the exception reaches ``python -m bot run``,
+    which says in one line what to do (bot/__main__.py)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno >= logging.ERROR and record.name.startswith("telegram")
+                    and record.getMessage().startswith(BOOTSTRAP_FAILURE))
+
+
 def configure_logging(level: str, secrets: Iterable[str] = (), *, quiet_console: bool = False) -> None:
     """Log to stderr at `level`, every handler redacting `secrets` (the token) and token shapes."""
     logging.basicConfig(
@@ -60,6 +74,9 @@ def configure_logging(level: str, secrets: Iterable[str] = (), *, quiet_console:
         stream=sys.stderr,
     )
     install_redaction(secrets)
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, BootstrapFailureFilter) for f in handler.filters):
+            handler.addFilter(BootstrapFailureFilter())
     # httpx logs every request URL at INFO: noise (redacted all the same).
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)

@@ -24,7 +24,6 @@ the same instant, as a flood does).
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import traceback
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -34,9 +33,11 @@ import pytest
 
 from bot.app import build_application
 from bot.config import Settings
+from bot.content import ContentPack
+from bot.content.search import SearchIndex
 from bot.context import SEARCH
-from bot.fakeapi import FakeBotAPI
-from bot.handlers import digest
+from bot.digest import runner as digest
+from bot.fakeapi import FAKE_TOKEN, FakeBotAPI
 from bot.i18n import Catalogues
 from bot.simulate import running
 
@@ -100,18 +101,14 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def content_pack() -> Any:
     """The shipped content pack, loaded once (it is read-only)."""
-    from bot.content import load_pack
+    from bot.content.pack import load_pack
 
     return load_pack(CONTENT_DIR)
 
 
 @pytest.fixture(scope="session")
-def search_index(content_pack: Any) -> Any:
-    """The search index, built once per session (post_init would build it per app), or None."""
-    if importlib.util.find_spec("bot.content.search") is None:
-        return None
-    from bot.content.search import SearchIndex
-
+def search_index(content_pack: ContentPack) -> SearchIndex:
+    """The search index, built once per session (post_init would build it per app)."""
     return SearchIndex.build(content_pack)
 
 
@@ -122,7 +119,7 @@ def catalogues() -> Catalogues:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", content_dir=CONTENT_DIR, locales_dir=LOCALES_DIR)
+    return Settings(token=FAKE_TOKEN, data_dir=tmp_path / "data", content_dir=CONTENT_DIR, locales_dir=LOCALES_DIR)
 
 
 @pytest.fixture

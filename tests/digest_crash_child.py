@@ -27,10 +27,10 @@ sys.path.insert(0, str(ROOT))
 from telegram.constants import ParseMode  # noqa: E402
 from telegram.ext import Defaults, ExtBot  # noqa: E402
 
-from bot.content import load_pack  # noqa: E402
+from bot.content.pack import load_pack  # noqa: E402
+from bot.digest.runner import make_sender  # noqa: E402
 from bot.digest.service import DeliveryPolicy, DigestService  # noqa: E402
 from bot.fakeapi import FAKE_TOKEN, Call, FakeBotAPI  # noqa: E402
-from bot.handlers.digest import make_sender  # noqa: E402
 from bot.i18n import Catalogues  # noqa: E402
 from bot.store.database import Database  # noqa: E402
 

@@ -198,7 +198,7 @@ async def test_targets_with_words_answers_with_the_usage(app, fake_api: FakeBotA
 
 async def test_briefing_on_another_report(settings, catalogues, handler_errors) -> None:
     """The fixture pack (a made-up report) has its own briefings.yaml: the feature runs on it."""
-    from bot.content import load_pack
+    from bot.content.pack import load_pack
     from bot.simulate import running
     from tests.conftest import make_app
     from tests.test_content_validation import MINIPACK

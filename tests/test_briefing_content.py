@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.content import ContentError, load_pack
+from bot.content import ContentError
+from bot.content.pack import load_pack
 from bot.meetings.pacing import ChatPacer
 from bot.meetings.timeparse import WhenError, parse_when
 from tests.test_content_validation import MINIPACK, edit

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.content import ContentPack, load_pack
+from bot.content import ContentPack
+from bot.content.pack import load_pack
 from bot.content.search import SearchIndex
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import ContentPack, load_pack
+from bot.content import ContentPack
 from bot.content.numbers import number_tokens, quantity_runs
+from bot.content.pack import load_pack
 from bot.content.passages import reference_words
 from bot.content.source import normalize_text
 

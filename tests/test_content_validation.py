@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import ContentError, load_pack
+from bot.content import ContentError
 from bot.content.fidelity import ungrounded_words
 from bot.content.lexicon import SearchLexicon
 from bot.content.numbers import quantity_runs, value_spans
+from bot.content.pack import load_pack
 from bot.content.validate import main as check_content
 
 MINIPACK = Path(__file__).parent / "fixtures" / "minipack"
@@ -42,6 +43,12 @@ def errors_of(pack_dir: Path) -> list[str]:
     with pytest.raises(ContentError) as caught:
         load_pack(pack_dir)
     return caught.value.errors
+
+
+@pytest.mark.parametrize("name", ["kinds.yaml", "digest.yaml"])
+def test_a_pack_without_its_kinds_or_digest_is_refused(pack_dir: Path, name: str) -> None:
+    (pack_dir / name).unlink()
+    assert any(e.startswith(f"{pack_dir / name}:1: {name} is missing") for e in errors_of(pack_dir))
 
 
 def test_fixture_pack_is_valid_and_serves_another_report() -> None:
@@ -80,6 +87,21 @@ CASES = [  # noqa: E501 - one mistake per line reads best
     ("sections.yaml", "starts: \"1. Kinh tế\"", "starts: \"1. Văn hóa\"", r"sections\.yaml:\d+: section 'p1\.1': source line 5 does not start with"),
     ("meta.yaml", "status: final", "status: maybe", r"meta\.yaml:\d+: meta: field 'status'"),
     ("source.txt", "đạt 7,5%/năm", "đạt 7,4%/năm", r"source\.txt changed since the pack was curated"),
+    # kinds.yaml: every kind is declared, and its rules hold (the code never spells a kind)
+    ("figures/figures.yaml", "kind: target_prev", "kind: target_2020", r"figures\.yaml:\d+: figure 'muc-tieu-tang-truong': kind 'target_2020' is not in kinds\.yaml"),
+    ("items/items.yaml", "kind: overview", "kind: preface", r"items\.yaml:\d+: item 'mo-dau': kind 'preface' is not in kinds\.yaml"),
+    ("menu.yaml", "kinds: [target]", "kinds: [target, aim]", r"menu\.yaml:6: menu entry 'targets': kind 'aim' is not in kinds\.yaml"),
+    ("kinds.yaml", "  - id: overview\n", "  - id: overview\n    field: true\n", r"items\.yaml:\d+: item 'mo-dau': kind 'overview' needs a `field`"),
+    ("items/items.yaml", "    figures: [thu-nhap-2030]\n", "", r"items\.yaml:\d+: item 'chi-tieu-thu-nhap': kind 'target' lists its figures"),
+    ("kinds.yaml", "{id: rank, role: rank}", "{id: rank, role: ranking}", r"kinds\.yaml:\d+: kinds: field 'figures\.4\.role'"),
+    ("kinds.yaml", "  - {id: count, role: count}\n", "  - {id: count, role: count}\n  - {id: count, role: other}\n", r"kinds\.yaml:\d+: kinds: figures kind 'count' is listed twice"),
+    # digest.yaml: the slots name kinds that exist, times are times, titles hold only {term}
+    ("digest.yaml", "kinds: [achievement, breakthrough_result]", "kinds: [achievement, success]", r"digest\.yaml:\d+: digest: slot 'result': item kind 'success' is not in kinds\.yaml"),
+    ("digest.yaml", 'time: "07:00"', 'time: "7h"', r"digest\.yaml:\d+: digest: field 'time'"),
+    ("digest.yaml", '"20:00", "21:00"]', '"20:00", "25:00"]', r"digest\.yaml:\d+: digest: field 'times': .*'25:00' is not HH:MM"),
+    ("digest.yaml", 'en: "A target for the {term} term"', 'en: "A target for the {year} term"', r"digest\.yaml:\d+: digest: field 'slots\.3\.heading\.title'.*\{term\}"),
+    ("digest.yaml", "    figures: true        # the headline", "    kinds: [target]\n    figures: true        # the headline", r"digest\.yaml:\d+: digest: slot 'figure': give either `figures: true` or the item `kinds`"),
+    ("digest.yaml", "status: [trạng thái, status]", "status: [cài đặt]", r"digest\.yaml:\d+: digest: words .* cannot mean both"),
     # translation overlays (content/en/): real ids, complete when required, same hedges, no new numbers
     ("en/figures/figures.yaml", "  ho-ngheo: {label: Poverty rate}\n", "", r"figures\.yaml:\d+: en: figure 'ho-ngheo' has no translation"),
     ("en/figures/figures.yaml", "  ho-ngheo:", "  ho-ngheo-x:", r"en/figures/figures\.yaml:\d+: en: figure 'ho-ngheo-x' does not exist"),

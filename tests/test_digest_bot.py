@@ -18,12 +18,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.digest import runner
 from bot.digest.compose import FigureChange, candidate_lists, compose
 from bot.digest.service import DeliveryPolicy
 from bot.fakeapi import FakeBotAPI, parse_html, utf16_len
-from bot.handlers import digest as handlers
 from bot.render import callbacks as cb
-from bot.render.digest import DigestAction, render_digest
+from bot.render import digest as view
+from bot.render.digest import render_digest
 from bot.simulate import chat_json, feed, press, press_button, send, settle, user_json
 from bot.store.digest_repo import LedgerRepository
 from tests.conftest import FakeTime, make_app
@@ -72,10 +73,10 @@ def harness(settings, content_pack, catalogues, search_index, clock, fake_time):
         errors = [] if errors is None else errors
         app = make_app(settings_ or settings, fake or FakeBotAPI(), pack or content_pack, catalogues, errors,
                        search_index, fake_time)
-        app.bot_data[handlers.CLOCK] = clock
-        app.bot_data[handlers.SCHEDULE] = schedule
+        app.bot_data[runner.CLOCK] = clock
+        app.bot_data[runner.SCHEDULE] = schedule
         if policy is not None:
-            app.bot_data[handlers.POLICY] = policy
+            app.bot_data[runner.POLICY] = policy
         from bot.simulate import running
 
         async with running(app):
@@ -86,7 +87,7 @@ def harness(settings, content_pack, catalogues, search_index, clock, fake_time):
 
 
 def sub_of(app: Any, chat_id: int = USER) -> Any:
-    return app.bot_data[handlers.DIGEST].subscriptions.get(chat_id)
+    return app.bot_data[runner.DIGEST].subscriptions.get(chat_id)
 
 
 def digests(fake: FakeBotAPI, chat_id: int | None = None) -> list[Any]:
@@ -142,7 +143,7 @@ async def test_default_time_and_when_the_next_digest_comes_in_each_language(harn
         calls = await send(app, "/dangky", user_id=2002, lang="vi")
         assert "07:00 thứ Sáu, ngày 27 tháng 11 năm 2026" in calls[-1].text
         clock.set(27, 7)
-        await handlers.tick_now(app)
+        await runner.tick_now(app)
         assert [c.chat_id for c in digests(handlers_fake(app))] == [USER, 2002]
 
 
@@ -159,7 +160,7 @@ async def test_unsubscribe_stops_the_digest(harness, clock) -> None:
         await send(app, "/huy")
         assert not sub_of(app).active
         clock.set(26, 7)
-        report = await handlers.tick_now(app)
+        report = await runner.tick_now(app)
         assert report.sent == 0
         assert digests(handlers_fake(app)) == []
         await send(app, "/subscribe")  # comes back at the default time
@@ -230,9 +231,11 @@ async def test_settings_from_the_main_menu_and_subscribe_there(harness) -> None:
         assert calls[-1].method == "editMessageText" and "Daily digest" in str(calls[-1].buttons)
 
 
-async def test_digest_kind_stays_under_64_bytes() -> None:
-    assert cb.max_payload_bytes(DigestAction) <= 64
-    assert cb.kind_for("d") is DigestAction
+async def test_digest_kinds_stay_under_64_bytes() -> None:
+    kinds = [k for k in cb.registered().values() if issubclass(k, view.DigestButton)]
+    assert len(kinds) == 14
+    assert all(cb.max_payload_bytes(k) <= 64 for k in kinds)
+    assert cb.registered()["d"] is view.DigestHome
 
 
 async def test_digest_commands_are_in_the_command_menu(harness) -> None:
@@ -252,7 +255,7 @@ async def test_digest_commands_are_in_the_command_menu(harness) -> None:
 async def test_digest_now_does_not_disturb_the_schedule(harness, clock) -> None:
     async with harness() as app:
         fake = handlers_fake(app)
-        service = app.bot_data[handlers.DIGEST]
+        service = app.bot_data[runner.DIGEST]
         await send(app, "/subscribe 7:00")
         clock.set(26, 6, 30)
         await send(app, "/bantin")
@@ -261,7 +264,7 @@ async def test_digest_now_does_not_disturb_the_schedule(harness, clock) -> None:
         assert service.ledger.rows_for(USER) == []
         assert sub_of(app).position == 0
         clock.set(26, 7)
-        report = await handlers.tick_now(app)
+        report = await runner.tick_now(app)
         assert report.sent == 1
         scheduled = digests(fake)[-1]
         assert scheduled.text == preview.text  # the same digest, delivered on time
@@ -269,7 +272,7 @@ async def test_digest_now_does_not_disturb_the_schedule(harness, clock) -> None:
         assert digests(fake)[-1].text == preview.text
         assert sub_of(app).position == 1
         clock.set(27, 7)
-        await handlers.tick_now(app)
+        await runner.tick_now(app)
         assert "Bản tin số 2" in digests(fake)[-1].text
 
 
@@ -281,7 +284,7 @@ async def test_rotation_over_days_never_repeats_a_result(harness, clock, content
         await send(app, "/subscribe 7:00")
         for offset in range(days):
             clock.at = hanoi(26, 7).replace(day=26 + offset)
-            await handlers.tick_now(app)
+            await runner.tick_now(app)
         sent = digests(fake)
         assert len(sent) == days
         shown = [next(b["callback_data"] for b in c.buttons if b["text"].startswith("✅")) for c in sent]
@@ -292,24 +295,26 @@ async def test_digest_buttons_open_cards_below_and_keep_the_digest(harness, cloc
     async with harness() as app:
         await send(app, "/subscribe 7:00")
         clock.set(26, 7)
-        await handlers.tick_now(app)
+        await runner.tick_now(app)
         fake = handlers_fake(app)
         message = digests(fake)[-1]
         pack = app.bot_data["pack"]
         actions = [cb.decode(b["callback_data"], pack.fingerprint) for b in message.buttons]
-        assert all(isinstance(a, DigestAction) for a in actions)
-        assert actions[0].action == "show"
-        assert actions[0].arg.startswith("f.")
-        assert any(a.action == "show" and a.arg.startswith("i.") for a in actions)
-        assert actions[-1].action == "open"
+        assert all(isinstance(a, view.DigestButton) for a in actions)
+        assert isinstance(actions[0], view.DigestFigure)
+        assert all(isinstance(a, view.DigestItem) for a in actions[1:-1]) and len(actions) > 2
+        assert isinstance(actions[-1], view.DigestOpen)
         calls = await press(app, message.buttons[1]["callback_data"], message=message.result["message_id"])
         assert calls[0].method == "answerCallbackQuery"
         assert [c.method for c in calls[1:]] == ["sendMessage"]  # a new message; the digest is not edited
-        item_id = actions[1].arg.split(".", 1)[1]
-        assert pack.items[item_id].title in parse_html(calls[-1].params["text"])
+        item = actions[1]
+        assert isinstance(item, view.DigestItem)
+        assert pack.items[item.item].title in parse_html(calls[-1].params["text"])
         calls = await press(app, message.buttons[0]["callback_data"], message=message.result["message_id"])
-        assert pack.figures[actions[0].arg[2:]].label in parse_html(calls[-1].params["text"])
-        forged = cb.encode(DigestAction("show", "i.no-such-item"), pack.fingerprint)
+        figure = actions[0]
+        assert isinstance(figure, view.DigestFigure)
+        assert pack.figures[figure.figure].label in parse_html(calls[-1].params["text"])
+        forged = cb.encode(view.DigestItem("no-such-item"), pack.fingerprint)
         calls = await press(app, forged, message=message.result["message_id"])
         assert [c.method for c in calls] == ["answerCallbackQuery"]
 
@@ -372,18 +377,18 @@ async def test_403_deactivates_and_start_reactivates(harness, clock) -> None:
             await send(app, "/subscribe 7:00", user_id=user)
         fake.fail("sendMessage", 403, "Forbidden: bot was blocked by the user", chat_id=USER)
         clock.set(26, 7)
-        report = await handlers.tick_now(app)
+        report = await runner.tick_now(app)
         assert report.sent == 1 and report.deactivated == 1
         assert not sub_of(app).active
         clock.set(27, 7)
         fake.clear()
-        await handlers.tick_now(app)
+        await runner.tick_now(app)
         assert [c.chat_id for c in fake.calls("sendMessage")] == [2002]  # not tried again
         await send(app, "/start")
         assert sub_of(app).active
         clock.set(28, 7)
         fake.clear()
-        await handlers.tick_now(app)
+        await runner.tick_now(app)
         assert sorted(c.chat_id for c in digests(fake)) == [USER, 2002]
 
 
@@ -393,7 +398,7 @@ async def test_chat_not_found_deactivates_and_subscribe_reactivates(harness, clo
         await send(app, "/subscribe 7:00")
         fake.fail("sendMessage", 400, "Bad Request: chat not found", chat_id=USER)
         clock.set(26, 7)
-        await handlers.tick_now(app)
+        await runner.tick_now(app)
         assert not sub_of(app).active
         await send(app, "/subscribe")
         assert sub_of(app).active and sub_of(app).minute_of_day == 420
@@ -409,7 +414,7 @@ async def test_429_reaches_the_service_at_once_which_holds_the_run(harness, cloc
         fake.fail("sendMessage", 429, "Too Many Requests: retry after 5", retry_after=5, chat_id=USER, times=2)
         fake.clear()
         clock.set(26, 7)
-        report = await handlers.tick_now(app)
+        report = await runner.tick_now(app)
         assert report.rate_limited == 2 and report.sent == 3
         refused = [c for c in fake.calls("sendMessage", USER) if c.error]
         assert len(refused) == 2 and len(digests(fake, USER)) == 1  # each 429 came back to the service
@@ -434,10 +439,10 @@ async def test_timeouts_retry_then_a_recorded_failure_not_a_deactivation(harness
         fake.fail("sendMessage", 502, "Bad Gateway", chat_id=USER, times=None)
         fake.clear()
         clock.set(26, 7)
-        report = await handlers.tick_now(app)
+        report = await runner.tick_now(app)
         assert report.failed == 1
         assert len(fake.calls("sendMessage", USER)) == 3
-        service = app.bot_data[handlers.DIGEST]
+        service = app.bot_data[runner.DIGEST]
         assert service.ledger.status(USER, date(2026, 11, 26)) == "failed"
         assert sub_of(app).active
 
@@ -468,7 +473,7 @@ async def test_crash_mid_run_then_restart_on_the_same_data_dir(harness, clock, s
 
         first.set_responder(crash_on_the_eighth)
         # one chat crashes between Telegram's answer and 'sent': delivered, ledger still 'sending'
-        ledger = app.bot_data[handlers.DIGEST]._w_ledger  # the writer's: 'sent' is written off the loop
+        ledger = app.bot_data[runner.DIGEST]._w_ledger  # the writer's: 'sent' is written off the loop
         real_mark_sent = ledger.mark_sent
 
         def mark_sent(chat_id: int, *args: Any) -> None:
@@ -479,10 +484,10 @@ async def test_crash_mid_run_then_restart_on_the_same_data_dir(harness, clock, s
         ledger.mark_sent = mark_sent  # type: ignore[method-assign]
         clock.set(26, 7)
         with pytest.raises(Crash):
-            await handlers.tick_now(app)
+            await runner.tick_now(app)
     clock.set(26, 7, 3)
     async with harness(second, settings_=settings_) as app:
-        await handlers.tick_now(app)
+        await runner.tick_now(app)
         ledger = LedgerRepository(app.bot_data["store"].db)
         statuses = {chat: ledger.status(chat, date(2026, 11, 26)) for chat in chats}
         delivered = Counter(c.chat_id for fake in (first, second) for c in digests(fake))
@@ -497,7 +502,7 @@ async def test_crash_mid_run_then_restart_on_the_same_data_dir(harness, clock, s
         assert len(digests(second)) > 0  # the restart delivered the rest
         calls = await send(app, "/digest status")
         assert f"Không chắc đã đến (gián đoạn do khởi động lại, không gửi lại): {len(uncertain)}" in calls[-1].text
-        assert app.bot_data[handlers.DIGEST].uncertain_count() == len(uncertain)
+        assert app.bot_data[runner.DIGEST].uncertain_count() == len(uncertain)
         shown = parse_html(calls[-1].text).split("theo từng cuộc trò chuyện:")[1]
         assert {int(line.split()[1]) for line in shown.strip().splitlines()} == uncertain  # by chat, for admins
 
@@ -509,19 +514,25 @@ async def test_stopping_the_bot_mid_run_leaves_nothing_uncertain(harness, clock)
         for chat in chats:
             await send(app, "/subscribe 7:00", user_id=chat)
         clock.set(26, 7)
-        task = handlers.start_run(app.bot_data)
+        task = runner.start_run(app.bot_data)
         assert task is not None
-        assert handlers.start_run(app.bot_data) is None  # a second tick does not start a second run
-        await asyncio.sleep(0.1)
+        assert runner.start_run(app.bot_data) is None  # a second tick does not start a second run
+        for _ in range(200):  # until a few digests went out (40 x 0.02 s / 4 in flight take 0.2 s)
+            if len(digests(slow)) >= 4:
+                break
+            await asyncio.sleep(0.01)
+        assert 4 <= len(digests(slow)) < len(chats)
+        assert not task.done(), "the run finished before the stop: this test would prove nothing"
     # the application stopped (post_stop/post_shutdown): requests in flight ended, nothing new claimed
     assert task.done()
-    assert len(digests(slow)) < len(chats)  # stopped mid-run (40 x 0.02 s / 4 in flight takes 0.2 s)
+    report = task.result()
+    assert report is not None and report.sent == len(digests(slow)) < len(chats)  # stopped mid-run
     fake = FakeBotAPI()
     clock.set(26, 7, 5)
     async with harness(fake) as app:
-        ledger = app.bot_data[handlers.DIGEST].ledger
+        ledger = app.bot_data[runner.DIGEST].ledger
         assert ledger.counts(date(2026, 11, 26)).sending == 0
-        await handlers.tick_now(app)
+        await runner.tick_now(app)
         delivered = Counter(c.chat_id for f in (slow, fake) for c in digests(f))
         assert sorted(delivered) == chats and set(delivered.values()) == {1}
 
@@ -532,17 +543,17 @@ async def test_catch_up_after_downtime_oldest_first_and_yesterday_never(harness,
         for user, at in ((4006, "6:00"), (4008, "8:00"), (4007, "7:00"), (4023, "23:00")):
             await send(app, f"/subscribe {at}", user_id=user)
         clock.set(24, 23)
-        await handlers.tick_now(app)
+        await runner.tick_now(app)
     # down from the 24th 23:30 until the 25th 22:00... then from 23:30 until the 26th 09:00
     clock.set(26, 9)
     fake = FakeBotAPI()
     async with harness(fake) as app:
-        await handlers.tick_now(app)
+        await runner.tick_now(app)
         assert [c.chat_id for c in digests(fake)] == [4006, 4007, 4008]
-        service = app.bot_data[handlers.DIGEST]
+        service = app.bot_data[runner.DIGEST]
         assert [d for d, _ in service.ledger.rows_for(4023)] == ["2026-11-24"]  # the 25th never sent late
         clock.set(26, 23)
-        await handlers.tick_now(app)
+        await runner.tick_now(app)
         assert [c.chat_id for c in digests(fake)] == [4006, 4007, 4008, 4023]
 
 
@@ -554,13 +565,13 @@ async def test_the_catch_up_job_runs_at_start(harness, clock) -> None:
     clock.set(27, 9)
     async with harness(fake, schedule=True) as app:
         jobs = app.job_queue
-        assert [j.name for j in jobs.get_jobs_by_name(handlers.TICK_JOB)] == [handlers.TICK_JOB]
-        catch_up = jobs.get_jobs_by_name(handlers.CATCHUP_JOB)
+        assert [j.name for j in jobs.get_jobs_by_name(runner.TICK_JOB)] == [runner.TICK_JOB]
+        catch_up = jobs.get_jobs_by_name(runner.CATCHUP_JOB)
         assert len(catch_up) == 1
         await catch_up[0].run(app)
-        await app.bot_data[handlers.RUN_TASK]
-        await jobs.get_jobs_by_name(handlers.TICK_JOB)[0].run(app)  # a tick right after: nothing twice
-        task = app.bot_data[handlers.RUN_TASK]
+        await app.bot_data[runner.RUN_TASK]
+        await jobs.get_jobs_by_name(runner.TICK_JOB)[0].run(app)  # a tick right after: nothing twice
+        task = app.bot_data[runner.RUN_TASK]
         await task
         assert [c.chat_id for c in digests(fake)] == [USER]
 
@@ -574,10 +585,10 @@ async def test_0700_hanoi_with_the_server_in_utc(harness, clock, monkeypatch) ->
             calls = await send(app, "/subscribe 7:00", lang="en")
             assert "at 07:00" in calls[-1].text
             clock.at = datetime(2026, 11, 25, 23, 59, tzinfo=UTC)  # 06:59 in Hanoi
-            assert (await handlers.tick_now(app)).sent == 0
+            assert (await runner.tick_now(app)).sent == 0
             clock.at = datetime(2026, 11, 26, 0, 0, tzinfo=UTC)  # 07:00 in Hanoi
-            assert (await handlers.tick_now(app)).sent == 1
-            service = app.bot_data[handlers.DIGEST]
+            assert (await runner.tick_now(app)).sent == 1
+            service = app.bot_data[runner.DIGEST]
             assert service.ledger.status(USER, date(2026, 11, 26)) == "sent"
     finally:
         monkeypatch.undo()
@@ -588,7 +599,7 @@ async def test_what_changed_after_a_pack_change(harness, clock, content_pack) ->
     async with harness() as app:
         await send(app, "/subscribe 7:00", lang="en")
         clock.set(26, 7)
-        await handlers.tick_now(app)
+        await runner.tick_now(app)
     figure = next(f for f in content_pack.figures.values() if f.value and f.status != "pending")
     changed = figure.model_copy(update={"value": "123,4", "status": "achieved"})
     new_pack = dataclasses.replace(content_pack, figures={**content_pack.figures, figure.id: changed},
@@ -596,11 +607,11 @@ async def test_what_changed_after_a_pack_change(harness, clock, content_pack) ->
     clock.set(27, 7)
     fake = FakeBotAPI()
     async with harness(fake, pack=new_pack) as app:
-        await handlers.tick_now(app)
+        await runner.tick_now(app)
         text = digests(fake)[-1].text
         assert "🔄" in text and content_pack.figure_text(figure.id, "en").label in text and "123.4" in text
         clock.set(28, 7)
-        await handlers.tick_now(app)
+        await runner.tick_now(app)
         assert "🔄" not in digests(fake)[-1].text  # said once
 
 
@@ -647,7 +658,7 @@ async def test_revoked_members_get_no_digest_and_may_always_unsubscribe(harness,
     fake.set_member_status(group_by_revoked, 2002, "administrator")
     clock.set(26, 7)
     async with harness(fake, settings_=restricted) as app:
-        report = await handlers.tick_now(app)
+        report = await runner.tick_now(app)
         assert sorted(c.chat_id for c in digests(fake)) == [group_by_member, USER]
         assert report.revoked == 2
         calls = await send(app, "/digest", user_id=2002)  # anything else stays refused
@@ -657,7 +668,7 @@ async def test_revoked_members_get_no_digest_and_may_always_unsubscribe(harness,
             assert calls[-1].ok and not sub_of(app, chat).active
     clock.set(27, 7)
     async with harness(FakeBotAPI(), settings_=settings) as app:  # open again: they stay unsubscribed
-        report = await handlers.tick_now(app)
+        report = await runner.tick_now(app)
         assert report.sent == 2
 
 
@@ -668,13 +679,13 @@ async def test_a_group_upgraded_mid_subscription_keeps_its_digest(harness, clock
         fake = handlers_fake(app)
         fake.set_member_status(old, USER, "administrator")
         await send(app, "/subscribe 6:30", user_id=USER, chat_id=old, chat_type="group")
-        service = app.bot_data[handlers.DIGEST]
+        service = app.bot_data[runner.DIGEST]
         service.subscriptions.set_weekdays_only(old, True)
         service.subscriptions.set_fields(old, ("economy",))
         fake.fail("sendMessage", 400, "Bad Request: group chat was upgraded to a supergroup chat", chat_id=old,
                   migrate_to_chat_id=new)
         clock.set(26, 7)
-        report = await handlers.tick_now(app)
+        report = await runner.tick_now(app)
         assert report.sent == 1 and report.migrated == 1 and report.deactivated == 0
         assert [c.chat_id for c in digests(fake)] == [new]
         assert sub_of(app, old) is None
@@ -684,7 +695,7 @@ async def test_a_group_upgraded_mid_subscription_keeps_its_digest(harness, clock
         assert service.ledger.rows_for(new) == [("2026-11-26", "sent")] and service.ledger.rows_for(old) == []
         clock.set(27, 7)
         fake.clear()
-        await handlers.tick_now(app)
+        await runner.tick_now(app)
         assert [c.chat_id for c in digests(fake)] == [new]  # the next day, straight to the supergroup
 
 
@@ -695,7 +706,7 @@ async def test_a_migrate_to_chat_id_message_moves_the_subscription(harness, cloc
         fake.set_member_status(old, USER, "administrator")
         await send(app, "/subscribe 7:00", user_id=USER, chat_id=old, chat_type="group")
         clock.set(26, 7)
-        await handlers.tick_now(app)  # today's went to the old id
+        await runner.tick_now(app)  # today's went to the old id
         group = chat_json(old, "group")
         calls = await feed(app, {"message": {"message_id": 99, "date": 0, "chat": group,
                                              "from": user_json(USER), "migrate_to_chat_id": new}})
@@ -704,13 +715,13 @@ async def test_a_migrate_to_chat_id_message_moves_the_subscription(harness, cloc
         await feed(app, {"message": {"message_id": 1, "date": 0, "chat": supergroup,
                                      "from": user_json(USER), "migrate_from_chat_id": old}})  # idempotent
         assert sub_of(app, old) is None and sub_of(app, new).active
-        service = app.bot_data[handlers.DIGEST]
+        service = app.bot_data[runner.DIGEST]
         assert service.ledger.rows_for(new) == [("2026-11-26", "sent")]
         clock.set(26, 8)
         fake.clear()
-        assert (await handlers.tick_now(app)).sent == 0  # today's is not sent again under the new id
+        assert (await runner.tick_now(app)).sent == 0  # today's is not sent again under the new id
         clock.set(27, 7)
-        await handlers.tick_now(app)
+        await runner.tick_now(app)
         assert [c.chat_id for c in digests(fake)] == [new]
 
 
@@ -736,7 +747,7 @@ async def test_blocking_and_unblocking_the_bot_pauses_and_resumes_the_digest(har
         store = app.bot_data["store"]
         assert not sub_of(app).active and not store.chats.get(USER).active and not store.users.get(USER).active
         clock.set(26, 7)
-        await handlers.tick_now(app)
+        await runner.tick_now(app)
         assert [c.chat_id for c in digests(fake)] == [2002]  # no 403 needed to know
         for user in (USER, 2003):
             await feed(app, my_member(chat_json(user), "kicked", "member"))
@@ -760,7 +771,7 @@ async def test_a_digest_run_waits_for_a_lock_off_the_event_loop(harness, clock, 
         locker = sqlite3.connect(settings.database_path, isolation_level=None)
         locker.execute("BEGIN EXCLUSIVE")
         clock.set(26, 7)
-        run = asyncio.create_task(handlers.tick_now(app))
+        run = asyncio.create_task(runner.tick_now(app))
         try:
             for _ in range(20):
                 await asyncio.sleep(0)

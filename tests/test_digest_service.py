@@ -7,6 +7,7 @@ and restart, Telegram errors); tests/test_digest_bot.py covers the same through 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,11 +15,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
 
-from bot.content import load_pack
-from bot.digest.compose import candidate_lists, compose
+from bot.content.pack import load_pack
+from bot.digest.compose import Digest, candidate_lists, compose
 from bot.digest.pacing import TrafficWindow
 from bot.digest.schedule import next_due
-from bot.digest.service import DeliveryPolicy, DigestService
+from bot.digest.service import DeliveryPolicy, DigestService, Notice
 from bot.digest.timeparse import TimeFormatError, parse_time
 from bot.store.database import Database
 from tests.conftest import FakeTime
@@ -297,25 +298,31 @@ async def test_concurrent_runs_never_double_send(tmp_path: Path, pack) -> None:
     assert sorted(c for c, _ in sender.sent) == list(range(1, 51))
 
 
+def piece_id(digest: Digest, slot: str) -> str:
+    piece = digest.piece(slot)
+    assert piece is not None, slot
+    return piece.id
+
+
 def test_rotation_never_repeats_within_a_cycle_and_new_subscribers_start_at_the_top(pack) -> None:
     lists = candidate_lists(pack, ())
     day = date(2026, 11, 26)
     for slot in ("figure", "result", "target"):
         size = len(lists[slot])
         assert size > 0
-        shown = [getattr(compose(pack, n, (), day), slot).id for n in range(size)]
+        shown = [piece_id(compose(pack, n, (), day), slot) for n in range(size)]
         assert len(set(shown)) == size
-        assert getattr(compose(pack, size, (), day), slot).id == shown[0]
+        assert piece_id(compose(pack, size, (), day), slot) == shown[0]
     assert compose(pack, 0, (), day).issue_no == 1
 
 
 def test_field_filter_narrows_and_falls_back(pack) -> None:
     day = date(2026, 11, 26)
-    only_economy = compose(pack, 0, ("economy",), day)
-    assert only_economy.result is not None
-    assert only_economy.result.field == "economy"
+    result = compose(pack, 0, ("economy",), day).piece("result")
+    assert result is not None and result.item is not None
+    assert result.item.field == "economy"
     unknown = compose(pack, 0, ("party",), day)  # no party items in the fixture: falls back to all
-    assert unknown.result is not None
+    assert unknown.piece("result") is not None
 
 
 async def test_what_changed_after_a_new_pack(tmp_path: Path, pack) -> None:
@@ -330,10 +337,10 @@ async def test_what_changed_after_a_new_pack(tmp_path: Path, pack) -> None:
     service.remember_pack()
     service.subscriptions.subscribe(1, "private", 7 * 60, "vi", 1, at=ts(at_hanoi(20, 0)))
     await service.run_due()
-    assert sender_digests[-1].changes == []
+    assert sender_digests[-1].changes == ()
     changed_figure = pack.figures["tang-truong"].model_copy(update={"value": "7", "status": "achieved"})
-    new_pack = type(pack)(**{**pack.__dict__, "figures": {**pack.figures, "tang-truong": changed_figure},
-                             "fingerprint": "newprint"})
+    new_pack = dataclasses.replace(pack, figures={**pack.figures, "tang-truong": changed_figure},
+                                   fingerprint="newprint")
     service.pack = lambda: new_pack
     service.remember_pack()
     clock.at = at_hanoi(27, 7, 0)
@@ -376,3 +383,31 @@ async def test_old_ledger_rows_are_pruned_once_a_day(tmp_path: Path, pack) -> No
     await service.run_due()
     kept = [d for d, _ in service.ledger.rows_for(1)]
     assert kept == ["2026-10-27", "2026-10-28", "2026-11-26"]  # 30 days back from the 26th
+
+
+async def test_the_subscription_changes_live_in_the_service(tmp_path: Path, pack) -> None:
+    """Subscribe, time, weekdays, fields (never none), pause, language, unsubscribe: the service's own."""
+    service, _ = make_service(tmp_path / "d.db", pack, Clock(at_hanoi(26, 6, 0)), Recorder())
+    assert service.toggle_weekdays(5) is Notice.NOT_SUBSCRIBED
+    assert service.unsubscribe(5) is Notice.NOT_SUBSCRIBED
+    assert not service.settings(5, group=False, lang="en").subscribed
+    service.subscribe(5, "private", "vi", 5)
+    assert service.settings(5, group=False, lang="vi").minute == service.default_minute
+    service.set_time(5, "private", "vi", 5, 6 * 60 + 30)
+    service.subscribe(5, "private", "vi", 5)  # /subscribe without a time keeps the chat's time
+    settings = service.settings(5, group=False, lang="vi")
+    assert settings.minute == 6 * 60 + 30 and settings.next_due == at_hanoi(26, 6, 30)
+    assert service.toggle_weekdays(5) is None and service.settings(5, False, "vi").weekdays_only
+    only = list(pack.fields)
+    assert len(only) == 1  # the fixture pack has one field: it cannot be unchosen
+    assert service.toggle_field(5, only[0]) is Notice.KEEP_ONE_FIELD
+    assert service.toggle_field(5, "no-such-field") is None
+    assert service.set_paused(5, True) is None
+    settings = service.settings(5, group=True, lang="vi")
+    assert settings.paused and settings.next_due is None and settings.group
+    service.set_language(5, "en")
+    assert service.settings(5, False, "vi").lang == "en"
+    assert service.unsubscribe(5) is Notice.UNSUBSCRIBED
+    assert service.active(5) is None
+    with pytest.raises(ValueError):
+        service.subscribe(6, "private", "vi", 6, 24 * 60)

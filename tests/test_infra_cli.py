@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -79,6 +82,34 @@ def test_unreachable_bot_api_is_one_line(tmp_path: Path):
     env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot",
            "BOT_DATA_DIR": str(tmp_path / "d")}
     assert_one_line_error(run_bot("run", env=env), "TELEGRAM_API_BASE_URL")
+
+
+def test_rejected_token_is_one_line(tmp_path: Path):
+    """A Bot API that refuses the token (401 to getMe, run_polling's first request): one line, no traceback."""
+
+    class Refusing(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            body = json.dumps({"ok": False, "error_code": 401, "description": "Unauthorized"}).encode()
+            self.send_response(401)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Refusing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        env = {"TELEGRAM_BOT_TOKEN": TOKEN, "BOT_DATA_DIR": str(tmp_path / "d"),
+               "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{server.server_address[1]}/bot"}
+        result = run_bot("run", env=env)
+    finally:
+        server.shutdown()
+    assert_one_line_error(result, "rejected", "TELEGRAM_BOT_TOKEN", "BotFather")
+    assert TOKEN not in result.stderr
 
 
 def test_help_lists_the_subcommands():

@@ -176,7 +176,7 @@ async def test_a_group_becoming_a_supergroup_moves_its_rows(tmp_path: Path):
 
 
 def test_figure_snapshots_are_saved_in_one_commit(tmp_path: Path):
-    from bot.content import load_pack
+    from bot.content.pack import load_pack
     from bot.digest.service import DigestService
 
     pack = load_pack(Path(__file__).parent / "fixtures" / "minipack")

@@ -18,9 +18,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.content import ContentError, ContentPack, load_pack
+from bot.content import ContentError, ContentPack
 from bot.content.folding import canonical_number, exact_form, fold, index_tokens, tokens
 from bot.content.lexicon import PhraseTable, SearchLexicon, load_lexicon
+from bot.content.pack import load_pack
 from bot.content.search import RANKING, Hit, Ranking, SearchIndex, highlight_spans
 from bot.content.search import scope as sc
 from bot.content.search.query import item_number

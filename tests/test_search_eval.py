@@ -22,7 +22,8 @@ from unittest import mock
 import pytest
 import yaml
 
-from bot.content import ContentError, ContentPack, load_pack
+from bot.content import ContentError, ContentPack
+from bot.content.pack import load_pack
 from bot.content.search import RANKING, SearchIndex
 from bot.content.search import scope as sc
 

@@ -28,7 +28,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 @pytest.fixture(scope="module")
 def minipack() -> Any:
-    from bot.content import load_pack
+    from bot.content.pack import load_pack
 
     return load_pack(MINIPACK)
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import ContentError, load_pack
+from bot.content import ContentError
+from bot.content.pack import load_pack
 
 MINIPACK = Path(__file__).parent / "fixtures" / "minipack"
 

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.content import load_pack
+from bot.content.pack import load_pack
 from bot.render.numbers import format_value
 from bot.render.quiz import poll
 from bot.study import distractors as d

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.content import load_pack
+from bot.content.pack import load_pack
 from bot.i18n import Translator
 from bot.render import callbacks as cb
 from bot.render.numbers import format_rank, format_token

@@ -233,3 +233,19 @@ async def test_language_button_opens_the_chooser(app, content_pack):
     await send(app, "/menu")
     call = screen(await press(app, cb.encode(cb.Settings(), content_pack.fingerprint)))
     assert {"Tiếng Việt", "English"} <= {t.removeprefix("✓ ") for t in labels(call)}
+
+
+async def test_language_buttons_go_through_the_codec_and_old_ones_still_answer(app, content_pack):
+    await send(app, "/menu")
+    call = screen(await press(app, cb.encode(cb.Settings(), content_pack.fingerprint)))
+    english = next(b for b in call.buttons if b["text"].endswith("English"))
+    assert cb.decode(english["callback_data"], content_pack.fingerprint) == cb.Language("en")
+    call = screen(await press(app, english["callback_data"]))
+    assert call.method == "editMessageText" and "English" in call.text
+    other_pack = cb.encode(cb.Language("vi"), "ffff")  # a choice outlives a pack change
+    call = screen(await press(app, other_pack, lang="en"))
+    assert "Vietnamese" in call.text or "tiếng Việt" in call.text
+    call = screen(await press(app, "lang:en"))  # a keyboard sent before the codec carried languages
+    assert "English" in call.text
+    calls = await press(app, "lang:xx")
+    assert [c.method for c in calls] == ["answerCallbackQuery"] and calls[0].params.get("text")

@@ -18,11 +18,11 @@ from bot.fakeapi import parse_html
 from bot.render import callbacks as cb
 from bot.render import nav
 from bot.render.common import PAGE_SIZE, command_name
-from bot.render.digest import SLOT_HEADINGS, DigestAction
+from bot.render.digest import DigestTimes, heading_text
 from bot.render.figures import (
     FORECAST_LABELS,
-    KIND_LABELS,
     RELATION_LABELS,
+    ROLE_LABELS,
     STATUS_LABELS,
     group_title,
     shown_value,
@@ -69,12 +69,12 @@ def test_the_vietnamese_catalogue_says_dong_chi_never_ban():
 
 def test_a_baseline_is_not_called_raw_data(catalogues):
     vi = catalogues["vi"]
-    assert vi.gettext(KIND_LABELS["baseline"]) == "Số liệu đầu kỳ"
+    assert vi.gettext(ROLE_LABELS["baseline"]) == "Số liệu đầu kỳ"
     assert not [s for _, s in vi_messages() if "Số liệu gốc" in s]
 
 
 async def test_a_baseline_card_reads_as_a_baseline(app, content_pack):
-    fig = next(f for f in content_pack.figures.values() if f.kind == "baseline")
+    fig = next(f for f in content_pack.figures.values() if content_pack.role(f) == "baseline")
     await send(app, "/menu")
     shown = check_html(screen(await press(app, cb.encode(cb.FigureCard(fig.id), content_pack.fingerprint))).text)
     assert "Số liệu đầu kỳ" in shown and "Số liệu gốc" not in shown
@@ -83,14 +83,15 @@ async def test_a_baseline_card_reads_as_a_baseline(app, content_pack):
 @pytest.mark.parametrize("lang", ["vi", "en"])
 async def test_no_category_word_stands_alone_on_a_line(app, content_pack, catalogues, lang):
     tr = catalogues[lang]
-    alone = {tr.gettext(label) for table in (KIND_LABELS, RELATION_LABELS) for label in table.values()}
+    alone = {tr.gettext(label) for table in (ROLE_LABELS, RELATION_LABELS) for label in table.values()}
     await send(app, "/menu", lang=lang)
     for fig in content_pack.figures.values():
         call = screen(await press(app, cb.encode(cb.FigureQuote(fig.id), content_pack.fingerprint), lang=lang))
         lines = {line.strip() for line in check_html(call.text).splitlines()}
         assert not lines & alone, (fig.id, lines & alone)
     digest = screen(await send(app, "/digest", lang=lang))
-    slots = {tr.gettext(h).format(term=content_pack.meta.term) for h in SLOT_HEADINGS.values()}
+    headings = [h for slot in content_pack.digest.slots for h in (slot.heading, *slot.headings.values())]
+    slots = {heading_text(content_pack, h, tr) for h in headings}
     lines = [line.strip() for line in parse_html(digest.text).splitlines()]
     assert not set(lines) & slots, "a slot's name leads its first line"
     assert sum(any(line.startswith(slot + " — ") for slot in slots) for line in lines) >= 3
@@ -196,8 +197,7 @@ def is_digest(call) -> bool:
 async def test_digest_settings_however_it_is_typed(app, content_pack, typed):
     call = screen(await send(app, typed))
     assert not is_digest(call)
-    kinds = {(d.action if isinstance(d, DigestAction) else None) for d in decoded(call, content_pack)}
-    assert "times" in kinds, "the settings screen (its time button)"
+    assert any(isinstance(d, DigestTimes) for d in decoded(call, content_pack)), "the settings screen (its time button)"
 
 
 @pytest.mark.parametrize("typed", ["/digest abc", "/bantin xyz 12", "/bantin cai", "/digest settings now"])

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from bot.content import load_pack
+from bot.content.pack import load_pack
 from tests.ui_helpers import app_with, as_read, card_calls, ui_minipack
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.content import load_pack
+from bot.content.pack import load_pack
 from bot.fakeapi import parse_html
 from bot.render import callbacks as cb
 from bot.simulate import press, send
@@ -33,7 +33,7 @@ async def test_start_says_what_the_document_is(app, content_pack, lang):
 async def test_every_2030_target_and_task_card_carries_the_notice(app, content_pack, lang):
     line = notice(content_pack, lang)
     await send(app, "/menu", lang=lang)
-    targets = [f for f in content_pack.figures.values() if f.kind == "target_2030"]
+    targets = [f for f in content_pack.figures.values() if content_pack.role(f) == "target"]
     items = [i for i in content_pack.items.values() if i.kind in FORWARD_ITEMS]
     assert targets and items
     for fig in targets:
@@ -77,7 +77,7 @@ async def test_a_final_document_carries_no_notice(settings, catalogues):
     async with app_with(pack, settings, catalogues) as app:
         welcome = parse_html((await send(app, "/start"))[0].text)
         assert "⚠️" not in welcome
-        target = next(f for f in pack.figures.values() if f.kind == "target_2030")
+        target = next(f for f in pack.figures.values() if pack.role(f) == "target")
         await send(app, "/menu")
         card = check_html(screen(await press(app, cb.encode(cb.FigureCard(target.id), pack.fingerprint))).text)
         assert "⚠️" not in card

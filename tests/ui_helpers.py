@@ -15,7 +15,6 @@ from typing import Any
 from bot.fakeapi import Call, FakeBotAPI, parse_html, utf16_len
 from bot.handlers.menu import UI_KINDS
 from bot.render import callbacks as cb
-from bot.render.info import LANG_PREFIX
 from bot.simulate import press, running, send
 
 TELEGRAM_LIMIT = 4096
@@ -87,14 +86,12 @@ async def walk(app: Any, fingerprint: str, *, lang: str = "vi", start: str = "/m
         for b in callback_buttons(call):
             data = b["callback_data"]
             assert len(data.encode()) <= 64, data
-            if data.startswith(LANG_PREFIX):  # /lang's own buttons switch the language: not a menu
-                continue
             decoded = cb.decode(data, fingerprint)
             assert decoded is not None, f"button {b['text']!r}: {data!r} does not decode"
             key = screen_key(decoded)
             if type(decoded) in UI_KINDS and key not in keys:
                 keys.add(key)
-                queue.append(data)  # other areas' kinds (digest, ...) are walked by their own tests
+                queue.append(data)  # other kinds (digest, language, ...) are pressed by their own tests
 
     check_html(menu.text)
     enqueue(menu)

@@ -24,8 +24,8 @@ TOPIC_HITS = 40
 MAX_TOPIC_CHARS = 120
 #: Words shorter than this (single letters) do not count when checking that a hit speaks of the topic.
 MIN_WORD = 2
-#: Kinds of figures a brief shows as headline figures (results and rankings, not targets).
-SHOWN_FIGURE_KINDS = ("result", "rank", "count", "baseline", "other")
+#: Roles of figures a brief shows as headline figures (results and rankings, not targets).
+SHOWN_ROLES = ("result", "rank", "count", "baseline", "other")
 
 
 class Hit(Protocol):
@@ -121,7 +121,7 @@ def topic(pack: ContentPack, words: str, search: Search) -> Brief | None:
     items = [pack.items[i] for i in item_ids if _speaks_of(_item_words(pack.items[i]), wanted)]
     figure_ids = [h.id for h in search.search(words, limit=TOPIC_HITS, kinds=("figure",)) if h.id in pack.figures]
     figures = [pack.figures[f] for f in figure_ids
-               if _shown(pack.figures[f]) and _speaks_of(fold(pack.figures[f].label), wanted)]
+               if _shown(pack, pack.figures[f]) and _speaks_of(fold(pack.figures[f].label), wanted)]
 
     def of(kinds: Sequence[str], limit: int) -> tuple[Item, ...]:
         return tuple([i for i in items if i.kind in kinds][:limit])
@@ -131,7 +131,7 @@ def topic(pack: ContentPack, words: str, search: Search) -> Brief | None:
     if not results and not figures and not tasks:
         return None
     if not figures:  # the results' own figures, headline ones first
-        cited = [f for item in results for f in pack.figures_of(item) if _shown(f)]
+        cited = [f for item in results for f in pack.figures_of(item) if _shown(pack, f)]
         figures = sorted({f.id: f for f in cited}.values(), key=lambda f: not f.headline)
     fields = Counter(i.field for i in (*results, *tasks) if i.field)
     main_field = fields.most_common(1)[0][0] if fields else None
@@ -150,8 +150,8 @@ def _finish(brief: Brief, pack: ContentPack) -> Brief:
     return replace(brief, sources=tuple(sorted(sources, key=lambda s: order.get(s, 0))))
 
 
-def _shown(fig: Figure) -> bool:
-    return fig.kind in SHOWN_FIGURE_KINDS and fig.value is not None
+def _shown(pack: ContentPack, fig: Figure) -> bool:
+    return pack.role(fig) in SHOWN_ROLES and fig.value is not None
 
 
 def _item_words(item: Item) -> str:

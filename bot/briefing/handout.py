@@ -309,7 +309,7 @@ def _build_targets(pack: ContentPack, tr: Translator) -> bytes:
             result = pack.figures[entry.result]
             period = figure_period(pack, result, tr)
             aimed = (value_or_pending(pack, pack.figures[entry.target], tr,
-                                      rank=pack.figures[entry.result].kind == "rank" or None)
+                                      rank=pack.role(pack.figures[entry.result]) == "rank" or None)
                      if entry.target else "—")
             rows.append([str(n), figure_label(pack, result, tr),
                          value_or_pending(pack, result, tr) + (f" ({period})" if period else ""), aimed,

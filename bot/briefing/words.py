@@ -46,8 +46,10 @@ def figure_period(pack: ContentPack, fig: Figure, tr: Translator) -> str | None:
 
 def value_text(pack: ContentPack, fig: Figure, tr: Translator, rank: bool | None = None) -> str | None:
     """``ước đạt 239.163 nghìn tỷ đồng`` / ``estimated at 239,163 trillion VND``, ``thứ 12 cả nước`` /
-    ``12th nationwide``; None when pending. The one formatter of cards (bot/render/numbers.py)."""
-    return figure_value(fig, tr, pack.figure_text(fig.id, tr.lang), rank)
+    ``12th nationwide``; None when pending. The one formatter of cards (bot/render/numbers.py).
+    ``rank``: show the value as a place (default: when the figure is a rank)."""
+    shown_as_rank = pack.role(fig) == "rank" if rank is None else rank
+    return figure_value(fig, tr, pack.figure_text(fig.id, tr.lang), shown_as_rank)
 
 
 def status_text(fig: Figure, tr: Translator) -> str | None:
@@ -59,14 +61,12 @@ def status_text(fig: Figure, tr: Translator) -> str | None:
 
 
 def figure_reference(pack: ContentPack, fig: Figure, tr: Translator) -> str:
-    return pack.reference(fig.source, fig.footnote, tr.lang)
+    return pack.figure_reference(fig, tr.lang)
 
 
 def item_reference(pack: ContentPack, item: Item, tr: Translator) -> str:
-    """``Phần I, mục I.1.1, chú thích 2, 3`` in the reader's language."""
-    footnotes = list(item.footnotes)
-    ref = pack.reference(item.source, footnotes[0] if footnotes else None, tr.lang)
-    return ref + "".join(f", {n}" for n in footnotes[1:])
+    """``Phần I, mục I.1.1, chú thích 2, 3`` in the reader's language (the item's own place only)."""
+    return pack.item_reference(item, tr.lang, sections=False)
 
 
 def comparisons(pack: ContentPack, fig: Figure, tr: Translator) -> list[str]:
@@ -77,7 +77,7 @@ def comparisons(pack: ContentPack, fig: Figure, tr: Translator) -> list[str]:
         if other is None or comparison.relation not in SHOWN_RELATIONS:
             continue
         # what a rank is compared with is a place too ("mục tiêu thứ 15 cả nước")
-        shown = value_text(pack, other, tr, rank=fig.kind == "rank" or None) or tr.gettext("not given in the draft")
+        shown = value_text(pack, other, tr, rank=pack.role(fig) == "rank" or None) or not_given(tr)
         period = figure_period(pack, other, tr)
         word = tr.gettext(RELATION_WORDS[comparison.relation])
         out.append(f"{word} {shown}" + (f" ({period})" if period and comparison.relation != "target" else ""))

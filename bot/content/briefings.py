@@ -7,10 +7,9 @@ Every problem is reported as ``file:line: what is wrong; how to fix it``, like t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -23,15 +22,13 @@ from bot.content.briefings_schema import (
     Text,
 )
 from bot.content.folding import fold
-from bot.content.yamlfile import LineDict, YamlError, read_yaml
-
-if TYPE_CHECKING:
-    from bot.content.pack import ContentPack
+from bot.content.model import ContentPack
+from bot.content.yamlfile import YamlError, line_at, read_yaml, schema_errors
 
 FILE_NAME = "briefings.yaml"
 
 RESULT_KINDS = ("achievement", "breakthrough_result", "overview")
-TARGET_FIGURE_KINDS = ("target_2030", "target_prev")
+TARGET_ROLES = ("target", "previous_target")
 
 
 
@@ -65,7 +62,7 @@ def load_briefings(root: Path, pack: ContentPack) -> tuple[Briefings | None, lis
     try:
         spec = BriefingsFile.model_validate(data)
     except ValidationError as exc:
-        return None, [_schema_error(path, data, err) for err in exc.errors()]
+        return None, schema_errors(exc, path, data, "briefings")
     errors: list[str] = []
     briefings = Briefings(
         briefs={}, targets=list(spec.targets), targets_title=spec.targets_title,
@@ -81,34 +78,6 @@ def load_briefings(root: Path, pack: ContentPack) -> tuple[Briefings | None, lis
 # Line numbers
 
 
-def _line_at(data: Any, loc: Sequence[Any]) -> int:
-    """The line of the deepest mapping or key on ``loc`` (pydantic's error location) in the YAML."""
-    line = data.line if isinstance(data, LineDict) else 1
-    node = data
-    for part in loc:
-        if isinstance(node, LineDict) and isinstance(part, str) and part in node:
-            line = node.key_lines.get(part, line)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-            if isinstance(node, LineDict):
-                line = node.line
-        else:
-            break
-    return line
-
-
-def _schema_error(path: Path, data: Any, err: Any) -> str:
-    loc = tuple(err.get("loc", ()))
-    where = ".".join(str(p) for p in loc) or "(whole file)"
-    msg = err.get("msg", "invalid")
-    if err.get("type") == "extra_forbidden":
-        msg = "unknown field; check its spelling against content/README.md"
-    elif err.get("type") == "missing":
-        msg = "required field is missing"
-    return f"{path}:{_line_at(data, loc)}: briefings: field '{where}': {msg}"
-
-
 # ---------------------------------------------------------------------------------------------
 # Cross-references
 
@@ -117,7 +86,7 @@ def _check_briefs(path: Path, data: Any, spec: BriefingsFile, pack: ContentPack,
                   errors: list[str]) -> None:
     def at(index: int, key: str | None, message: str) -> str:
         loc: tuple[Any, ...] = ("briefings", index) + ((key,) if key else ())
-        return f"{path}:{_line_at(data, loc)}: brief '{spec.briefings[index].id}': {message}"
+        return f"{path}:{line_at(data, loc)}: brief '{spec.briefings[index].id}': {message}"
 
     for n, brief in enumerate(spec.briefings):
         if brief.id in out.briefs:
@@ -162,7 +131,7 @@ def _check_targets(path: Path, data: Any, spec: BriefingsFile, pack: ContentPack
     for n, target in enumerate(spec.targets):
         def at(key: str | None, message: str, n: int = n, target: TargetSpec = target) -> str:
             loc: tuple[Any, ...] = ("targets", n) + ((key,) if key else ())
-            return f"{path}:{_line_at(data, loc)}: target ({target.number}): {message}"
+            return f"{path}:{line_at(data, loc)}: target ({target.number}): {message}"
 
         if target.number != n + 1:
             errors.append(at("number", f"targets are numbered 1, 2, 3… in order; expected {n + 1} "
@@ -175,8 +144,9 @@ def _check_targets(path: Path, data: Any, spec: BriefingsFile, pack: ContentPack
             if fig is None:
                 errors.append(at("values", f"figure '{value.figure}' does not exist"))
                 continue
-            if fig.kind != "target_2030":
-                errors.append(at("values", f"figure '{value.figure}' is a {fig.kind}, not a target_2030"))
+            if pack.role(fig) != "target":
+                errors.append(at("values", f"figure '{value.figure}' is a {fig.kind}, not a target of the coming "
+                                           "term (kinds.yaml: role target)"))
             if item is not None and value.figure not in item.figures:
                 errors.append(at("values", f"figure '{value.figure}' is not among item '{item.id}''s figures; "
                                            "add it there or choose one of them"))
@@ -184,7 +154,7 @@ def _check_targets(path: Path, data: Any, spec: BriefingsFile, pack: ContentPack
                 base = pack.figures.get(value.baseline)
                 if base is None:
                     errors.append(at("values", f"baseline '{value.baseline}' does not exist"))
-                elif base.kind in TARGET_FIGURE_KINDS:
+                elif pack.role(base) in TARGET_ROLES:
                     errors.append(at("values", f"baseline '{value.baseline}' is a target; "
                                                "a baseline is what the report says was reached"))
                 elif fold(base.basis or "") != fold(fig.basis or ""):
@@ -200,7 +170,7 @@ def _check_previous(path: Path, data: Any, spec: BriefingsFile, pack: ContentPac
 
     def at(key: str, index: int | None, message: str) -> str:
         loc: tuple[Any, ...] = ("previous_term", key) + ((index,) if index is not None else ())
-        return f"{path}:{_line_at(data, loc)}: previous_term: {message}"
+        return f"{path}:{line_at(data, loc)}: previous_term: {message}"
 
     for fid in term.summary:
         if fid not in pack.figures:
@@ -209,9 +179,10 @@ def _check_previous(path: Path, data: Any, spec: BriefingsFile, pack: ContentPac
         result = pack.figures.get(entry.result)
         if result is None:
             errors.append(at("targets", n, f"result figure '{entry.result}' does not exist"))
-        elif result.kind in TARGET_FIGURE_KINDS:
+        elif pack.role(result) in TARGET_ROLES:
             errors.append(at("targets", n, f"'{entry.result}' is a target; result takes what was reached"))
         if entry.target is not None:
             target = pack.figures.get(entry.target)
-            if target is None or target.kind != "target_prev":
-                errors.append(at("targets", n, f"'{entry.target}' is not a target_prev figure"))
+            if target is None or pack.role(target) != "previous_target":
+                errors.append(at("targets", n, f"'{entry.target}' is not a target of the previous congress "
+                                               "(kinds.yaml: role previous_target)"))

@@ -9,19 +9,18 @@ from __future__ import annotations
 import re
 
 from bot.content.fidelity import check_meaning
+from bot.content.model import ContentPack
 from bot.content.numbers import PLACEHOLDER_RE, number_tokens, number_values, quantity_runs, value_spans
-from bot.content.pack import ContentPack, Origin
 from bot.content.passages import passage as _passage
 from bot.content.passages import reference_words
 from bot.content.source import normalize_text
 
-# Kinds whose items sort into fields in the menus; the others stand on their own.
-FIELD_KINDS = {"achievement", "limitation", "task"}
 # An item card (title + summary + points + references) must fit one 4096-character message.
 MAX_CARD_CHARS = 3000
 # A section label with letters other than Roman numerals ("Phần I", "IV, bài học 1") needs translating.
 WORDED_LABEL_RE = re.compile(r"[^\WIVXivx\d_]")
-# Section ids of the report that are headings only: covered when all their children are.
+# A section whose own text is at most this many characters is a heading only (its children carry the
+# text): it counts as covered by items when all its children are.
 HEADING_ONLY_CHARS = 130
 
 
@@ -29,6 +28,8 @@ def _check_figures(pack: ContentPack, errors: list[str]) -> None:
     for figure in pack.figures.values():
         at = pack.origins[("figure", figure.id)].at
         name = f"figure '{figure.id}'"
+        if figure.kind not in pack.kinds.figures:
+            errors.append(at(f"{name}: kind '{figure.kind}' is not in kinds.yaml (figures:)"))
         if figure.source not in pack.sections:
             errors.append(at(f"{name}: source section '{figure.source}' does not exist (see sections.yaml)"))
             continue
@@ -116,8 +117,13 @@ def _check_items(pack: ContentPack, errors: list[str]) -> None:
                 errors.append(at(f"{name}: footnote {n} is not in the sections it cites"))
         if item.field is not None and item.field not in pack.fields:
             errors.append(at(f"{name}: unknown field '{item.field}' (fields are listed in menu.yaml)"))
-        if item.kind in FIELD_KINDS and item.field is None:
-            errors.append(at(f"{name}: kind '{item.kind}' needs a `field` so menus can group it"))
+        kind = pack.kinds.items.get(item.kind)
+        if kind is None:
+            errors.append(at(f"{name}: kind '{item.kind}' is not in kinds.yaml (items:)"))
+        elif kind.field and item.field is None:
+            errors.append(at(f"{name}: kind '{item.kind}' needs a `field` so menus can group it (kinds.yaml)"))
+        elif kind.figures and not item.figures:
+            errors.append(at(f"{name}: kind '{item.kind}' lists its figures (kinds.yaml: figures: true)"))
         allowed = _item_allowed_numbers(pack, cited, item.figures)
         for label, text in (("title", item.title), ("summary", item.summary), *(("point", p) for p in item.points)):
             extra = number_tokens(text) - allowed
@@ -180,10 +186,6 @@ def _check_coverage(pack: ContentPack, errors: list[str]) -> None:
                 f"{pack.root / pack.meta.source_file}:{pack.sections[note.section].line if note.section else 1}: "
                 f"coverage: footnote {number} states quantities but no figure cites it (footnote: {number})"
             )
-    target_items = [i for i in pack.items.values() if i.kind == "target"]
-    for item in target_items:
-        if not item.figures:
-            errors.append(pack.origins[("item", item.id)].at(f"item '{item.id}': a target item must list its figures"))
 
 
 def _check_menu(pack: ContentPack, errors: list[str]) -> None:
@@ -191,6 +193,11 @@ def _check_menu(pack: ContentPack, errors: list[str]) -> None:
     listed = {k for entry in pack.menu for k in entry.kinds}
     for kind in sorted({i.kind for i in pack.items.values()} - listed):
         errors.append(f"{menu_file}:1: items of kind '{kind}' appear in no menu entry; add it to some `kinds`")
+    for entry in pack.menu:
+        at = pack.origins[("menu", entry.id)].at
+        for kind in entry.kinds:
+            if kind not in pack.kinds.items:
+                errors.append(at(f"menu entry '{entry.id}': kind '{kind}' is not in kinds.yaml (items:)"))
     ids = [e.id for e in pack.menu]
     for dup in {i for i in ids if ids.count(i) > 1}:
         errors.append(f"{menu_file}:1: menu entry id '{dup}' is used twice")
@@ -277,5 +284,3 @@ def check_pack(pack: ContentPack) -> list[str]:
     check_meaning(pack, errors)
     return errors
 
-
-__all__ = ["Origin", "check_pack"]

@@ -21,11 +21,11 @@ The words these checks read are the pack's (meta.yaml `wording`, Vietnamese by d
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import TYPE_CHECKING
 
 from bot.content.fidelity_items import check_items, check_reachable
 from bot.content.folding import canonical_number, fold, is_number, tokens
 from bot.content.lexicon import SearchLexicon
+from bot.content.model import ContentPack, Figure
 from bot.content.numbers import (
     NUMBER_RUN_RE,
     is_year_run,
@@ -47,15 +47,11 @@ from bot.content.passages import (
     value_position,
     value_scope,
 )
+from bot.content.schema import Wording
 from bot.content.source import normalize_text
-
-if TYPE_CHECKING:
-    from bot.content.pack import ContentPack, Figure
-    from bot.content.schema import Wording
 
 # Relations that put two numbers side by side as the same measure.
 LIKE_FOR_LIKE = {"target", "result", "baseline", "previous"}
-TARGET_KINDS = {"target_prev", "target_2030"}
 
 
 def check_meaning(pack: ContentPack, errors: list[str]) -> None:
@@ -203,8 +199,9 @@ def _check_hedges(pack: ContentPack, figure: Figure, wording: Wording, found: li
 
 
 def _is_target(pack: ContentPack, figure: Figure) -> bool:
-    """A target is set, not estimated: kind target_*, or compared by another figure as its target."""
-    if figure.kind in TARGET_KINDS:
+    """A target is set, not estimated: a target's role (kinds.yaml), or compared by another figure as its
+    target."""
+    if pack.role(figure) in ("target", "previous_target"):
         return True
     return any(c.figure == figure.id and c.relation == "target"
                for other in pack.figures.values() for c in other.compare)
@@ -325,7 +322,7 @@ def _check_quantity(pack: ContentPack, figure: Figure, wording: Wording, found: 
         (start, end) for start, end in spans
         if any(quote[:start].rstrip().lower().endswith(" " + w.lower()) for w in wording.rank_words)
     ]
-    if figure.kind == "rank":
+    if pack.role(figure) == "rank":
         if not ranked:
             found.append(
                 f"kind rank, but the quote does not write {wording.rank_words[0]!r} before the value; a group "
@@ -381,7 +378,7 @@ def _term(pack: ContentPack, section_id: str) -> tuple[set[str], set[str]]:
 def _check_period(pack: ContentPack, figure: Figure, found: list[str]) -> None:
     if not figure.period:
         return
-    if figure.kind == "baseline":
+    if pack.role(figure) == "baseline":
         where, given, ends, spans = "its quote", years_in(figure.quote), set(), set()
     else:
         where, given = "its paragraph (or footnote)", years_in(_period_passage(pack, figure))

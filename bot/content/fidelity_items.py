@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING
 
 from bot.content.folding import fold
+from bot.content.model import ContentPack, Figure
 from bot.content.numbers import NUMBER_RUN_RE, quantity_runs, run_kind, run_parts, value_spans
 from bot.content.passages import (
     clause_after,
@@ -19,11 +19,7 @@ from bot.content.passages import (
     reference_words,
     sentence_bounds,
 )
-
-if TYPE_CHECKING:
-    from bot.content.pack import ContentPack, Figure
-    from bot.content.schema import Wording
-
+from bot.content.schema import Wording
 
 # -- numbers a cadre can look up ------------------------------------------------------------------
 

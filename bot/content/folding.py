@@ -19,11 +19,12 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from bot.content.numbers import NUMBER, NUMBER_TOKEN_RE, canonical_number
+
 # Letters and digits split apart (``covid19`` -> covid, 19); a number keeps its inner . and ,
-TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
-NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+TOKEN_RE = re.compile(rf"{NUMBER}|[^\W\d_]+")
 # A word in *original* text: letters plus combining marks (NFD input), or a number.
-ORIGINAL_WORD_RE = re.compile(r"\d+(?:[.,]\d+)*|(?:[^\W\d_]|[\u0300-\u036f])+")
+ORIGINAL_WORD_RE = re.compile(rf"{NUMBER}|(?:[^\W\d_]|[\u0300-\u036f])+")
 _SPECIAL = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss"})
 
 
@@ -59,26 +60,6 @@ def is_number(token: str) -> bool:
     return token[:1].isdigit()
 
 
-THOUSANDS_RE = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,(\d+))?$")
-
-
-def canonical_number(token: str) -> str:
-    """One spelling per number, so a cadre's ``239163`` finds the report's ``239.163``.
-
-    Thousands grouped with dots (the report's way) become bare digits: ``239.163`` -> ``239163``,
-    ``1.250,5`` -> ``1250d5``. Any other separator is a decimal mark, typed either way:
-    ``14,99`` and ``14.99`` -> ``14d99`` (so ``34`` never finds ``3,4`` or section ``3.4``).
-    Leading zeros go: ``03`` -> ``3`` (the report writes both).
-    """
-    grouped = THOUSANDS_RE.match(token)
-    if grouped:
-        integer = token.split(",")[0].replace(".", "").lstrip("0") or "0"
-        return integer + ("d" + grouped.group(1) if grouped.group(1) else "")
-    parts = re.split(r"[.,]", token)
-    head = parts[0].lstrip("0") or "0"
-    return "d".join([head, *parts[1:]])
-
-
 def tokens(text: str) -> list[str]:
     """Folded tokens in order (numbers as written; see :func:`index_tokens` for the digits-only form)."""
     return TOKEN_RE.findall(fold_chars(text))
@@ -95,7 +76,7 @@ def token_forms(text: str) -> tuple[list[str], list[str]]:
     folded = fold_chars(text)
     toks = TOKEN_RE.findall(folded)
     extra = []
-    for number in NUMBER_RE.findall(folded):
+    for number in NUMBER_TOKEN_RE.findall(folded):
         canonical = canonical_number(number)
         if canonical != number:
             extra.append(canonical)

@@ -1,19 +1,43 @@
-"""Numbers as the report writes them (Vietnamese: ``.`` groups thousands, ``,`` is the decimal mark)."""
+"""Numbers as the report writes them (Vietnamese: ``.`` groups thousands, ``,`` is the decimal mark).
+
+The one owner of reading them: the content checks, the search, the renderers (bot/render/numbers.py)
+and the quiz (bot/study/distractors.py) all read a number of the report with :func:`read_number`, and
+find one in text with :data:`NUMBER` (the pattern) or :data:`NUMBER_TOKEN_RE`.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from decimal import Decimal
 
-# A number token: digits with . or , separators (239.163 / 14,99 / 92.000 / 1,63).
-NUMBER_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*")
-RANGE_RE = re.compile(r"^\s*(\d+(?:[.,]\d+)*)\s*(?:-|–|đến)\s*(\d+(?:[.,]\d+)*)\s*$")
-FRACTION_RE = re.compile(r"^\s*(\d+(?:[.,]\d+)*)\s*/\s*(\d+(?:[.,]\d+)*)\s*$")
-SINGLE_RE = re.compile(r"^\s*(\d+(?:[.,]\d+)*)\s*$")
+#: A number token: digits with . or , separators (239.163 / 14,99 / 92.000 / 1,63).
+NUMBER = r"\d+(?:[.,]\d+)*"
+NUMBER_TOKEN_RE = re.compile(NUMBER)
+RANGE_RE = re.compile(rf"^\s*({NUMBER})\s*(?:-|–|đến)\s*({NUMBER})\s*$")
+FRACTION_RE = re.compile(rf"^\s*({NUMBER})\s*/\s*({NUMBER})\s*$")
+SINGLE_RE = re.compile(rf"^\s*({NUMBER})\s*$")
 PLACEHOLDER_RE = re.compile(r"\.{3,}|…")
+#: A year as a cadre types one (search reads "2025" as a year, not a quantity).
+YEAR_RE = re.compile(r"^(19|20)\d\d$")
+#: Thousands grouped with commas, the English way (``10,000``): a cadre may type it so.
+ENGLISH_THOUSANDS_RE = re.compile(r"^\d{1,3}(?:,\d{3})+$")
+#: Thousands grouped with dots, the report's way (``239.163``, ``1.250,5``).
+THOUSANDS_RE = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,(\d+))?$")
 
 
-def parse_vn_number(token: str) -> float:
-    """Read ``239.163`` as 239163 and ``14,99`` as 14.99.
+@dataclass(frozen=True)
+class Number:
+    """A number token of the report, read exactly: its value and how it is written."""
+
+    value: Decimal
+    decimals: int  # digits after the decimal mark: "14,99" has 2
+    pad: int       # zero padding: "04" is padded to 2 (0: none)
+    grouped: bool  # thousands grouped with dots: "239.163"
+
+
+def read_number(token: str) -> Number:
+    """Read ``239.163`` as 239163 and ``14,99`` as 14.99 (``ValueError`` for anything else).
 
     A dot followed by exactly three digits groups thousands; a comma is the decimal mark.
     The report never writes a decimal with a dot, so ``1.5`` does not occur; if it did we
@@ -22,13 +46,39 @@ def parse_vn_number(token: str) -> float:
     token = token.strip()
     integer, _, decimals = token.partition(",")
     groups = integer.split(".")
-    if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
-        integer = "".join(groups)
-    elif len(groups) == 2 and not decimals:
-        return float(f"{groups[0]}.{groups[1]}")
-    elif len(groups) > 1:
+    grouped = len(groups) > 1 and all(len(g) == 3 for g in groups[1:])
+    if len(groups) == 2 and not grouped and not decimals:
+        integer, decimals = groups
+    elif len(groups) > 1 and not grouped:
         raise ValueError(f"cannot read number {token!r}")
-    return float(f"{integer}.{decimals}") if decimals else float(integer)
+    else:
+        integer = "".join(groups)
+    if not integer.isdigit() or (decimals and not decimals.isdigit()):
+        raise ValueError(f"cannot read number {token!r}")
+    pad = len(integer) if len(integer) > 1 and integer.startswith("0") else 0
+    return Number(Decimal(f"{integer}.{decimals}" if decimals else integer), len(decimals), pad, grouped)
+
+
+def parse_vn_number(token: str) -> float:
+    """A number of the report as a float (see :func:`read_number`)."""
+    return float(read_number(token).value)
+
+
+def canonical_number(token: str) -> str:
+    """One spelling per number, so a cadre's ``239163`` finds the report's ``239.163``.
+
+    Thousands grouped with dots (the report's way) become bare digits: ``239.163`` -> ``239163``,
+    ``1.250,5`` -> ``1250d5``. Any other separator is a decimal mark, typed either way:
+    ``14,99`` and ``14.99`` -> ``14d99`` (so ``34`` never finds ``3,4`` or section ``3.4``).
+    Leading zeros go: ``03`` -> ``3`` (the report writes both).
+    """
+    grouped = THOUSANDS_RE.match(token)
+    if grouped:
+        integer = token.split(",")[0].replace(".", "").lstrip("0") or "0"
+        return integer + ("d" + grouped.group(1) if grouped.group(1) else "")
+    parts = re.split(r"[.,]", token)
+    head = parts[0].lstrip("0") or "0"
+    return "d".join([head, *parts[1:]])
 
 
 def parse_value(value: str) -> tuple[float, float | None, float | None]:
@@ -173,6 +223,4 @@ def quantity_runs(text: str, reference_words: tuple[str, ...] = ()) -> list[str]
 
 def run_parts(run: str) -> list[str]:
     """The numbers inside a run, one spelling each: "04/63" -> ["4", "63"], "2.128" -> ["2128"]."""
-    from bot.content.folding import canonical_number  # local: folding is the search layer's module
-
     return [canonical_number(p) for p in re.split(r"[-–/]", normal_run(run)) if p]

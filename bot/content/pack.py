@@ -1,4 +1,4 @@
-"""The content pack as the bot uses it: the parsed report, its section tree and the curated YAML.
+"""Loading a content pack: read every file, parse the report, check everything (bot.content.checks).
 
 ``load_pack`` reads and checks everything once; a pack with any error is refused as a whole, so
 the bot never serves half a report. Errors are ``file:line: what is wrong; how to fix it``.
@@ -7,244 +7,26 @@ the bot never serves half a report. Errors are ``file:line: what is wrong; how t
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, get_args
+from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from bot.content.briefings import Briefings, load_briefings
-from bot.content.lexicon import SearchLexicon, load_lexicon
+from bot.content.briefings import load_briefings
+from bot.content.checks import check_pack
+from bot.content.digest_spec import load_digest
+from bot.content.kinds import load_kinds
+from bot.content.lexicon import load_lexicon
+from bot.content.model import ContentError, ContentPack, Figure, Footnote, Item, Note, Origin, Section
 from bot.content.numbers import parse_value
 from bot.content.overlay import Overlay, load_overlay
-from bot.content.schema import (
-    FieldSpec,
-    FigureSpec,
-    FigureText,
-    ItemSpec,
-    ItemText,
-    MenuEntrySpec,
-    MenuFile,
-    Meta,
-    MetaText,
-    NoteSpec,
-    NoteText,
-    OverlayLanguage,
-    SectionSpec,
-    SectionText,
-)
-from bot.content.source import Paragraph, SourceDocument, SourceError, normalize_text, parse_source
-from bot.content.yamlfile import YamlError, line_of, read_yaml
-
-if TYPE_CHECKING:
-    from bot.study.content import StudyContent
-
-Figure = FigureSpec
-Item = ItemSpec
-Note = NoteSpec
-MenuEntry = MenuEntrySpec
-Field = FieldSpec
-
-
-class ContentError(Exception):
-    """A pack that cannot be served; ``errors`` lists every problem found, each ``file:line: …``."""
-
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("\n".join(errors))
-        self.errors = errors
-
-
-@dataclass
-class Section:
-    id: str
-    parent: str | None
-    label: str
-    title: str
-    line: int
-    end_line: int  # exclusive
-    level: int
-    paragraphs: list[Paragraph] = field(default_factory=list)
-    footnotes: list[int] = field(default_factory=list)
-    children: list[str] = field(default_factory=list)
-
-    @property
-    def number(self) -> str:
-        return self.label
-
-    @property
-    def plain_text(self) -> str:
-        return "\n".join(p.plain for p in self.paragraphs)
-
-    @property
-    def display_paragraphs(self) -> list[str]:
-        return [p.display for p in self.paragraphs]
-
-
-@dataclass
-class Footnote:
-    number: int
-    text: str
-    section: str
-
-
-@dataclass
-class Origin:
-    """Where a YAML object was written, for error messages."""
-
-    path: Path
-    line: int
-
-    def at(self, message: str) -> str:
-        return f"{self.path}:{self.line}: {message}"
-
-
-@dataclass
-class ContentPack:
-    root: Path
-    meta: Meta
-    source: SourceDocument
-    sections: dict[str, Section]
-    footnotes: dict[int, Footnote]
-    items: dict[str, Item]
-    figures: dict[str, Figure]
-    notes: list[Note]
-    menu: list[MenuEntry]
-    fields: dict[str, Field]
-    origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
-    fingerprint: str = ""  # short hash of every pack file: tells stale buttons and changed packs apart
-    # content/<lang>/ translations; the pack's own language is built from the specs (see texts_in).
-    overlays: dict[str, Overlay] = field(default_factory=dict)
-    base: Overlay | None = None
-    briefings: Briefings | None = None  # content/briefings.yaml (optional): briefs, targets, handouts
-    study: StudyContent | None = None  # content/study.yaml: quiz topics and questions, charts
-    lexicon: SearchLexicon = field(default_factory=SearchLexicon)  # search.yaml: what cadres' words mean
-
-    # -- the words a reader sees, in the reader's language ----------------------------------------
-    # Each falls back to the pack's own language where an overlay lacks an entry (check-content
-    # refuses that for the languages meta.yaml lists under `translations`).
-
-    def _overlay(self, lang: str | None) -> Overlay | None:
-        return self.overlays.get(lang) if lang else None
-
-    def _base(self) -> Overlay:
-        if self.base is None:
-            self.base = base_overlay(self)
-        return self.base
-
-    def meta_text(self, lang: str | None = None) -> MetaText:
-        overlay = self._overlay(lang)
-        if overlay is not None and overlay.meta is not None:
-            return overlay.meta
-        meta = self._base().meta
-        assert meta is not None
-        return meta
-
-    def figure_text(self, figure_id: str, lang: str | None = None) -> FigureText:
-        overlay = self._overlay(lang)
-        if overlay is not None and figure_id in overlay.figures:
-            return overlay.figures[figure_id]
-        return self._base().figures[figure_id]
-
-    def item_text(self, item_id: str, lang: str | None = None) -> ItemText:
-        overlay = self._overlay(lang)
-        if overlay is not None and item_id in overlay.items:
-            return overlay.items[item_id]
-        return self._base().items[item_id]
-
-    def note_text(self, note_id: str, lang: str | None = None) -> NoteText:
-        overlay = self._overlay(lang)
-        if overlay is not None and note_id in overlay.notes:
-            return overlay.notes[note_id]
-        return self._base().notes[note_id]
-
-    def section_title(self, section_id: str, lang: str | None = None) -> str:
-        overlay = self._overlay(lang)
-        if overlay is not None and section_id in overlay.sections:
-            return overlay.sections[section_id].title
-        return self.sections[section_id].title
-
-    def section_label(self, section_id: str, lang: str | None = None) -> str:
-        """How the report numbers a section ("I.1.1"); words ("Phần I") come from the overlay."""
-        overlay = self._overlay(lang)
-        text = overlay.sections.get(section_id) if overlay is not None else None
-        if text is not None and text.label:
-            return text.label
-        return self.sections[section_id].label
-
-    # -- navigation helpers (pure; used by renderers, digests, search) --------------------------
-
-    @property
-    def version(self) -> str:
-        return self.meta.version
-
-    def part_of(self, section_id: str) -> Section:
-        section = self.sections[section_id]
-        while section.parent is not None:
-            section = self.sections[section.parent]
-        return section
-
-    def reference(self, section_id: str, footnote: int | None = None, lang: str | None = None) -> str:
-        """How a cadre would cite the place: ``Phần I, mục I.1.1, chú thích 2`` (words from the pack)."""
-        words = self.meta_text(lang).citation
-        section = self.sections[section_id]
-        part = self.part_of(section_id)
-        part_label = self.section_label(part.id, lang)
-        label = self.section_label(section.id, lang)
-        text = part_label if part.id == section.id else f"{part_label}, {words.section} {label}"
-        if footnote is not None:
-            text += f", {words.footnote} {footnote}"
-        return text
-
-    def descendants(self, section_id: str) -> list[str]:
-        out: list[str] = []
-        for child in self.sections[section_id].children:
-            out.append(child)
-            out.extend(self.descendants(child))
-        return out
-
-    def section_text(self, section_id: str, with_children: bool = False) -> str:
-        ids = [section_id] + (self.descendants(section_id) if with_children else [])
-        return "\n".join(self.sections[i].plain_text for i in ids)
-
-    def section_footnotes(self, section_id: str, with_children: bool = False) -> list[int]:
-        ids = [section_id] + (self.descendants(section_id) if with_children else [])
-        return [n for i in ids for n in self.sections[i].footnotes]
-
-    def items_of_kind(self, *kinds: str) -> list[Item]:
-        return [item for item in self.items.values() if item.kind in kinds]
-
-    def items_for_section(self, section_id: str) -> list[Item]:
-        return [i for i in self.items.values() if i.source == section_id or section_id in i.sections]
-
-    def figures_of(self, item: Item) -> list[Figure]:
-        return [self.figures[f] for f in item.figures]
-
-    def headline_figures(self) -> list[Figure]:
-        return [f for f in self.figures.values() if f.headline]
-
-    def top_sections(self) -> list[Section]:
-        return [s for s in self.sections.values() if s.parent is None]
-
+from bot.content.schema import FigureSpec, ItemSpec, MenuFile, Meta, NoteSpec, OverlayLanguage, SectionSpec
+from bot.content.source import SourceDocument, SourceError, normalize_text, parse_source
+from bot.content.yamlfile import YamlError, line_at, line_of, read_yaml, schema_errors
+from bot.study.content import load_study
 
 # ---------------------------------------------------------------------------------------------
 # Loading
-
-
-def _schema_errors(exc: ValidationError, path: Path, data: Any, what: str) -> list[str]:
-    errors = []
-    for err in exc.errors():
-        loc = err.get("loc", ())
-        key = str(loc[0]) if loc else None
-        line = line_of(data, key)
-        where = ".".join(str(p) for p in loc) or "(whole entry)"
-        msg = err.get("msg", "invalid")
-        if err.get("type") == "extra_forbidden":
-            msg = "unknown field; check its spelling against content/README.md"
-        elif err.get("type") == "missing":
-            msg = "required field is missing"
-        errors.append(f"{path}:{line}: {what}: field '{where}': {msg}")
-    return errors
 
 
 def _parse_list(
@@ -267,7 +49,7 @@ def _parse_list(
         try:
             out.append((model.model_validate(dict(entry)), origin))
         except ValidationError as exc:
-            errors.extend(_schema_errors(exc, path, entry, label))
+            errors.extend(schema_errors(exc, path, entry, label))
     return out
 
 
@@ -326,8 +108,6 @@ def _build_sections(
 
 def load_pack(root: Path) -> ContentPack:
     """Read, parse and check a content pack; raise ContentError listing every problem."""
-    from bot.content.checks import check_pack  # local: checks import this module
-
     root = Path(root)
     errors: list[str] = []
     if not root.is_dir():
@@ -339,7 +119,7 @@ def load_pack(root: Path) -> ContentPack:
         try:
             meta = Meta.model_validate(dict(meta_data) if isinstance(meta_data, dict) else meta_data)
         except ValidationError as exc:
-            errors.extend(_schema_errors(exc, root / "meta.yaml", meta_data, "meta"))
+            errors.extend(schema_errors(exc, root / "meta.yaml", meta_data, "meta"))
     if meta is None:
         raise ContentError(errors or [f"{root / 'meta.yaml'}:1: meta.yaml is missing or empty"])
 
@@ -375,11 +155,13 @@ def load_pack(root: Path) -> ContentPack:
         try:
             menu_file = MenuFile.model_validate(menu_data)
         except ValidationError as exc:
-            errors.extend(_schema_errors(exc, menu_path, menu_data, "menu"))
+            errors.extend(schema_errors(exc, menu_path, menu_data, "menu"))
 
     items: dict[str, Item] = {}
     figures: dict[str, Figure] = {}
     origins: dict[tuple[str, str], Origin] = {}
+    for n, entry in enumerate(menu_file.menu if menu_file else []):
+        origins.setdefault(("menu", entry.id), Origin(menu_path, line_at(menu_data, ("menu", n))))
     for kind, folder, model, store in (
         ("item", "items", ItemSpec, items),
         ("figure", "figures", FigureSpec, figures),
@@ -420,6 +202,8 @@ def load_pack(root: Path) -> ContentPack:
 
     lexicon, lexicon_errors = load_lexicon(root)  # optional; a broken one fails check-content too
     errors.extend(lexicon_errors)
+    kinds = load_kinds(root, errors)
+    digest = load_digest(root, kinds, errors)
     pack = ContentPack(
         root=root,
         meta=meta,
@@ -435,33 +219,18 @@ def load_pack(root: Path) -> ContentPack:
         fingerprint=_fingerprint(root),
         overlays=overlays,
         lexicon=lexicon,
+        kinds=kinds,
+        digest=digest,
     )
     if not errors:
         errors.extend(check_pack(pack))
         pack.briefings, briefing_errors = load_briefings(root, pack)
         errors.extend(briefing_errors)
     if not errors:  # quizzes and charts name figures, sections and notes: checked once those are sound
-        from bot.study.content import load_study
-
         pack.study = load_study(pack, errors)
     if errors:
         raise ContentError(errors)
     return pack
-
-
-def base_overlay(pack: ContentPack) -> Overlay:
-    """The pack's own language as an overlay, so every reader's text is looked up the same way."""
-    meta = pack.meta
-    base = Overlay(meta.language)
-    base.meta = MetaText(title=meta.title, document_kind=meta.document_kind, committee=meta.committee,
-                         congress=meta.congress, province=meta.province, summary=meta.summary,
-                         context=meta.context, status_notice=meta.status_notice, citation=meta.citation)
-    base.sections = {s.id: SectionText(label=s.label, title=s.title) for s in pack.sections.values()}
-    base.figures = {f.id: FigureText(label=f.label, qualifier=f.qualifier, unit=f.unit, period=f.period,
-                                     note=f.note) for f in pack.figures.values()}
-    base.items = {i.id: ItemText(title=i.title, summary=i.summary, points=i.points) for i in pack.items.values()}
-    base.notes = {n.id: NoteText(title=n.title, text=n.text) for n in pack.notes}
-    return base
 
 
 def _fingerprint(root: Path) -> str:
@@ -490,7 +259,3 @@ def _with_parsed_number(spec: FigureSpec, origin: Origin, errors: list[str]) -> 
             )
     return spec.model_copy(update={"number": number, "number_max": number_max, "total": total})
 
-
-def iter_origins(pack: ContentPack, kind: str, ids: Iterable[str]) -> Iterable[tuple[str, Origin]]:
-    for i in ids:
-        yield i, pack.origins[(kind, i)]

@@ -8,14 +8,11 @@ sentence it is written in.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from bot.content.folding import fold
+from bot.content.model import ContentPack, Figure
 from bot.content.numbers import value_spans
 from bot.content.source import FOOTNOTE_REF_RE, normalize_text
-
-if TYPE_CHECKING:
-    from bot.content.pack import ContentPack, Figure
 
 # A sentence ends at . ; ! ? followed by a space, or at a paragraph break. "2.128" and "I.2.5"
 # carry no space after the dot, so numbers and section labels never end one; neither do the

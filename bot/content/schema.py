@@ -14,22 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,39}$"
 SECTION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9.]{0,23}$"
 
-ItemKind = Literal[
-    "overview",
-    "achievement",
-    "limitation",
-    "cause",
-    "assessment",
-    "lesson",
-    "orientation",
-    "objective",
-    "target",
-    "task",
-    "breakthrough_result",
-    "breakthrough",
-    "closing",
-]
-FigureKind = Literal["baseline", "result", "target_prev", "target_2030", "rank", "count", "other"]
+# Kinds of items and figures are the pack's own words, listed in kinds.yaml (bot/content/kinds.py).
+KIND_PATTERN = r"^[a-z][a-z0-9_]{1,31}$"
 FigureStatus = Literal["achieved", "exceeded", "not_achieved", "pending"]
 Relation = Literal["target", "result", "baseline", "previous", "rank", "part_of", "related"]
 # Languages a pack may be translated into (an overlay folder content/<lang>/ each).
@@ -160,7 +146,7 @@ class FigureSpec(Strict):
     total: float | None = None
     unit: str | None = Field(default=None, max_length=40)
     period: str | None = Field(default=None, max_length=20)
-    kind: FigureKind
+    kind: str = Field(pattern=KIND_PATTERN)  # a figure kind of kinds.yaml
     status: FigureStatus | None = None
     # The status is the draft's forecast, not a fact ("dự kiến không hoàn thành" written before the term
     # ended): shown as expected, never as settled.
@@ -189,7 +175,7 @@ class FigureSpec(Strict):
 
 class ItemSpec(Strict):
     id: str = Field(pattern=ID_PATTERN)
-    kind: ItemKind
+    kind: str = Field(pattern=KIND_PATTERN)  # an item kind of kinds.yaml
     field: str | None = None
     title: str = Field(min_length=3, max_length=100)
     summary: str = Field(min_length=20, max_length=1000)
@@ -224,7 +210,7 @@ class FieldSpec(Strict):
 class MenuEntrySpec(Strict):
     id: str = Field(pattern=r"^[a-z0-9_]{1,16}$")
     title: Localized
-    kinds: list[ItemKind] = Field(default_factory=list)
+    kinds: list[str] = Field(default_factory=list)  # item kinds of kinds.yaml
     group_by: Literal["field"] | None = None
     figures: bool = False
     notes: bool = False

@@ -1,11 +1,16 @@
-"""YAML reading that remembers line numbers, so every content error can say file:line."""
+"""YAML reading that remembers line numbers, so every content error can say file:line; and validation of
+what was read against a pydantic model, each error at the line of the entry it concerns."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class LineDict(dict):
@@ -67,3 +72,44 @@ def line_of(data: Any, key: str | None = None) -> int:
             return data.key_lines[key]
         return data.line
     return 1
+
+
+def line_at(data: Any, loc: Sequence[Any]) -> int:
+    """The line of the deepest mapping (or key) on the path ``loc`` (pydantic's error location)."""
+    line = data.line if isinstance(data, LineDict) else 1
+    node = data
+    for key in loc:
+        if isinstance(node, LineDict) and isinstance(key, str) and key in node:
+            line = node.key_lines.get(key, line)
+            node = node[key]
+        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+            node = node[key]
+            line = node.line if isinstance(node, LineDict) else line
+        else:
+            break
+    return line
+
+
+def schema_errors(exc: ValidationError, path: Path, data: Any, what: str | None = None) -> list[str]:
+    """``file:line: what: field 'a.b': message`` for each error pydantic found in ``data``."""
+    errors = []
+    for err in exc.errors():
+        loc = tuple(err.get("loc", ()))
+        where = ".".join(str(p) for p in loc) or "(whole entry)"
+        msg = err.get("msg", "invalid")
+        if err.get("type") == "extra_forbidden":
+            msg = "unknown field; check its spelling against content/README.md"
+        elif err.get("type") == "missing":
+            msg = "required field is missing"
+        prefix = f"{what}: " if what else ""
+        errors.append(f"{path}:{line_at(data, loc)}: {prefix}field '{where}': {msg}")
+    return errors
+
+
+def validated(model: type[M], data: Any, path: Path, errors: list[str], what: str | None = None) -> M | None:
+    """``data`` as ``model``, or None with every problem appended to ``errors`` (file:line each)."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors.extend(schema_errors(exc, path, data, what))
+        return None

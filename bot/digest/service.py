@@ -1,8 +1,12 @@
-"""The daily fan-out: stream due subscribers from SQLite, claim, send, record. Driven by the database.
+"""The daily digest's service: a chat's subscription and its changes, and the daily fan-out.
 
+The fan-out streams due subscribers from SQLite, claims, sends, records; it is driven by the database.
 Nothing here depends on in-memory jobs surviving: every minute (and once at start, which is the
 catch-up after downtime) ``run_due`` asks the database who is due today and has no ledger row
 today. Yesterday is never looked at, so a digest is never sent late into the next day.
+
+The subscription's state machine (subscribe, time, weekdays, fields, pause, language, unsubscribe)
+is here too, so the handlers only read a button or a command and render what the service says.
 """
 
 from __future__ import annotations
@@ -14,13 +18,15 @@ import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
+from enum import Enum
 
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.content import ContentPack
 from bot.digest.compose import Digest, FigureChange, changed_figures, compose, figure_values
 from bot.digest.pacing import BULK, DEFAULT_BUDGET, TrafficWindow, WindowPacer
-from bot.digest.schedule import local_today
+from bot.digest.schedule import local_today, next_due
+from bot.i18n import normalize_language
 from bot.store.database import Database
 from bot.store.digest_repo import LedgerRepository, SnapshotRepository, Subscription, SubscriptionRepository
 from bot.store.repo import move_chat
@@ -64,6 +70,32 @@ class DeliveryPolicy:
     backoff_base: float = 1.0
     max_retry_after: float = 120.0  # a 429 asking for longer is recorded as a failure for today
     max_429: int = 5
+
+
+MINUTES_IN_A_DAY = 24 * 60
+
+
+class Notice(Enum):
+    """What a change has to tell the chat (the handlers translate it)."""
+
+    NOT_SUBSCRIBED = "not subscribed"
+    UNSUBSCRIBED = "unsubscribed"
+    KEEP_ONE_FIELD = "keep one field"
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    """A chat's digest as its settings screen shows it."""
+
+    subscribed: bool
+    minute: int
+    timezone: str
+    lang: str
+    group: bool = False
+    weekdays_only: bool = False
+    fields: tuple[str, ...] = ()  # empty: all fields
+    paused: bool = False
+    next_due: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +149,92 @@ class DigestService:
     def request_stop(self) -> None:
         """Shutting down: claim no further chats; requests already in flight finish and are recorded."""
         self._stopping = True
+
+    # -- a chat's subscription ---------------------------------------------------------------------
+
+    @property
+    def default_minute(self) -> int:
+        """A new subscriber's time: the pack's (digest.yaml ``time``), in the bot's time zone."""
+        return self.pack().digest.minute
+
+    def active(self, chat_id: int) -> Subscription | None:
+        sub = self.subscriptions.get(chat_id)
+        return sub if sub is not None and sub.active else None
+
+    def settings(self, chat_id: int, group: bool, lang: str) -> DigestSettings:
+        """What the chat's settings screen shows; ``lang`` is the reader's, for a chat not subscribed."""
+        zone = str(self.tz)
+        sub = self.active(chat_id)
+        if sub is None:
+            return DigestSettings(subscribed=False, minute=self.default_minute, timezone=zone, lang=lang,
+                                  group=group)
+        now = self.clock()
+        day, _ = local_today(now, self.tz)
+        delivered = self.ledger.issue_for(chat_id, day) is not None
+        due = None if sub.paused else next_due(now, sub.minute_of_day, sub.weekdays_only, self.tz, delivered)
+        return DigestSettings(subscribed=True, minute=sub.minute_of_day, timezone=zone,
+                              lang=normalize_language(sub.lang) or lang, group=group,
+                              weekdays_only=sub.weekdays_only, fields=sub.fields, paused=sub.paused, next_due=due)
+
+    def subscribe(self, chat_id: int, chat_type: str, lang: str, by_user: int | None,
+                  minute: int | None = None) -> Subscription:
+        """Subscribe (or resubscribe) at ``minute``; without one the chat keeps its time (a new chat gets
+        the default time)."""
+        if minute is None:
+            existing = self.subscriptions.get(chat_id)
+            minute = existing.minute_of_day if existing is not None else self.default_minute
+        return self.subscriptions.subscribe(chat_id, chat_type, _in_a_day(minute), lang, by_user,
+                                            at=int(self.clock().timestamp()))
+
+    def set_time(self, chat_id: int, chat_type: str, lang: str, by_user: int | None, minute: int) -> None:
+        """A time chosen on the picker: the subscription's new time, or a subscription at that time."""
+        if self.active(chat_id) is None:
+            self.subscribe(chat_id, chat_type, lang, by_user, minute)
+        else:
+            self.subscriptions.set_time(chat_id, _in_a_day(minute), at=int(self.clock().timestamp()))
+
+    def toggle_weekdays(self, chat_id: int) -> Notice | None:
+        sub = self.active(chat_id)
+        if sub is None:
+            return Notice.NOT_SUBSCRIBED
+        self.subscriptions.set_weekdays_only(chat_id, not sub.weekdays_only)
+        return None
+
+    def set_paused(self, chat_id: int, paused: bool) -> Notice | None:
+        if self.active(chat_id) is None:
+            return Notice.NOT_SUBSCRIBED
+        self.subscriptions.set_paused(chat_id, paused)
+        return None
+
+    def toggle_field(self, chat_id: int, field_id: str) -> Notice | None:
+        """Add or remove a field of the pack; the last one chosen stays (a digest of nothing is no digest)."""
+        sub = self.active(chat_id)
+        if sub is None:
+            return Notice.NOT_SUBSCRIBED
+        every = list(self.pack().fields)
+        if field_id not in every:
+            return None
+        chosen = [f for f in every if f in sub.fields] if sub.fields else list(every)
+        if field_id in chosen:
+            if len(chosen) == 1:
+                return Notice.KEEP_ONE_FIELD
+            chosen.remove(field_id)
+        else:
+            chosen.append(field_id)
+        self.subscriptions.set_fields(chat_id, () if set(chosen) == set(every) else
+                                      tuple(f for f in every if f in chosen))
+        return None
+
+    def set_language(self, chat_id: int, lang: str) -> None:
+        """The language the chat's digest is written in (a chat not subscribed keeps nothing)."""
+        if self.active(chat_id) is not None:
+            self.subscriptions.set_lang(chat_id, lang)
+
+    def unsubscribe(self, chat_id: int) -> Notice:
+        if self.active(chat_id) is None:
+            return Notice.NOT_SUBSCRIBED
+        self.subscriptions.unsubscribe(chat_id)
+        return Notice.UNSUBSCRIBED
 
     # -- content ---------------------------------------------------------------------------------
 
@@ -334,6 +452,12 @@ class DigestService:
     def uncertain_chats(self, limit: int = 50) -> list[tuple[int, str]]:
         """(chat_id, local date) of those digests, for admins to check by hand."""
         return self.ledger.uncertain_chats(self.started_at, limit)
+
+
+def _in_a_day(minute: int) -> int:
+    if not 0 <= minute < MINUTES_IN_A_DAY:
+        raise ValueError(f"minute of the day {minute} is not in 0..{MINUTES_IN_A_DAY - 1}")
+    return minute
 
 
 def _seconds(value: object) -> float:

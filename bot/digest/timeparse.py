@@ -39,7 +39,3 @@ def parse_time(text: str) -> time:
     if hour > 23 or minute > 59:
         raise TimeFormatError(text)
     return time(hour, minute)
-
-
-def format_hhmm(value: time) -> str:
-    return f"{value.hour:02d}:{value.minute:02d}"

@@ -1,28 +1,17 @@
-"""Small helpers shared by handlers: the main menu hook and edits that tolerate "not modified"."""
+"""Small helpers shared by handlers: edits that tolerate "not modified", and typed queries."""
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bot.i18n import Translator
-from bot.render.info import Page, placeholder_menu, too_long
+from bot.render.info import Page, too_long
 
 #: Longest query a lookup or search accepts; longer text gets a polite "too long" answer.
 MAX_QUERY_CHARS = 300
-
-
-def main_menu(pack: Any, tr: Translator) -> Page:
-    """The UI helper's main menu when bot.render.menu exists, else a plain placeholder."""
-    if importlib.util.find_spec("bot.render.menu") is None:
-        return placeholder_menu(tr)
-    from bot.render.menu import main_menu as render_main_menu  # type: ignore[import-not-found]
-
-    return render_main_menu(pack, tr)
 
 
 async def edit_or_ignore(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:

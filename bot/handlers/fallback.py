@@ -12,8 +12,8 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from bot.context import BotContext
-from bot.handlers.common import main_menu
 from bot.render import info
+from bot.render.menu import main_menu
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:

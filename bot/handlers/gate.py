@@ -25,12 +25,10 @@ from telegram import Update, User
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
 
-from bot.config import Settings
 from bot.context import BotContext
 from bot.i18n import resolve_language
 from bot.logs import Throttled
 from bot.render import info
-from bot.store.digest_repo import Subscription
 
 log = logging.getLogger(__name__)
 trouble = Throttled(log, 60.0)
@@ -150,30 +148,12 @@ def decide(update: Update, context: BotContext) -> Verdict:
         if flood is Flood.WARN:
             log.info("user %s is flooding: told to slow down, muted for %.0f s", user.id, FLOOD_MUTE)
             return Verdict.SLOW_DOWN
-    if allowed(user.id, context):
+    if settings.admits(user.id):
         return Verdict.PASS
     if _open_command(update, context):
         return Verdict.PASS_QUIETLY
     log.info("update %s from user %s refused (BOT_ACCESS=%s)", update.update_id, user.id, settings.access)
     return Verdict.REFUSE
-
-
-def allowed(user_id: int, context: BotContext) -> bool:
-    return admits(context.settings, user_id)
-
-
-def admits(settings: Settings, user_id: int | None) -> bool:
-    """open: everyone. allowlist/invite: administrators and BOT_ALLOWLIST only (invite codes: not yet)."""
-    if settings.access == "open":
-        return True
-    return user_id is not None and (user_id in settings.admins or user_id in settings.allowlist)
-
-
-def admits_subscription(settings: Settings, sub: Subscription) -> bool:
-    """At send time: a private chat's digest goes to an admitted user; a group's, if the one who
-    subscribed it is still admitted. After a restart with a shorter BOT_ALLOWLIST, revoked chats
-    get nothing (their subscription stays, and resumes if they are admitted again)."""
-    return admits(settings, sub.chat_id if sub.chat_type == ChatType.PRIVATE else sub.subscribed_by)
 
 
 def _flood_guard(context: BotContext) -> FloodGuard:

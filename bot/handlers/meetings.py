@@ -26,7 +26,6 @@ from bot.briefing.compose import Brief
 from bot.content import ContentPack
 from bot.content.briefings import fold
 from bot.context import BotContext
-from bot.handlers import digest
 from bot.handlers.briefing import brief_handout, deliver
 from bot.i18n import Catalogues, Translator
 from bot.meetings.pacing import ChatPacer
@@ -111,7 +110,7 @@ async def setup(app: Any) -> MeetingService:
     service = MeetingService(app.bot_data[ctx.STORE].db, settings.timezone,
                              TelegramPoster(app.bot, app.bot_data, clock), clock=clock, sleep=sleep,
                              pacer=app.bot_data.get(PACER) or ChatPacer(sleep=sleep),
-                             window=app.bot_data.get(digest.WINDOW))
+                             window=app.bot_data.get(ctx.WINDOW))
     service.settle_uncertain()
     app.bot_data[MEETINGS] = service
     if app.bot_data.get(SCHEDULE, True) and app.job_queue is not None:

@@ -16,6 +16,7 @@ from telegram.error import BadRequest
 
 from bot.context import BotContext
 from bot.handlers.common import edit_or_ignore
+from bot.handlers.search import search_page
 from bot.i18n import Translator
 from bot.render import callbacks as cb
 from bot.render import figures, info, menu, original
@@ -64,10 +65,8 @@ async def menu_command(update: Update, context: BotContext) -> None:
 def render(pack: Any, tr: Translator, data: cb.Callback, context: BotContext) -> Page | None:
     """The screen behind a decoded button, or None when what it names is gone."""
     if isinstance(data, cb.Settings):
-        return info.language_page(context.lang, tr)
+        return info.language_page(pack, context.lang, tr)
     if isinstance(data, cb.SearchPage):
-        from bot.handlers.search import search_page
-
         return search_page(context, data)
     screen = SCREENS.get(type(data))
     return screen(pack, tr, data) if screen else None

@@ -5,9 +5,12 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from bot.handlers.common import edit_or_ignore, main_menu
+from bot.handlers.common import edit_or_ignore
 from bot.i18n import LANGUAGES, language_from_words
+from bot.render import callbacks as cb
 from bot.render import info
+from bot.render.figures import lookup_examples
+from bot.render.menu import main_menu
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -28,22 +31,9 @@ async def help_command(update: Update, context: BotContext) -> None:
     tr = context.tr
     commands = [(c.name_in(tr.lang), tr.gettext(c.description))
                 for c in context.bot_data.get("commands", ()) if c.listed]
-    examples = help_examples(context.pack)
+    examples = lookup_examples(context.pack)
     text, markup = info.help_page(commands, examples, tr)
     await message.reply_text(text, reply_markup=markup)
-
-
-def help_examples(pack: object, limit: int = 3) -> list[str]:
-    """Example lookups taken from the pack's headline figures (their first alias), never typed here."""
-    figures = getattr(pack, "headline_figures", list)()
-    examples: list[str] = []
-    for figure in figures:
-        word = (figure.aliases[0] if figure.aliases else figure.label).strip()
-        if word and word not in examples:
-            examples.append(word)
-        if len(examples) >= limit:
-            break
-    return examples
 
 
 async def about(update: Update, context: BotContext) -> None:
@@ -64,8 +54,22 @@ async def lang(update: Update, context: BotContext) -> None:
         context.store.users.set_language(user.id, choice)
         await message.reply_text(info.language_set(context.tr_for(choice)))
         return
-    text, markup = info.language_page(context.lang, context.tr)
+    text, markup = info.language_page(context.pack, context.lang, context.tr)
     await message.reply_text(text, reply_markup=markup)
+
+
+def _chosen_language(data: object) -> str | None:
+    """The language a button names: ``cb.Language`` whatever the pack's fingerprint (a choice outlives
+    packs), or the ``lang:vi`` data of keyboards sent before the codec carried it."""
+    if isinstance(data, str) and data.startswith(info.LEGACY_LANG_PREFIX):
+        return data.removeprefix(info.LEGACY_LANG_PREFIX)
+    parsed = cb.parse(data)
+    return parsed[1].lang if parsed is not None and isinstance(parsed[1], cb.Language) else None
+
+
+def is_language_data(data: object) -> bool:
+    """CallbackQueryHandler pattern: a language button, new or old."""
+    return _chosen_language(data) is not None
 
 
 async def lang_button(update: Update, context: BotContext) -> None:
@@ -73,12 +77,12 @@ async def lang_button(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    choice = (query.data or "").removeprefix(info.LANG_PREFIX)
+    choice = _chosen_language(query.data)
     if choice not in LANGUAGES:
         await query.answer(info.stale_button(context.tr))
         return
     context.store.users.set_language(user.id, choice)
     context.lang = choice
     await query.answer()
-    text, markup = info.language_page(choice, context.tr)
+    text, markup = info.language_page(context.pack, choice, context.tr)
     await edit_or_ignore(query, info.language_set(context.tr) + "\n\n" + text, markup)

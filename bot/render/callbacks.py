@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any, ClassVar, TypeVar, get_type_hints
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar, dataclass_transform, get_type_hints
 
 MAX_BYTES = 64
 FP_LEN = 4
@@ -47,29 +48,33 @@ def ident(max_len: int = MAX_ID) -> Any:
 
 #: Longest "where Back goes" code (bot/render/nav.py) a card carries; "-" is its natural place.
 BACK_LEN = 14
+NATURAL_BACK = "-"
 
 
-def back_field(max_len: int = BACK_LEN) -> Any:
-    """The screen a card was opened from, as a short code (bot/render/nav.py); "-": its natural place."""
-    return dataclasses.field(default="-", metadata={"max": max_len})
+def back_field(max_len: int = BACK_LEN, *, default: str) -> Any:
+    """The screen a card was opened from, as a short code (bot/render/nav.py); ``NATURAL_BACK``: its
+    natural place. The default is written where the field is, so a type checker sees it."""
+    return dataclasses.field(default=default, metadata={"max": max_len})
 
 
 _REGISTRY: dict[str, type[Callback]] = {}
-C = TypeVar("C", bound=type[Callback])
+C = TypeVar("C", bound=Callback)
 
 
-def register(prefix: str) -> Any:
-    """Class decorator: make ``cls`` a frozen dataclass callback kind with this prefix."""
+@dataclass_transform(frozen_default=True, field_specifiers=(ident, back_field))
+def register(prefix: str) -> Callable[[type[C]], type[C]]:
+    """Class decorator: make ``cls`` a frozen dataclass callback kind with this prefix (a type checker
+    sees its fields and ``__init__``, as for a dataclass)."""
     if not _PREFIX_RE.match(prefix):
         raise CallbackError(f"callback prefix {prefix!r} must be 1-3 lowercase letters")
 
-    def wrap(cls: C) -> C:
+    def wrap(cls: type[C]) -> type[C]:
         if prefix in _REGISTRY and _REGISTRY[prefix].__qualname__ != cls.__qualname__:
             raise CallbackError(f"callback prefix {prefix!r} is already used by {_REGISTRY[prefix].__name__}")
         data_cls = dataclasses.dataclass(frozen=True)(cls)
         hints = get_type_hints(data_cls)
         fields = []
-        for f in dataclasses.fields(data_cls):
+        for f in dataclasses.fields(data_cls):  # type: ignore[arg-type]
             kind = hints[f.name]
             if kind not in (str, int):
                 raise CallbackError(f"{cls.__name__}.{f.name}: callback fields are str or int only")
@@ -85,10 +90,6 @@ def register(prefix: str) -> Any:
 def registered() -> dict[str, type[Callback]]:
     """Every kind known so far, by prefix (for tests and diagnostics)."""
     return dict(_REGISTRY)
-
-
-def kind_for(prefix: str) -> type[Callback] | None:
-    return _REGISTRY.get(prefix)
 
 
 def fp4(fingerprint: str) -> str:
@@ -151,28 +152,10 @@ def decode(data: object, fingerprint: str) -> Callback | None:
     return parsed[1]
 
 
-def is_ours(data: object) -> bool:
-    """Does ``data`` look like this codec's output (any fingerprint)? Handlers use it as a pattern."""
-    return isinstance(data, str) and len(data) > FP_LEN and bool(_FP_RE.match(data[:FP_LEN]))
-
-
 def max_payload_bytes(cls: type[Callback]) -> int:
     """The longest payload a kind can produce: every id at 40 characters, every int at 9999."""
     sample = {name: ("x" * max_len if kind is str else MAX_INT) for name, kind, max_len in cls._fields}
     return len(encode(cls(**sample), "ffff").encode())
-
-
-class Codec:
-    """The codec bound to one pack's fingerprint: what renderers and handlers carry around."""
-
-    def __init__(self, fingerprint: str) -> None:
-        self.fingerprint = fingerprint
-
-    def encode(self, obj: Callback) -> str:
-        return encode(obj, self.fingerprint)
-
-    def decode(self, data: object) -> Callback | None:
-        return decode(data, self.fingerprint)
 
 
 # --- the UI's own kinds ------------------------------------------------------------------------
@@ -203,7 +186,7 @@ class GroupPage(Callback):
 @register("i")
 class ItemCard(Callback):
     item: str
-    back: str = back_field()
+    back: str = back_field(default=NATURAL_BACK)
 
 
 @register("if")
@@ -212,7 +195,7 @@ class ItemFigures(Callback):
 
     item: str
     page: int = 0
-    back: str = back_field(9)  # the item card's own back, as far as 64 bytes allow
+    back: str = back_field(9, default=NATURAL_BACK)  # the item card's own back, as far as 64 bytes allow
 
 
 @register("fg")
@@ -233,7 +216,7 @@ class FigureSection(Callback):
 @register("f")
 class FigureCard(Callback):
     figure: str
-    back: str = back_field()
+    back: str = back_field(default=NATURAL_BACK)
 
 
 @register("q")
@@ -241,7 +224,7 @@ class FigureQuote(Callback):
     """The exact source sentence of a figure."""
 
     figure: str
-    back: str = back_field()
+    back: str = back_field(default=NATURAL_BACK)
 
 
 @register("o")
@@ -250,7 +233,7 @@ class Original(Callback):
 
     section: str = ident(24)
     part: int = 0
-    back: str = back_field()
+    back: str = back_field(default=NATURAL_BACK)
 
 
 @register("os")
@@ -259,7 +242,7 @@ class Subsections(Callback):
 
     section: str = ident(24)
     page: int = 0
-    back: str = back_field()
+    back: str = back_field(default=NATURAL_BACK)
 
 
 @register("s")
@@ -278,7 +261,7 @@ class NotesList(Callback):
 @register("nn")
 class NoteCard(Callback):
     note: str
-    back: str = back_field()
+    back: str = back_field(default=NATURAL_BACK)
 
 
 @register("x")
@@ -289,3 +272,10 @@ class Inert(Callback):
 @register("lg")
 class Settings(Callback):
     """The language chooser, from the main menu."""
+
+
+@register("ln")
+class Language(Callback):
+    """A language of the chooser: the bot speaks it with this user from now on."""
+
+    lang: str = ident(8)

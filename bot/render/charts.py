@@ -19,7 +19,7 @@ from bot.render.text import esc, shorten
 from bot.study.distractors import parse
 
 if TYPE_CHECKING:
-    from bot.content.pack import ContentPack
+    from bot.content.model import ContentPack
     from bot.study.spec import ChartSpec
 
 CAPTION_LIMIT = 1024

@@ -7,84 +7,129 @@ when the four pieces are long, their summaries are shortened until it fits, neve
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
-from datetime import datetime, time
 from typing import Any
 
 from telegram import InlineKeyboardButton
 
-from bot.digest.compose import Digest, FigureChange
-from bot.i18n import LANGUAGE_NAMES, LANGUAGES, N_, Translator
+from bot.content import ContentPack, Figure, Item
+from bot.content.digest_spec import Heading
+from bot.digest.compose import Digest, FigureChange, Piece
+from bot.digest.schedule import time_of_minute
+from bot.digest.service import DigestSettings, Notice
+from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator
 from bot.render import callbacks as cb
 from bot.render.common import Page, Row, button, command_name, home_button, localized, markup, status_notice
 from bot.render.figures import (
-    RELATION_LABELS,
-    figure_reference,
+    comparison_lines,
     note_lines,
     notes_on,
     shown_value,
     status_label,
+    value_html,
 )
-from bot.render.menu import item_reference
 from bot.render.numbers import figure_value, format_value, with_unit
 from bot.render.text import esc, shorten
 
 #: Telegram's limit is 4096 characters after entities are parsed; we measure the HTML we send, which
 #: is always longer, so staying under this keeps a margin.
 DIGEST_LIMIT = 4000
-#: Times offered as buttons; anything else is typed with /subscribe HH:MM.
-COMMON_TIMES: tuple[str, ...] = ("0600", "0630", "0700", "0730", "0800", "1200", "1800", "2000", "2100")
 #: Changed figures listed by name in the "what changed" line before "and N more".
 CHANGES_LISTED = 5
 
 
+class DigestButton(cb.Callback):
+    """Every digest button: they answer whatever the pack's fingerprint (a subscription outlives packs)."""
+
+
 @cb.register("d")
-class DigestAction(cb.Callback):
-    """Every digest button: ``action`` says what, ``arg`` carries a time (``0730``), field or language.
-
-    Actions: home (settings or the offer to subscribe), times (time picker), t (set time), wd (toggle
-    weekdays only), fl (toggle a field), pause, resume, unsub, sub (subscribe at ``arg`` or 07:00),
-    lang (digest language), now (today's digest as a new message), open (settings as a new message),
-    show (``f.<figure id>`` or ``i.<item id>`` as a new message, so the digest itself stays in the chat).
-    """
-
-    action: str = dataclasses.field(default="home", metadata={"max": 8})
-    arg: str = dataclasses.field(default="-", metadata={"max": 42})
+class DigestHome(DigestButton):
+    """The chat's digest settings, or what the digest is and the offer to subscribe."""
 
 
-@dataclasses.dataclass(frozen=True)
-class SettingsView:
-    """What the settings screen shows; built by the handler from the subscription row."""
-
-    subscribed: bool
-    minute: int = 7 * 60
-    weekdays_only: bool = False
-    fields: tuple[str, ...] = ()  # empty: all fields
-    paused: bool = False
-    lang: str = "vi"
-    next_due: datetime | None = None
-    timezone: str = "Asia/Ho_Chi_Minh"
-    group: bool = False
+@cb.register("dtp")
+class DigestTimes(DigestButton):
+    """The time picker."""
 
 
-SLOT_HEADINGS: dict[str, str] = {
-    "figure": N_("📊 Figure of the day"),
-    "result": N_("✅ A result of the past term"),
-    "limitation": N_("⚠️ A limitation to overcome"),
-    "task": N_("📌 A task for the {term} term"),
-    "target": N_("🎯 A target for the {term} term"),
-}
+@cb.register("dtm")
+class DigestSetTime(DigestButton):
+    """A time of the picker (minute of the day): the subscription's new time, or a subscription."""
+
+    minute: int
 
 
-def hhmm(minute: int, tr: Translator) -> str:
-    """A minute of the day as the reader's language writes a time (bot/i18n.py: ``07:30``)."""
-    return tr.time(time(minute // 60, minute % 60))
+@cb.register("dsb")
+class DigestSubscribe(DigestButton):
+    """Subscribe at a minute of the day."""
+
+    minute: int
 
 
-def when(moment: datetime, tr: Translator) -> str:
-    """``07:00 thứ Sáu, ngày 27 tháng 11 năm 2026`` / ``Friday, November 27, 2026 at 07:00`` (plain)."""
-    return tr.when(moment)
+@cb.register("dwd")
+class DigestWeekdays(DigestButton):
+    """Weekdays only, or every day."""
+
+
+@cb.register("dfl")
+class DigestField(DigestButton):
+    """Add or remove a field of the report."""
+
+    field: str = cb.ident(24)
+
+
+@cb.register("dpa")
+class DigestPause(DigestButton):
+    pass
+
+
+@cb.register("dre")
+class DigestResume(DigestButton):
+    pass
+
+
+@cb.register("dun")
+class DigestUnsubscribe(DigestButton):
+    pass
+
+
+@cb.register("dla")
+class DigestLanguage(DigestButton):
+    """The language the chat's digest is written in."""
+
+    lang: str = cb.ident(8)
+
+
+@cb.register("dnw")
+class DigestNow(DigestButton):
+    """Today's digest, as a new message."""
+
+
+@cb.register("dop")
+class DigestOpen(DigestButton):
+    """The settings, as a new message (under a digest)."""
+
+
+@cb.register("dfg")
+class DigestFigure(DigestButton):
+    """A figure of a digest, as a new message under it: the digest stays readable in the chat."""
+
+    figure: str
+
+
+@cb.register("dit")
+class DigestItem(DigestButton):
+    """An item of a digest, as a new message under it."""
+
+    item: str
+
+
+#: The buttons that change a chat's subscription: in a group only administrators may press them.
+CHANGES: tuple[type[DigestButton], ...] = (DigestSetTime, DigestSubscribe, DigestWeekdays, DigestField,
+                                          DigestPause, DigestResume, DigestUnsubscribe, DigestLanguage)
+#: Of those, the ones pressed on the settings screen itself: when nothing changed, nothing is edited.
+TOGGLES: tuple[type[DigestButton], ...] = (DigestWeekdays, DigestField, DigestPause, DigestResume,
+                                          DigestUnsubscribe, DigestLanguage)
 
 
 def subscribe_hint(tr: Translator) -> str:
@@ -103,7 +148,8 @@ def _changes_line(pack: Any, changes: Sequence[FigureChange], tr: Translator) ->
         words = pack.figure_text(fig.id, tr.lang) if fig.id in pack.figures else fig
         old_value = format_value(change.old_value, tr)
         old = None if old_value is None else with_unit(old_value, words.unit)
-        new = shown_value(pack, fig, tr) if fig.id in pack.figures else figure_value(fig, tr, words)
+        new = (shown_value(pack, fig, tr) if fig.id in pack.figures
+               else figure_value(fig, tr, words, rank=pack.role(fig) == "rank"))
         old_text = old if old is not None else tr.gettext("not given")
         new_text = new if new is not None else tr.gettext("not given")
         if old == new and change.old_status != fig.status:
@@ -122,48 +168,36 @@ def _slot(heading: str, rest: str) -> str:
     return f"<b>{esc(heading)}</b> — {rest}"
 
 
-def _figure_block(pack: Any, fig: Any, tr: Translator) -> list[str]:
+def heading_text(pack: ContentPack, heading: Heading, tr: Translator) -> str:
+    """``📊 Con số hôm nay`` / ``🎯 A target for the 2025-2030 term``: a slot's heading (digest.yaml)."""
+    return f"{heading.icon} {localized(heading.title, tr).format(term=pack.meta.term)}"
+
+
+def _figure_block(pack: ContentPack, piece: Piece, fig: Figure, tr: Translator) -> list[str]:
     lang = tr.lang
     words = pack.figure_text(fig.id, lang)
-    value = shown_value(pack, fig, tr)
     period = f" ({esc(words.period)})" if words.period else ""
-    shown = f"<b>{esc(value)}</b>" if value is not None else "<i>" + esc(tr.gettext("not given yet")) + "</i>"
-    lines = [_slot(tr.gettext(SLOT_HEADINGS["figure"]), f"{esc(words.label)}: {shown}{period}")]
+    shown = f"{esc(words.label)}: {value_html(pack, fig, tr)}{period}"
+    lines = [_slot(heading_text(pack, piece.slot.heading, tr), shown)]
     if (status := status_label(fig, tr)) is not None:
         lines.append(esc(status))
-    for comparison in fig.compare:
-        other = pack.figures.get(comparison.figure)
-        if other is None:
-            continue
-        relation = tr.gettext(RELATION_LABELS.get(comparison.relation, RELATION_LABELS["related"]))
-        other_words = pack.figure_text(other.id, lang)
-        other_value = shown_value(pack, other, tr)
-        other_shown = (f"<b>{esc(other_value)}</b>" if other_value is not None
-                       else "<i>" + esc(tr.gettext("not given yet")) + "</i>")
-        other_period = f" ({esc(other_words.period)})" if other_words.period else ""
-        lines.append(f"• {esc(relation)}: {other_shown}{other_period} — {esc(other_words.label)}")
+    lines += comparison_lines(pack, fig, tr)
     lines += note_lines(pack, notes_on(pack, [fig.id]), tr)
-    lines.append("📍 " + esc(tr.gettext("Source: {reference}").format(reference=figure_reference(pack, fig, lang))))
+    lines.append("📍 " + esc(tr.gettext("Source: {reference}").format(reference=pack.figure_reference(fig, lang))))
     return lines
 
 
-def _item_block(pack: Any, item: Any, heading: str, tr: Translator, summary_limit: int | None) -> list[str]:
+def _item_block(pack: ContentPack, piece: Piece, item: Item, tr: Translator, summary_limit: int | None) -> list[str]:
     text = pack.item_text(item.id, tr.lang)
     summary = text.summary if summary_limit is None else shorten(text.summary, summary_limit)
     return [
-        _slot(tr.gettext(heading).format(term=pack.meta.term), f"<b>{esc(text.title)}</b>"),
+        _slot(heading_text(pack, piece.slot.heading_for(item.kind), tr), f"<b>{esc(text.title)}</b>"),
         esc(summary),
-        "📍 " + esc(tr.gettext("Source: {reference}").format(reference=item_reference(pack, item, tr.lang))),
+        "📍 " + esc(tr.gettext("Source: {reference}").format(reference=pack.item_reference(item, tr.lang))),
     ]
 
 
-def _slot_heading(item: Any, slot: str) -> str:
-    if slot == "limitation_or_task":
-        return SLOT_HEADINGS["task" if item.kind == "task" else "limitation"]
-    return SLOT_HEADINGS[slot]
-
-
-def digest_text(pack: Any, digest: Digest, tr: Translator, summary_limit: int | None = None) -> str:
+def digest_text(pack: ContentPack, digest: Digest, tr: Translator, summary_limit: int | None = None) -> str:
     lines = [
         "📰 <b>" + esc(tr.gettext("Digest No. {n}").format(n=tr.number(digest.issue_no))) + "</b> — "
         + esc(tr.date(digest.day, "full")),
@@ -173,34 +207,35 @@ def digest_text(pack: Any, digest: Digest, tr: Translator, summary_limit: int | 
         lines.append(notice)
     if digest.changes:
         lines += ["", _changes_line(pack, digest.changes, tr)]
-    if digest.figure is not None:
-        lines += ["", *_figure_block(pack, digest.figure, tr)]
-    for slot in ("result", "limitation_or_task", "target"):
-        item = getattr(digest, slot)
-        if item is not None:
-            lines += ["", *_item_block(pack, item, _slot_heading(item, slot), tr, summary_limit)]
+    for piece in digest.pieces:
+        if piece.figure is not None:
+            lines += ["", *_figure_block(pack, piece, piece.figure, tr)]
+        elif piece.item is not None:
+            lines += ["", *_item_block(pack, piece, piece.item, tr, summary_limit)]
     lines += ["", "<i>" + esc(tr.gettext("Tap a button to read more. Settings: /digest settings")) + "</i>"]
     return "\n".join(lines)
 
 
-def render_digest(pack: Any, digest: Digest, tr: Translator) -> Page:
-    """The digest message and its buttons (each piece opens in the menu), under DIGEST_LIMIT."""
+def render_digest(pack: ContentPack, digest: Digest, tr: Translator) -> Page:
+    """The digest message and its buttons (each piece opens under it), under DIGEST_LIMIT."""
     text = digest_text(pack, digest, tr)
     limit = 600
     while len(text) > DIGEST_LIMIT and limit >= 60:
         text = digest_text(pack, digest, tr, summary_limit=limit)
         limit -= 100
     rows: list[Row] = []
-    if digest.figure is not None:
-        rows.append([button(shorten("📊 " + pack.figure_text(digest.figure.id, tr.lang).label, 46),
-                            DigestAction("show", f"f.{digest.figure.id}"), pack)])
-    for icon, item in (("✅", digest.result), ("⚠️" if digest.limitation_or_task is not None
-                                               and digest.limitation_or_task.kind != "task" else "📌",
-                                               digest.limitation_or_task), ("🎯", digest.target)):
-        if item is not None:
-            rows.append([button(shorten(f"{icon} " + pack.item_text(item.id, tr.lang).title, 46),
-                                DigestAction("show", f"i.{item.id}"), pack)])
-    rows.append([button(tr.gettext("⚙️ Digest settings"), DigestAction("open"), pack)])
+    for piece in digest.pieces:
+        data: DigestButton
+        if piece.figure is not None:
+            label, icon = pack.figure_text(piece.figure.id, tr.lang).label, piece.slot.heading.icon
+            data = DigestFigure(piece.figure.id)
+        elif piece.item is not None:
+            label, icon = pack.item_text(piece.item.id, tr.lang).title, piece.slot.heading_for(piece.item.kind).icon
+            data = DigestItem(piece.item.id)
+        else:
+            continue
+        rows.append([button(shorten(f"{icon} {label}", 46), data, pack)])
+    rows.append([button(tr.gettext("⚙️ Digest settings"), DigestOpen(), pack)])
     return text, markup(rows)
 
 
@@ -215,11 +250,10 @@ def _fields_summary(pack: Any, fields: tuple[str, ...], tr: Translator) -> str:
     return ", ".join(localized(f.title, tr) for f in chosen)
 
 
-def settings_page(pack: Any, view: SettingsView, tr: Translator) -> Page:
+def settings_page(pack: Any, view: DigestSettings, tr: Translator) -> Page:
     """The digest settings (or, when not subscribed, what the digest is and a subscribe button)."""
     title = "📰 <b>" + esc(tr.gettext("Daily digest")) + "</b>"
-    about = esc(tr.gettext("Every day, a short digest of the report: a key figure, a result, a limitation "
-                           "or task, and a target for the coming term, each with its source."))
+    about = esc(localized(pack.digest.about, tr)) if pack.digest.about is not None else ""
     if not view.subscribed:
         lines = [title, "", about, "",
                  esc(tr.gettext("This chat is not subscribed."))]
@@ -227,10 +261,10 @@ def settings_page(pack: Any, view: SettingsView, tr: Translator) -> Page:
             lines.append(esc(tr.gettext("In a group, only an administrator can subscribe.")))
         lines.append(esc(subscribe_hint(tr)))
         rows: list[Row] = [
-            [button(tr.gettext("✅ Subscribe at {time}").format(time=hhmm(7 * 60, tr)), DigestAction("sub", "0700"),
-                    pack)],
-            [button(tr.gettext("🕖 Choose another time"), DigestAction("times"), pack)],
-            [button(tr.gettext("📰 Today's digest"), DigestAction("now"), pack), home_button(pack, tr)],
+            [button(tr.gettext("✅ Subscribe at {time}").format(time=tr.time(time_of_minute(view.minute))),
+                    DigestSubscribe(view.minute), pack)],
+            [button(tr.gettext("🕖 Choose another time"), DigestTimes(), pack)],
+            [button(tr.gettext("📰 Today's digest"), DigestNow(), pack), home_button(pack, tr)],
         ]
         return "\n".join(lines), markup(rows)
 
@@ -239,7 +273,7 @@ def settings_page(pack: Any, view: SettingsView, tr: Translator) -> Page:
     lines = [
         title, "",
         esc(tr.gettext("Status: {status}").format(status=status)),
-        esc(tr.gettext("Time: {time} ({zone}), {days}").format(time=hhmm(view.minute, tr),
+        esc(tr.gettext("Time: {time} ({zone}), {days}").format(time=tr.time(time_of_minute(view.minute)),
                                                                  zone=tr.zone(view.timezone), days=days)),
         esc(tr.gettext("Fields: {fields}").format(fields=_fields_summary(pack, view.fields, tr))),
         esc(tr.gettext("Language: {language}").format(language=LANGUAGE_NAMES.get(view.lang, view.lang))),
@@ -247,43 +281,43 @@ def settings_page(pack: Any, view: SettingsView, tr: Translator) -> Page:
     if view.paused:
         lines.append(esc(tr.gettext("Next digest: when you resume.")))
     elif view.next_due is not None:
-        lines.append(esc(tr.gettext("Next digest: {when}").format(when=when(view.next_due, tr))))
+        lines.append(esc(tr.gettext("Next digest: {when}").format(when=tr.when(view.next_due))))
     if view.group:
         lines += ["", "<i>" + esc(tr.gettext("Only group administrators can change these settings.")) + "</i>"]
 
     rows = [
-        [button(tr.gettext("🕖 Time: {time}").format(time=hhmm(view.minute, tr)), DigestAction("times"), pack),
-         button(("☑️ " if view.weekdays_only else "⬜ ") + tr.gettext("Weekdays only"), DigestAction("wd"), pack)],
+        [button(tr.gettext("🕖 Time: {time}").format(time=tr.time(time_of_minute(view.minute))),
+                DigestTimes(), pack),
+         button(("☑️ " if view.weekdays_only else "⬜ ") + tr.gettext("Weekdays only"), DigestWeekdays(), pack)],
     ]
     field_buttons = [
         button(("☑️ " if (not view.fields or f.id in view.fields) else "⬜ ") + shorten(localized(f.title, tr), 28),
-               DigestAction("fl", f.id), pack)
+               DigestField(f.id), pack)
         for f in pack.fields.values()
     ]
     rows += [field_buttons[i:i + 2] for i in range(0, len(field_buttons), 2)]
     rows.append([
-        button(tr.gettext("▶️ Resume"), DigestAction("resume"), pack) if view.paused
-        else button(tr.gettext("⏸ Pause"), DigestAction("pause"), pack),
-        button(tr.gettext("🚫 Unsubscribe"), DigestAction("unsub"), pack),
+        button(tr.gettext("▶️ Resume"), DigestResume(), pack) if view.paused
+        else button(tr.gettext("⏸ Pause"), DigestPause(), pack),
+        button(tr.gettext("🚫 Unsubscribe"), DigestUnsubscribe(), pack),
     ])
-    rows.append([button(("✓ " if lang == view.lang else "") + LANGUAGE_NAMES[lang], DigestAction("lang", lang),
+    rows.append([button(("✓ " if lang == view.lang else "") + LANGUAGE_NAMES[lang], DigestLanguage(lang),
                         pack) for lang in LANGUAGES])
-    rows.append([button(tr.gettext("📰 Today's digest"), DigestAction("now"), pack), home_button(pack, tr)])
+    rows.append([button(tr.gettext("📰 Today's digest"), DigestNow(), pack), home_button(pack, tr)])
     return "\n".join(lines), markup(rows)
 
 
-def time_picker(pack: Any, current: int | None, tr: Translator, zone: str = "Asia/Ho_Chi_Minh") -> Page:
+def time_picker(pack: Any, current: int | None, tr: Translator, zone: str) -> Page:
     """Common times as buttons; any other time is typed with /subscribe HH:MM."""
     lines = ["🕖 <b>" + esc(tr.gettext("When should the digest come?")) + "</b>",
              esc(tr.gettext("Times are in {zone}.").format(zone=tr.zone(zone))),
              esc(subscribe_hint(tr))]
     buttons: list[InlineKeyboardButton] = []
-    for value in COMMON_TIMES:
-        minute = int(value[:2]) * 60 + int(value[2:])
-        label = ("✓ " if minute == current else "") + hhmm(minute, tr)
-        buttons.append(button(label, DigestAction("t", value), pack))
+    for minute in pack.digest.times:  # offered as buttons; any other time is typed with /subscribe
+        label = ("✓ " if minute == current else "") + tr.time(time_of_minute(minute))
+        buttons.append(button(label, DigestSetTime(minute), pack))
     rows: list[Row] = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
-    rows.append([button(tr.gettext("⬅️ Back"), DigestAction("home"), pack), home_button(pack, tr)])
+    rows.append([button(tr.gettext("⬅️ Back"), DigestHome(), pack), home_button(pack, tr)])
     return "\n".join(lines), markup(rows)
 
 
@@ -291,19 +325,28 @@ def time_picker(pack: Any, current: int | None, tr: Translator, zone: str = "Asi
 # Short answers (plain text escaped here, for the handlers)
 
 
-def subscribed_page(pack: Any, view: SettingsView, tr: Translator) -> Page:
+def subscribed_page(pack: Any, view: DigestSettings, tr: Translator) -> Page:
     """The confirmation of /subscribe, with a button to the settings."""
-    return subscribed(view, tr), markup([[button(tr.gettext("⚙️ Digest settings"), DigestAction("home"), pack)]])
+    return subscribed(view, tr), markup([[button(tr.gettext("⚙️ Digest settings"), DigestHome(), pack)]])
 
 
-def subscribed(view: SettingsView, tr: Translator) -> str:
+def subscribed(view: DigestSettings, tr: Translator) -> str:
     days = tr.gettext("Monday to Friday") if view.weekdays_only else tr.gettext("every day")
     lines = ["✅ " + esc(tr.gettext("Subscribed: the digest comes at {time} ({zone}), {days}.").format(
-        time=hhmm(view.minute, tr), zone=tr.zone(view.timezone), days=days))]
+        time=tr.time(time_of_minute(view.minute)), zone=tr.zone(view.timezone), days=days))]
     if view.next_due is not None:
-        lines.append(esc(tr.gettext("Next digest: {when}").format(when=when(view.next_due, tr))))
+        lines.append(esc(tr.gettext("Next digest: {when}").format(when=tr.when(view.next_due))))
     lines.append(esc(tr.gettext("Change it with /digest settings; stop with /unsubscribe.")))
     return "\n".join(lines)
+
+
+def notice(value: Notice, tr: Translator) -> str:
+    """A change's notice, short enough for answerCallbackQuery (plain text)."""
+    if value is Notice.UNSUBSCRIBED:
+        return tr.gettext("Unsubscribed.")
+    if value is Notice.KEEP_ONE_FIELD:
+        return tr.gettext("Keep at least one field.")
+    return tr.gettext("This chat is not subscribed. Send /subscribe to get a daily digest.")
 
 
 def unsubscribed(tr: Translator) -> str:

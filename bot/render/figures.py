@@ -7,12 +7,14 @@ the bot never fills one in. Values are shown as written for Vietnamese, re-forma
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
+from bot.content import ContentPack, Figure, Note
+from bot.content.kinds import FigureRole
 from bot.i18n import N_, Translator
 from bot.render import callbacks as cb
 from bot.render import nav
-from bot.render.cache import memo
 from bot.render.common import (
     PAGE_SIZE,
     Page,
@@ -33,6 +35,8 @@ from bot.render.numbers import figure_value
 from bot.render.original import original_mark, part_of
 from bot.render.text import esc, shorten
 
+#: Packs whose derived lists are kept (one serves; tests and reloads bring a few more).
+PACKS_KEPT = 4
 #: Section depth figures are grouped at in "all figures" (0 parts, 1 chapters, 2 their sections).
 GROUP_LEVEL = 2
 #: Notes (the report's own inconsistencies) and citing items offered as buttons on a figure card.
@@ -41,11 +45,12 @@ CARD_ITEMS = 3
 #: Other matches offered under a typed lookup's card.
 CARD_OTHERS = 4
 
-KIND_LABELS: dict[str, str] = {
+#: What a card calls a figure, by its role (kinds.yaml gives each kind of the pack its role).
+ROLE_LABELS: dict[FigureRole, str] = {
     "baseline": N_("Baseline"),
     "result": N_("Result"),
-    "target_prev": N_("Target set by the previous congress"),
-    "target_2030": N_("Target for the coming term"),
+    "previous_target": N_("Target set by the previous congress"),
+    "target": N_("Target for the coming term"),
     "rank": N_("Ranking"),
     "count": N_("Count"),
     "other": N_("Figure"),
@@ -81,30 +86,11 @@ def status_label(fig: Any, tr: Translator) -> str | None:
     return tr.gettext(table[fig.status])
 
 
-def citing_items(pack: Any, figure_id: str) -> list[Any]:
-    def build() -> dict[str, list[Any]]:
-        out: dict[str, list[Any]] = {}
-        for item in pack.items.values():
-            for fid in item.figures:
-                out.setdefault(fid, []).append(item)
-        return out
-
-    return memo(pack, "citing_items", build).get(figure_id, [])
-
-
-def notes_on(pack: Any, figure_ids: list[str]) -> list[Any]:
+def notes_on(pack: ContentPack, figure_ids: list[str]) -> list[Note]:
     """The notes (the report's own errors and inconsistencies) that concern any of these figures."""
-    def build() -> dict[str, list[Any]]:
-        out: dict[str, list[Any]] = {}
-        for note in pack.notes:
-            for fid in note.figures:
-                out.setdefault(fid, []).append(note)
-        return out
-
-    by_figure = memo(pack, "notes_on", build)
-    found: list[Any] = []
+    found: list[Note] = []
     for fid in figure_ids:
-        for note in by_figure.get(fid, []):
+        for note in pack.notes_by_figure.get(fid, []):
             if note not in found:
                 found.append(note)
     return found
@@ -120,10 +106,6 @@ def note_buttons(pack: Any, notes: list[Any], tr: Translator, here: cb.Callback,
     return [[button(tr.gettext("⚠️ Note: {title}").format(
         title=shorten(pack.note_text(n.id, tr.lang).title, 36)), cb.NoteCard(n.id, nav.push(pack, here, back)),
         pack)] for n in notes[:CARD_NOTES]]
-
-
-def figure_reference(pack: Any, fig: Any, lang: str | None = None) -> str:
-    return pack.reference(fig.source, fig.footnote, lang)
 
 
 def original_target(pack: Any, fig: Any, back: str = nav.NATURAL) -> cb.Original:
@@ -143,27 +125,21 @@ def group_of(pack: Any, section_id: str) -> str:
     return section.id
 
 
-def figure_groups(pack: Any) -> list[tuple[str, list[Any]]]:
+@lru_cache(maxsize=PACKS_KEPT)
+def figure_groups(pack: ContentPack) -> list[tuple[str, list[Figure]]]:
     """(group section id, its figures) in document order, only groups that hold figures."""
-
-    def build() -> list[tuple[str, list[Any]]]:
-        groups: dict[str, list[Any]] = {}
-        for fig in pack.figures.values():
-            if fig.source in pack.sections:
-                groups.setdefault(group_of(pack, fig.source), []).append(fig)
-        order = {sid: n for n, sid in enumerate(pack.sections)}
-        return sorted(groups.items(), key=lambda kv: order[kv[0]])
-
-    return memo(pack, "figure_groups", build)
+    groups: dict[str, list[Figure]] = {}
+    for fig in pack.figures.values():
+        if fig.source in pack.sections:
+            groups.setdefault(group_of(pack, fig.source), []).append(fig)
+    order = {sid: n for n, sid in enumerate(pack.sections)}
+    return sorted(groups.items(), key=lambda kv: order[kv[0]])
 
 
-def figure_places(pack: Any) -> dict[str, tuple[str, int]]:
+@lru_cache(maxsize=PACKS_KEPT)
+def figure_places(pack: ContentPack) -> dict[str, tuple[str, int]]:
     """Figure id -> (its group, its position in the group), for Back buttons."""
-
-    def build() -> dict[str, tuple[str, int]]:
-        return {fig.id: (group, n) for group, figs in figure_groups(pack) for n, fig in enumerate(figs)}
-
-    return memo(pack, "figure_places", build)
+    return {fig.id: (group, n) for group, figs in figure_groups(pack) for n, fig in enumerate(figs)}
 
 
 def _figures_trail(pack: Any, tr: Translator) -> list[str]:
@@ -180,21 +156,19 @@ def _figures_trail(pack: Any, tr: Translator) -> list[str]:
 SAME_MEASURE = frozenset({"target", "result", "baseline", "previous"})
 
 
-def ranks(pack: Any) -> frozenset[str]:
+@lru_cache(maxsize=PACKS_KEPT)
+def ranks(pack: ContentPack) -> frozenset[str]:
     """Ids of figures that are ranks: ``kind: rank``, and the targets, results and earlier values that a
     rank is compared with (or that compare themselves with one)."""
-    def build() -> frozenset[str]:
-        found = {f.id for f in pack.figures.values() if f.kind == "rank"}
-        for fig in pack.figures.values():
-            for c in fig.compare:
-                if c.relation in SAME_MEASURE and c.figure in pack.figures:
-                    if fig.kind == "rank":
-                        found.add(c.figure)
-                    elif pack.figures[c.figure].kind == "rank":
-                        found.add(fig.id)
-        return frozenset(found)
-
-    return memo(pack, "ranks", build)
+    found = {f.id for f in pack.figures.values() if pack.role(f) == "rank"}
+    for fig in pack.figures.values():
+        for c in fig.compare:
+            if c.relation in SAME_MEASURE and c.figure in pack.figures:
+                if pack.role(fig) == "rank":
+                    found.add(c.figure)
+                elif pack.role(pack.figures[c.figure]) == "rank":
+                    found.add(fig.id)
+    return frozenset(found)
 
 
 def shown_value(pack: Any, fig: Any, tr: Translator) -> str | None:
@@ -202,13 +176,32 @@ def shown_value(pack: Any, fig: Any, tr: Translator) -> str | None:
     return figure_value(fig, tr, pack.figure_text(fig.id, tr.lang), rank=fig.id in ranks(pack))
 
 
+def value_html(pack: ContentPack, fig: Figure, tr: Translator) -> str:
+    """The value in bold (hedge and unit with it), or "not given yet" in italics where the draft leaves
+    a blank: the one way every screen shows a figure's value."""
+    value = shown_value(pack, fig, tr)
+    return f"<b>{esc(value)}</b>" if value is not None else "<i>" + esc(tr.gettext("not given yet")) + "</i>"
+
+
+def comparison_lines(pack: ContentPack, fig: Figure, tr: Translator) -> list[str]:
+    """``• Target: <b>7%</b> (2025) — Growth target`` for each figure this one is compared with."""
+    lines = []
+    for comparison in fig.compare:
+        other = pack.figures.get(comparison.figure)
+        if other is None:
+            continue
+        relation = tr.gettext(RELATION_LABELS.get(comparison.relation, RELATION_LABELS["related"]))
+        words = pack.figure_text(other.id, tr.lang)
+        period = f" ({esc(words.period)})" if words.period else ""
+        lines.append(f"• {esc(relation)}: {value_html(pack, other, tr)}{period} — {esc(words.label)}")
+    return lines
+
+
 def figure_line(pack: Any, fig: Any, tr: Translator) -> str:
     """``• Label: <b>ước đạt 239.163 nghìn tỷ đồng</b> (2025)`` or the pending note."""
     words = pack.figure_text(fig.id, tr.lang)
-    value = shown_value(pack, fig, tr)
-    shown = f"<b>{esc(value)}</b>" if value is not None else "<i>" + esc(tr.gettext("not given yet")) + "</i>"
     period = f" ({esc(words.period)})" if words.period else ""
-    return f"• {esc(words.label)}: {shown}{period}"
+    return f"• {esc(words.label)}: {value_html(pack, fig, tr)}{period}"
 
 
 def figure_button_label(pack: Any, fig: Any, tr: Translator, icon: str = "📊") -> str:
@@ -281,7 +274,7 @@ def section_figures_page(pack: Any, tr: Translator, section_id: str, page: int =
     lines = [*heading([*_figures_trail(pack, tr), pack.section_title(section_id, lang)]),
              f"<b>{esc(pack.reference(section_id, lang=lang))}. {esc(pack.section_title(section_id, lang))}</b>"]
     lines += [figure_line(pack, f, tr) for f in shown]
-    if any(f.kind == "target_2030" for f in shown) and (notice := status_notice(pack, tr)):
+    if any(pack.role(f) == "target" for f in shown) and (notice := status_notice(pack, tr)):
         lines += ["", notice]
     rows: list[Row] = figure_buttons(pack, shown, tr, nav.push(pack, here))
     rows.append(pager_row(pack, page, pages, lambda p: cb.FigureSection(section_id, p)))
@@ -313,29 +306,19 @@ def card_text(pack: Any, fig: Any, tr: Translator, *, with_quote: bool = False, 
         lines += heading(None if back == nav.TYPED else nav.trail_line(nav.card_trail(pack, tr, back, natural)))
     lines.append(f"📊 <b>{esc(words.label)}</b>")
     value = shown_value(pack, fig, tr)
-    kind = tr.gettext(KIND_LABELS.get(fig.kind, KIND_LABELS["other"]))
+    kind = tr.gettext(ROLE_LABELS[pack.role(fig)])
     period = f" ({words.period})" if words.period else ""
-    shown = f"<b>{esc(value)}</b>" if value is not None else "<i>" + esc(tr.gettext("not given yet")) + "</i>"
-    lines.append(f"{esc(kind + period)}: {shown}")
+    lines.append(f"{esc(kind + period)}: {value_html(pack, fig, tr)}")
     if (status := status_label(fig, tr)) is not None:
         lines.append(esc(status))
-    if fig.kind == "target_2030" and (notice := status_notice(pack, tr)):
+    if pack.role(fig) == "target" and (notice := status_notice(pack, tr)):
         lines.append(notice)
     if fig.status == "pending" or value is None:
         lines += ["", "⏳ " + esc(tr.gettext("The draft does not give this figure yet.")),
                   *quote_lines(pack, fig.quote, tr, tr.gettext("What the report says:"))]
-    comparisons = [(c, pack.figures.get(c.figure)) for c in fig.compare]
-    comparisons = [(c, other) for c, other in comparisons if other is not None]
-    if comparisons:
-        lines += ["", "<b>" + esc(tr.gettext("Compared with:")) + "</b>"]
-        for comparison, other in comparisons:
-            relation = tr.gettext(RELATION_LABELS.get(comparison.relation, RELATION_LABELS["related"]))
-            other_words = pack.figure_text(other.id, lang)
-            other_value = shown_value(pack, other, tr)
-            other_shown = f"<b>{esc(other_value)}</b>" if other_value is not None else (
-                "<i>" + esc(tr.gettext("not given yet")) + "</i>")
-            other_period = f" ({esc(other_words.period)})" if other_words.period else ""
-            lines.append(f"• {esc(relation)}: {other_shown}{other_period} — {esc(other_words.label)}")
+    compared = comparison_lines(pack, fig, tr)
+    if compared:
+        lines += ["", "<b>" + esc(tr.gettext("Compared with:")) + "</b>", *compared]
     if words.note:
         lines += ["", "📝 " + esc(words.note)]
     notes = notes_on(pack, [fig.id])
@@ -344,7 +327,7 @@ def card_text(pack: Any, fig: Any, tr: Translator, *, with_quote: bool = False, 
     if with_quote and fig.status != "pending" and value is not None:
         lines += ["", *quote_lines(pack, fig.quote, tr, tr.gettext("Exact source sentence"))]
     lines += ["", "📍 " + esc(tr.gettext("Source: {reference}").format(
-        reference=figure_reference(pack, fig, lang)))]
+        reference=pack.figure_reference(fig, lang)))]
     return "\n".join(lines)
 
 
@@ -367,7 +350,7 @@ def figure_card(pack: Any, tr: Translator, figure_id: str, *, with_quote: bool =
         else:
             rows.append([button(tr.gettext("💬 Exact source sentence"), cb.FigureQuote(fig.id, back), pack)])
     rows += note_buttons(pack, notes_on(pack, [fig.id]), tr, here, back)
-    for item in citing_items(pack, fig.id)[:CARD_ITEMS]:
+    for item in pack.citing_items.get(fig.id, [])[:CARD_ITEMS]:
         rows.append([button("📄 " + shorten(pack.item_text(item.id, tr.lang).title, 44),
                             cb.ItemCard(item.id, onward), pack)])
     rows.append([button(tr.gettext("📜 Original text"), original_target(pack, fig, onward), pack)])

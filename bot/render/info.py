@@ -12,13 +12,15 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.content import ContentPack
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator
-from bot.render.common import status_notice
+from bot.render import callbacks as cb
+from bot.render.common import button, status_notice
 
 Page = tuple[str, InlineKeyboardMarkup | None]
 
-#: Prefix of the language buttons' callback data ("lang:vi"); short and stable.
-LANG_PREFIX = "lang:"
+#: How language buttons were written before they went through the codec ("lang:vi"): still answered.
+LEGACY_LANG_PREFIX = "lang:"
 
 
 #: A first name longer than Telegram allows (64) is cut, so the welcome never overflows a message.
@@ -46,12 +48,6 @@ def welcome(pack: Any, tr: Translator, first_name: str | None) -> str:
     elif pack.meta.status == "draft":
         lines.append("⚠️ " + tr.gettext("This is a draft; some figures are still blank in it. See /about."))
     return "\n\n".join(lines)
-
-
-def placeholder_menu(tr: Translator) -> Page:
-    """Shown instead of the main menu while the menu renderer is not installed."""
-    text = tr.gettext("Commands: /help, /about, /lang.")
-    return text, None
 
 
 def help_page(commands: Sequence[tuple[str, str]], examples: Sequence[str], tr: Translator) -> Page:
@@ -105,13 +101,10 @@ def _date(value: str, tr: Translator) -> str:
         return value
 
 
-def language_page(current: str, tr: Translator) -> Page:
+def language_page(pack: ContentPack, current: str, tr: Translator) -> Page:
     """The /lang chooser: one button per language, the current one ticked."""
-    buttons = [
-        InlineKeyboardButton(("✓ " if lang == current else "") + LANGUAGE_NAMES[lang],
-                             callback_data=LANG_PREFIX + lang)
-        for lang in LANGUAGES
-    ]
+    buttons = [button(("✓ " if lang == current else "") + LANGUAGE_NAMES[lang], cb.Language(lang), pack)
+               for lang in LANGUAGES]
     text = tr.gettext("Choose the language of the bot's buttons and messages. "
                       "The report itself stays in Vietnamese.")
     return text, InlineKeyboardMarkup([buttons])

@@ -37,16 +37,6 @@ def local(moment: int, tz: tzinfo) -> datetime:
     return datetime.fromtimestamp(moment, tz)
 
 
-def when_text(moment: datetime, tr: Translator) -> str:
-    """``08:00, thứ Hai, ngày 28 tháng 12 năm 2026`` / ``08:00, Monday 28 December 2026``."""
-    hhmm = f"{moment.hour:02d}:{moment.minute:02d}"
-    if tr.lang == "vi":
-        weekday = tr.date(moment.date(), "EEEE")  # "Thứ Hai" … "Chủ Nhật"
-        weekday = "thứ " + weekday[4:] if weekday.startswith("Thứ ") else weekday.capitalize()
-        return f"{hhmm}, {weekday}, ngày {moment.day} tháng {moment.month} năm {moment.year}"
-    return f"{hhmm}, {tr.date(moment.date(), 'EEEE d MMMM y')}"
-
-
 def duration_text(minutes: int, tr: Translator) -> str:
     """``24 giờ`` / ``1 hour 30 minutes``."""
     hours, rest = divmod(max(minutes, 0), 60)
@@ -124,10 +114,10 @@ def duplicate(tr: Translator) -> str:
 def scheduled(meeting: Meeting, title: str, posts: Sequence[Post], tz: tzinfo, readers: bool,
               tr: Translator) -> str:
     lines = ["✅ <b>" + esc(tr.gettext("Meeting scheduled")) + "</b>",
-             "📅 " + esc(when_text(local(meeting.starts_at, tz), tr)) + " — " + esc(title)]
+             "📅 " + esc(tr.listed(local(meeting.starts_at, tz))) + " — " + esc(title)]
     briefs = [p for p in posts if p.kind != "unpin" and p.status == "due"]
     if briefs:
-        times = "; ".join(when_text(local(p.due_at, tz), tr) for p in briefs)
+        times = "; ".join(tr.listed(local(p.due_at, tz)) for p in briefs)
         lines.append(esc(tr.gettext("I will post the brief at: {times}.").format(times=times)))
         lines.append(esc(tr.gettext("The latest brief is pinned and unpinned after the meeting.")))
     else:
@@ -141,7 +131,7 @@ def meeting_list(meetings: Sequence[tuple[Meeting, str]], tz: tzinfo, example: s
     if not meetings:
         return esc(tr.gettext("No meetings ahead. Schedule one, for example:")) + f"\n<code>{esc(example)}</code>"
     lines = ["📅 <b>" + esc(tr.gettext("Meetings ahead")) + "</b>"]
-    lines += [f"{n}. {esc(when_text(local(m.starts_at, tz), tr))} — {esc(title)}"
+    lines += [f"{n}. {esc(tr.listed(local(m.starts_at, tz)))} — {esc(title)}"
               for n, (m, title) in enumerate(meetings, 1)]
     lines.append("<i>" + esc(tr.gettext("To cancel one: /meeting cancel <number>.")) + "</i>")
     return "\n".join(lines)
@@ -155,14 +145,14 @@ def bad_number(count: int, tr: Translator) -> str:
 
 def cancelled(meeting: Meeting, title: str, tz: tzinfo, tr: Translator) -> str:
     return "🗑 " + esc(tr.gettext("Cancelled: {when} — {title}.").format(
-        when=when_text(local(meeting.starts_at, tz), tr), title=title))
+        when=tr.listed(local(meeting.starts_at, tz)), title=title))
 
 
 def readers(meeting: Meeting | None, title: str, people: Sequence[Reader], tz: tzinfo, tr: Translator) -> str:
     if meeting is None:
         return esc(tr.gettext("No meeting yet: schedule one with /meeting."))
     lines = ["👥 <b>" + esc(tr.gettext("Who confirmed reading the brief")) + "</b>",
-             esc(when_text(local(meeting.starts_at, tz), tr)) + " — " + esc(title)]
+             esc(tr.listed(local(meeting.starts_at, tz))) + " — " + esc(title)]
     if not people:
         lines.append(esc(tr.gettext("Nobody yet.")))
         return "\n".join(lines)
@@ -202,7 +192,7 @@ def bad_reminders(tr: Translator) -> str:
 
 def post_header(meeting: Meeting, now: int, tz: tzinfo, readers_on: bool, tr: Translator) -> list[str]:
     minutes = max((meeting.starts_at - now + 59) // 60, 0)
-    lines = ["📅 <b>" + esc(tr.gettext("Meeting at {when}").format(when=when_text(local(meeting.starts_at, tz), tr)))
+    lines = ["📅 <b>" + esc(tr.gettext("Meeting at {when}").format(when=tr.listed(local(meeting.starts_at, tz))))
              + "</b>",
              esc(tr.gettext("In {duration}. Please read the brief below before the meeting.")
                  .format(duration=duration_text(minutes, tr)))]

@@ -26,6 +26,7 @@ from bot.render.common import (
     pager_row,
     status_notice,
 )
+from bot.render.digest import DigestHome
 from bot.render.figures import (
     figure_buttons,
     figure_line,
@@ -90,37 +91,12 @@ def item_trail(pack: Any, item: Any, tr: Translator) -> list[str]:
     return nav.item_home_trail(pack, item, tr)
 
 
-def item_reference(pack: Any, item: Any, lang: str | None = None) -> str:
-    """``Phần I, mục I.1.1, chú thích 2, 3`` plus any other sections the item draws on."""
-    footnotes = list(item.footnotes)
-    ref = pack.reference(item.source, footnotes[0] if footnotes else None, lang)
-    ref += "".join(f", {n}" for n in footnotes[1:])
-    extra = [pack.reference(s, lang=lang) for s in item.sections if s in pack.sections]
-    return "; ".join([ref, *extra])
-
-
-#: Item kinds that speak of the coming term: their cards and lists carry the draft's status notice.
-FORWARD_KINDS = frozenset({"target", "task"})
-
-
 def item_label(pack: Any, item: Any, tr: Translator) -> str:
     return shorten(pack.item_text(item.id, tr.lang).title)
 
 
 # ---------------------------------------------------------------------------------------------
 # Screens
-
-
-def digest_button(pack: Any, tr: Translator) -> Any | None:
-    """The daily digest's button, when the digest module registered its callback kind "d"."""
-    kind = cb.kind_for("d")
-    if kind is None:
-        return None
-    try:
-        data = kind(action="home")  # type: ignore[call-arg]
-    except TypeError:
-        return None
-    return button(tr.gettext("📰 Daily digest"), data, pack)
 
 
 def main_menu(pack: Any, tr: Translator) -> Page:
@@ -132,12 +108,8 @@ def main_menu(pack: Any, tr: Translator) -> Page:
         esc(tr.gettext("Choose a topic, or send me a word (for example a figure's name) to look it up.")),
     ]
     rows: list[Row] = [[button(localized(e.title, tr), cb.MenuPage(e.id), pack)] for e in pack.menu]
-    last: Row = []
-    digest = digest_button(pack, tr)
-    if digest is not None:
-        last.append(digest)
-    last.append(button(tr.gettext("⚙️ Language"), cb.Settings(), pack))
-    rows.append(last)
+    rows.append([button(tr.gettext("📰 Daily digest"), DigestHome(), pack),
+                 button(tr.gettext("⚙️ Language"), cb.Settings(), pack)])
     return "\n".join(lines), markup(rows)
 
 
@@ -150,7 +122,7 @@ def _items_buttons(pack: Any, items: list[Any], tr: Translator, back: str) -> li
 
 
 def _notice_for(pack: Any, items: list[Any], tr: Translator) -> list[str]:
-    notice = status_notice(pack, tr) if any(i.kind in FORWARD_KINDS for i in items) else None
+    notice = status_notice(pack, tr) if any(pack.forward(i) for i in items) else None
     return ["", notice] if notice else []
 
 
@@ -233,7 +205,7 @@ def item_card(pack: Any, tr: Translator, item_id: str, back: str = nav.NATURAL) 
     onward = nav.push(pack, here, back)
     trail = None if back == nav.TYPED else nav.trail_line(nav.card_trail(pack, tr, back, item_trail(pack, item, tr)))
     lines = [*heading(trail), f"<b>{esc(text.title)}</b>"]
-    if item.kind in FORWARD_KINDS and (notice := status_notice(pack, tr)):
+    if pack.forward(item) and (notice := status_notice(pack, tr)):
         lines.append(notice)
     lines += ["", esc(text.summary)]
     if text.points:
@@ -249,7 +221,7 @@ def item_card(pack: Any, tr: Translator, item_id: str, back: str = nav.NATURAL) 
     notes = notes_on(pack, item.figures)
     if notes:
         lines += ["", *note_lines(pack, notes, tr)]
-    lines += ["", "📍 " + esc(tr.gettext("Source: {reference}").format(reference=item_reference(pack, item, lang)))]
+    lines += ["", "📍 " + esc(tr.gettext("Source: {reference}").format(reference=pack.item_reference(item, lang)))]
     rows: list[Row] = figure_buttons(pack, figures[:CARD_FIGURE_BUTTONS], tr, onward)
     if len(figures) > CARD_FIGURE_BUTTONS:
         rows.append([button(tr.gettext("📊 All {n} figures").format(n=tr.number(len(figures))),

@@ -17,11 +17,12 @@ the menu tree from there on. Indexes are safe because buttons from another pack 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
+from bot.content import ContentPack
 from bot.i18n import Translator
 from bot.render import callbacks as cb
-from bot.render.cache import memo
 from bot.render.common import bare, localized
 from bot.render.text import shorten
 
@@ -52,8 +53,9 @@ class _Index:
         }
 
 
-def _index(pack: Any) -> _Index:
-    return memo(pack, "nav_index", lambda: _Index(pack))
+@lru_cache(maxsize=4)
+def _index(pack: ContentPack) -> _Index:
+    return _Index(pack)
 
 
 def segment(pack: Any, here: cb.Callback) -> str | None:

@@ -13,28 +13,10 @@ Nothing here knows any figure of the report.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-from typing import Any
-
-from bot.content.numbers import FRACTION_RE, RANGE_RE, SINGLE_RE
+from bot.content import Figure
+from bot.content.numbers import FRACTION_RE, RANGE_RE, SINGLE_RE, read_number
+from bot.content.schema import FigureText
 from bot.i18n import Translator
-
-
-def _token_decimal(token: str) -> tuple[Decimal, int]:
-    """``"239.163"`` -> (239163, 0); ``"14,99"`` -> (14.99, 2): the report's separators, read exactly."""
-    integer, _, decimals = token.strip().partition(",")
-    groups = integer.split(".")
-    if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
-        integer = "".join(groups)
-    elif len(groups) == 2 and not decimals:
-        integer, decimals = groups
-    elif len(groups) > 1:
-        raise ValueError(token)
-    text = f"{integer}.{decimals}" if decimals else integer
-    try:
-        return Decimal(text), len(decimals)
-    except InvalidOperation:
-        raise ValueError(token) from None
 
 
 def format_token(token: str, tr: Translator) -> str:
@@ -42,10 +24,10 @@ def format_token(token: str, tr: Translator) -> str:
     if tr.lang == "vi":
         return token
     try:
-        value, decimals = _token_decimal(token)
+        number = read_number(token)
     except ValueError:
         return token
-    return tr.number(value, decimals=decimals)
+    return tr.number(number.value, decimals=number.decimals)
 
 
 def format_value(value: str | None, tr: Translator) -> str | None:
@@ -98,21 +80,20 @@ def format_rank(value: str, tr: Translator) -> str:
     return value
 
 
-def figure_value(fig: Any, tr: Translator, words: Any = None, rank: bool | None = None) -> str | None:
+def figure_value(fig: Figure, tr: Translator, words: FigureText | Figure, rank: bool) -> str | None:
     """Hedge, value and unit of a figure for the reader (plain text, not escaped), or None when pending.
 
-    ``words`` are the figure's words in the reader's language (``pack.figure_text(id, lang)``); without
-    them the figure's own (the pack's language) are used. ``rank`` shows the value as a rank (the
-    default: when the figure's kind is rank)."""
+    ``words`` are the figure's words in the reader's language (``pack.figure_text(id, lang)``, or the
+    figure itself for its own language). ``rank`` shows the value as a place in a ranking (the caller
+    knows: bot/render/figures.ranks, or the figure's role)."""
     if fig.value is None:
         return None
-    words = words if words is not None else fig
     qualifier, unit = words.qualifier, words.unit
     # A target written "đứng thứ 15" carries the rank word as its hedge: it is a place, said once.
     rank_word = qualifier is not None and qualifier.casefold() == _rank_word(tr).casefold()
     if rank_word:
         qualifier = None
-    if rank_word or (rank if rank is not None else fig.kind == "rank"):
+    if rank_word or rank:
         value = format_rank(fig.value, tr)
         text = f"{qualifier} {value}" if qualifier else value
         return f"{text} {unit}" if unit else text

@@ -8,14 +8,15 @@ each part is escaped on its own, so each is valid HTML.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from babel import Locale
 
+from bot.content import ContentPack
 from bot.i18n import Translator
 from bot.render import callbacks as cb
 from bot.render import nav
-from bot.render.cache import memo
 from bot.render.common import Page, Row, back_home_row, button, markup, page_slice, pager_row
 from bot.render.text import PART_LIMIT, Block, esc, join_blocks, shorten, split_blocks
 
@@ -34,10 +35,10 @@ def section_blocks(pack: Any, section_id: str) -> list[Block]:
     return blocks
 
 
-def original_parts(pack: Any, section_id: str) -> list[list[Block]]:
+@lru_cache(maxsize=1024)  # a report has some 120 sections: every one of a few packs
+def original_parts(pack: ContentPack, section_id: str) -> list[list[Block]]:
     """The parts of a section's original text (computed once per pack and section)."""
-    return memo(pack, ("original", section_id),
-                lambda: split_blocks(section_blocks(pack, section_id), PART_LIMIT))
+    return split_blocks(section_blocks(pack, section_id), PART_LIMIT)
 
 
 def part_of(pack: Any, section_id: str, line: int | None = None, footnote: int | None = None,

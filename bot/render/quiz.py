@@ -21,7 +21,7 @@ from bot.study.content import hand_explanation
 from bot.study.spec import POLL_EXPLANATION, POLL_OPTION, POLL_QUESTION
 
 if TYPE_CHECKING:
-    from bot.content.pack import ContentPack
+    from bot.content.model import ContentPack
     from bot.store.study_repo import PollRow, Series, Standing
     from bot.study.questions import Plan
 

@@ -99,7 +99,7 @@ def _article(result_id: str, title: str, text: str, description: str, keyboard: 
 def figure_article(pack: Any, tr: Translator, fig: Any) -> InlineQueryResultArticle:
     """A figure card to insert into any chat (no buttons: they would outlive the pack's fingerprint)."""
     words = pack.figure_text(fig.id, tr.lang)
-    value = figure_value(fig, tr, words)
+    value = figure_value(fig, tr, words, rank=pack.role(fig) == "rank")
     description = value if value is not None else tr.gettext("not given yet")
     if words.period:
         description += f" ({words.period})"

@@ -113,7 +113,7 @@ def _previous_line(pack: ContentPack, number: int, entry: PreviousTarget, tr: Tr
             f"<b>{esc(value_or_pending(pack, result, tr))}</b>" + (f" ({esc(period)})" if period else ""))
     if entry.target is not None:
         target = pack.figures[entry.target]
-        aimed = value_or_pending(pack, target, tr, rank=result.kind == "rank" or None)
+        aimed = value_or_pending(pack, target, tr, rank=pack.role(result) == "rank" or None)
         line += "; " + esc(tr.gettext("target {value}").format(value=aimed))
     status = status_text(result, tr)
     if status:

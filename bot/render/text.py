@@ -20,7 +20,8 @@ _SENTENCE_END_RE = re.compile(r"(?<=[.!?;:…])\s+")
 
 
 def esc(text: object) -> str:
-    """HTML-escape any content or user string (quotes too: safe inside attributes)."""
+    """HTML-escape any content or user string: ``<``, ``>`` and ``&``, all Telegram's HTML needs. Quotes
+    stay as they are (the report's „quotes“ read better unescaped): never put the result in an attribute."""
     return escape(str(text), quote=False)
 
 

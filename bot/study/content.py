@@ -13,11 +13,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
-
 from bot.content.folding import fold
 from bot.content.numbers import number_tokens, number_values
-from bot.content.yamlfile import LineDict, YamlError, read_yaml
+from bot.content.yamlfile import YamlError, line_at, read_yaml, validated
 from bot.study.distractors import Problem, Value, bound_of, distractors, parse
 from bot.study.spec import (
     POLL_EXPLANATION,
@@ -31,7 +29,7 @@ from bot.study.spec import (
 )
 
 if TYPE_CHECKING:
-    from bot.content.pack import ContentPack
+    from bot.content.model import ContentPack
 
 FILE = "study.yaml"
 FIGURE_PREFIX = "f."
@@ -159,38 +157,6 @@ class StudyContent:
 # Loading
 
 
-def _line_at(data: Any, loc: Sequence[Any]) -> int:
-    """The line of the deepest mapping on the path ``loc`` (pydantic's error location)."""
-    line = data.line if isinstance(data, LineDict) else 1
-    node = data
-    for key in loc:
-        if isinstance(node, LineDict) and isinstance(key, str) and key in node:
-            line = node.key_lines.get(key, line)
-            node = node[key]
-        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
-            node = node[key]
-            line = node.line if isinstance(node, LineDict) else line
-        else:
-            break
-    return line
-
-
-def _validate(model: type[BaseModel], data: Any, path: Path, errors: list[str]) -> Any:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        for err in exc.errors():
-            loc = err.get("loc", ())
-            msg = err.get("msg", "invalid")
-            if err.get("type") == "extra_forbidden":
-                msg = "unknown field; check its spelling against content/README.md"
-            elif err.get("type") == "missing":
-                msg = "required field is missing"
-            where = ".".join(str(p) for p in loc) or "(whole file)"
-            errors.append(f"{path}:{_line_at(data, loc)}: field '{where}': {msg}")
-        return None
-
-
 def load_study(pack: ContentPack, errors: list[str]) -> StudyContent | None:
     """The pack's study file, or None when it has none; problems are appended to ``errors``."""
     path = pack.root / FILE
@@ -201,7 +167,7 @@ def load_study(pack: ContentPack, errors: list[str]) -> StudyContent | None:
     except YamlError as exc:
         errors.append(str(exc))
         return None
-    spec: StudyFile | None = _validate(StudyFile, data if data is not None else {}, path, errors)
+    spec: StudyFile | None = validated(StudyFile, data if data is not None else {}, path, errors)
     if spec is None:
         return None
     study = StudyContent(spec, pack.meta.language)
@@ -216,7 +182,7 @@ def load_study(pack: ContentPack, errors: list[str]) -> StudyContent | None:
 
 
 def _at(path: Path, data: Any, *loc: Any) -> str:
-    return f"{path}:{_line_at(data, loc)}"
+    return f"{path}:{line_at(data, loc)}"
 
 
 def _check_quiz(pack: ContentPack, study: StudyContent, data: Any, path: Path, errors: list[str]) -> None:
@@ -446,7 +412,7 @@ def _load_text(pack: ContentPack, study: StudyContent, lang: str, errors: list[s
     except YamlError as exc:
         errors.append(str(exc))
         return None
-    text: StudyText | None = _validate(StudyText, data if data is not None else {}, path, errors)
+    text: StudyText | None = validated(StudyText, data if data is not None else {}, path, errors)
     if text is None:
         return None
     quiz = study.spec.quiz

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from bot.content.numbers import FRACTION_RE, RANGE_RE, SINGLE_RE
+from bot.content.numbers import FRACTION_RE, RANGE_RE, SINGLE_RE, read_number
 
 #: Factors the answer is scaled by for synthetic candidates, nearest first: a distractor close to the
 #: answer is more plausible (74,7 years of life gives 82,2, not 149,4). The seed picks within a ring.
@@ -62,16 +62,8 @@ class Style:
 
 def read_token(token: str) -> tuple[Decimal, Style]:
     """``"239.163"`` -> 239163, ``"14,99"`` -> 14.99, ``"04"`` -> 4 (padded to 2)."""
-    token = token.strip()
-    integer, _, decimals = token.partition(",")
-    groups = integer.split(".")
-    grouped = len(groups) > 1 and all(len(g) == 3 for g in groups[1:])
-    if len(groups) > 1 and not grouped:
-        raise ValueError(f"cannot read number {token!r}")
-    digits = "".join(groups)
-    number = Decimal(f"{digits}.{decimals}" if decimals else digits)
-    pad = len(digits) if len(digits) > 1 and digits.startswith("0") else 0
-    return number, Style(len(decimals), pad, grouped)
+    number = read_number(token)
+    return number.value, Style(number.decimals, number.pad, number.grouped)
 
 
 def write(number: Decimal, style: Style) -> str:

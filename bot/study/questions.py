@@ -18,7 +18,7 @@ from bot.study.content import FIGURE_PREFIX, HAND_PREFIX, StudyContent
 from bot.study.distractors import distractors
 
 if TYPE_CHECKING:
-    from bot.content.pack import ContentPack
+    from bot.content.model import ContentPack
 
 #: Options of a figure question: the answer and this many distractors.
 DISTRACTORS = 3

@@ -20,7 +20,7 @@ from bot.store.study_repo import PollRow, Series, Standing, StudyRepository
 from bot.study.questions import Plan, plan, select
 
 if TYPE_CHECKING:
-    from bot.content.pack import ContentPack
+    from bot.content.model import ContentPack
 
 log = logging.getLogger(__name__)
 

@@ -42,7 +42,7 @@ from bot.content.search.query import (
 from bot.content.search.rank import RANKING, Ranking
 
 if TYPE_CHECKING:
-    from bot.content.pack import ContentPack
+    from bot.content.model import ContentPack
 
 log = logging.getLogger(__name__)
 
@@ -133,8 +133,8 @@ class SearchIndex:
                 "figure",
                 fig.id,
                 fig.label,
-                figure_kind=fig.kind,
-                placement=fig.kind == "rank" or has_words(fig.qualifier or "", placing),
+                figure_kind=pack.role(fig),  # a role of kinds.yaml: the pack names its kinds
+                placement=pack.role(fig) == "rank" or has_words(fig.qualifier or "", placing),
                 headline=bool(fig.headline),
                 period_years=frozenset(t for t in tokens(fig.period or "") if YEAR_RE.match(t)),
                 label_years=sum(1 for t in tokens(fig.label) if YEAR_RE.match(t)),

@@ -26,14 +26,13 @@ from itertools import pairwise
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.content.folding import canonical_number, fold, is_accented, is_number, word_pairs
+from bot.content.folding import fold, is_accented, is_number, word_pairs
 from bot.content.lexicon import HOME, Entry, ItemWords, PhraseTable, Place, SearchLexicon
+from bot.content.numbers import ENGLISH_THOUSANDS_RE, YEAR_RE, canonical_number
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TOKENS = 16
 LOOSE = "~"  # prefix of a loose term: the folded word, matched only where curators wrote no diacritics
-YEAR_RE = re.compile(r"^(19|20)\d\d$")
-ENGLISH_THOUSANDS_RE = re.compile(r"^\d{1,3}(?:,\d{3})+$")
 QUOTE_RE = re.compile(r"[\"“”«»„]")
 MAX_ORDINAL = 99
 
@@ -420,7 +419,8 @@ class _Reader:
                     and not pair(i, j) and not pair(i - 1, i) and not pair(j, j + 1)
                     and not g.optional and not groups[n + 1].optional):
                 span = tokens[i : j + 1]
-                terms = tuple(_compound_term(t, self.vocab) for t in span)
+                # each word exact where the report writes that spelling, else folded
+                terms = tuple(t.exact if is_accented(t.exact) and t.exact in self.vocab.df else t.folded for t in span)
                 out.append(Group((terms,), written=" ".join(t.written for t in span), typed=1))
                 skip = True
                 continue
@@ -494,10 +494,6 @@ class _Reader:
         q.bigrams = tuple(dict.fromkeys(map(" ".join, pairwise(flat))))
         q.placing = tuple(self.lex.rank_words) if q.rank else ()
         return q
-
-
-def _compound_term(tok: Token, vocab: Vocabulary) -> str:
-    return tok.exact if is_accented(tok.exact) and tok.exact in vocab.df else tok.folded
 
 
 def analyze(text: str, lexicon: SearchLexicon, vocab: Vocabulary) -> Query:

@@ -25,7 +25,7 @@ from bot.content.folding import canonical_number
 from bot.content.search.docs import Doc
 from bot.content.search.query import Group, Query
 
-TARGET_KINDS = frozenset({"target_2030", "target_prev"})
+TARGET_KINDS = frozenset({"target", "previous_target"})  # figure roles (kinds.yaml)
 _ZEROS = (0.0,) * 64  # default values for map(dict.get, words, _ZEROS)
 
 
