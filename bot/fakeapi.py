@@ -196,6 +196,7 @@ class FakeBotAPI(BaseRequest):
         self._upload_name: str | None = None
         self._rights: dict[tuple[int | str, int], dict[str, bool]] = {}
         self._pinned: dict[int | str, list[int]] = {}
+        self._menu_buttons: dict[Any, JSON] = {}
 
     # ------------------------------------------------------------------ BaseRequest
     @property
@@ -403,11 +404,13 @@ class FakeBotAPI(BaseRequest):
                 raise TelegramAPIError(400, f"Bad Request: can't parse entities: {exc}") from None
         return text
 
-    def _check_markup(self, markup: Any) -> None:
+    def _check_markup(self, markup: Any, params: JSON | None = None) -> None:
         if not markup or "inline_keyboard" not in markup:
             return
         for row in markup["inline_keyboard"]:
             for button in row:
+                if "web_app" in button:
+                    self._check_web_app(button["web_app"], (params or {}).get("chat_id"))
                 if not str(button.get("text", "")).strip():
                     raise TelegramAPIError(
                         400, "Bad Request: text buttons are unallowed in the inline keyboard"
@@ -420,6 +423,34 @@ class FakeBotAPI(BaseRequest):
                                                    "login_url", "pay", "copy_text",
                                                    "switch_inline_query_chosen_chat", "callback_game")):
                     raise TelegramAPIError(400, "Bad Request: inline keyboard button must have an action")
+
+    def _check_web_app(self, web_app: Any, chat_id: Any, *, anywhere: bool = False) -> None:
+        """A Mini App button: only in a private chat with the bot (not in groups, channels or inline
+        messages), and only to an https address, as Telegram refuses otherwise."""
+        url = str(web_app.get("url", "")) if isinstance(web_app, dict) else ""
+        if not url.startswith("https://"):
+            raise TelegramAPIError(400, "Bad Request: BUTTON_URL_INVALID")
+        if anywhere:
+            return
+        if chat_id is None or self._chat(chat_id).get("type") != "private":
+            raise TelegramAPIError(400, "Bad Request: BUTTON_TYPE_INVALID")
+
+    def _m_setChatMenuButton(self, params: JSON) -> bool:
+        button = params.get("menu_button") or {"type": "default"}
+        if button.get("type") == "web_app":
+            self._check_web_app(button.get("web_app"), params.get("chat_id"), anywhere=True)
+            if not 1 <= len(str(button.get("text", ""))) <= 64:
+                raise TelegramAPIError(400, "Bad Request: menu button text is invalid")
+        self._menu_buttons[params.get("chat_id")] = button
+        return True
+
+    def _m_getChatMenuButton(self, params: JSON) -> JSON:
+        chat_id = params.get("chat_id")
+        return self._menu_buttons.get(chat_id) or self._menu_buttons.get(None) or {"type": "default"}
+
+    def menu_button(self, chat_id: int | None = None) -> JSON:
+        """The chat menu button as set (default: for every private chat without its own)."""
+        return self._m_getChatMenuButton({"chat_id": chat_id})
 
     def _new_message(self, params: JSON, **content: Any) -> JSON:
         chat = self._chat(params.get("chat_id"))
@@ -438,7 +469,7 @@ class FakeBotAPI(BaseRequest):
         plain = self._plain(params.get("text"), params.get("parse_mode"))
         if utf16_len(plain) > 4096:
             raise TelegramAPIError(400, "Bad Request: message is too long")
-        self._check_markup(params.get("reply_markup"))
+        self._check_markup(params.get("reply_markup"), params)
         return self._new_message(params, text=plain)
 
     def _caption(self, params: JSON) -> JSON:
@@ -448,7 +479,7 @@ class FakeBotAPI(BaseRequest):
             if utf16_len(plain) > 1024:
                 raise TelegramAPIError(400, "Bad Request: message caption is too long")
             content["caption"] = plain
-        self._check_markup(params.get("reply_markup"))
+        self._check_markup(params.get("reply_markup"), params)
         return content
 
     def _file_id(self) -> str:
@@ -488,7 +519,7 @@ class FakeBotAPI(BaseRequest):
         plain = self._plain(params.get("text"), params.get("parse_mode"))
         if utf16_len(plain) > 4096:
             raise TelegramAPIError(400, "Bad Request: message is too long")
-        self._check_markup(params.get("reply_markup"))
+        self._check_markup(params.get("reply_markup"), params)
         markup = params.get("reply_markup")
         if stored is not None and stored.raw == params.get("text") and stored.markup == markup:
             raise TelegramAPIError(
@@ -511,7 +542,7 @@ class FakeBotAPI(BaseRequest):
     def _m_editMessageReplyMarkup(self, params: JSON) -> JSON | bool:
         key, stored = self._edit_target(params)
         markup = params.get("reply_markup")
-        self._check_markup(markup)
+        self._check_markup(markup, params)
         if stored is not None and stored.markup == markup:
             raise TelegramAPIError(
                 400,
