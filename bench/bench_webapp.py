@@ -81,7 +81,6 @@ async def first_paint(browser: Any, base: str, section: str, theme: str = "light
 
 
 async def screenshots(browser: Any, base: str, folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
     for theme in THEMES:
         for lang in ("vi", "en"):
             context = await browser.new_context(viewport=PHONE, device_scale_factor=2)
@@ -138,4 +137,6 @@ if __name__ == "__main__":
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--shots", type=Path, default=None, help="folder for phone-size screenshots")
     args = parser.parse_args()
+    if args.shots is not None:
+        args.shots.mkdir(parents=True, exist_ok=True)
     asyncio.run(main(args.runs, args.shots))
