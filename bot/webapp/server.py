@@ -108,6 +108,7 @@ class ReaderServer:
         app = web.Application(middlewares=[self._headers], client_max_size=16 * 1024)
         app.router.add_get("/", self._shell)
         app.router.add_get("/assets/{key}/{name}", self._asset)
+        app.router.add_get("/favicon.ico", _no_icon)
         app.router.add_get("/api/contents", self._api(self._contents))
         app.router.add_get("/api/section/{id}", self._api(self._section))
         app.router.add_get("/api/figure/{id}", self._api(self._figure))
@@ -232,6 +233,11 @@ class ReaderServer:
         index = self.search
         result = await asyncio.to_thread(search_view, self.pack, tr, index, query)
         return _json(result, 200)
+
+
+async def _no_icon(request: web.Request) -> web.StreamResponse:
+    """Browsers ask for one; Telegram shows the bot's picture instead."""
+    return web.Response(status=204, headers={"Cache-Control": "public, max-age=86400"})
 
 
 def start_section(start_param: str | None, pack: ContentPack) -> str | None:
