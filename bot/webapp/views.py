@@ -110,7 +110,7 @@ def section_view(pack: ContentPack, tr: Translator, section_id: str) -> JSON | N
         placed += ids
         footnotes.append({"n": number, "runs": runs, "plain": plain,
                           "cite": citation(pack, tr, section_id, number)})
-    trail = []
+    trail: list[JSON] = []
     parent = section.parent
     while parent is not None:
         trail.insert(0, {"id": parent, "heading": heading(pack, parent, lang)})
