@@ -137,7 +137,7 @@ async def test_the_fake_refuses_mini_app_buttons_where_telegram_does(app: Any, f
 async def test_without_a_reader_there_is_no_button_and_read_says_why(app: Any, fake_api: FakeBotAPI,
                                                                     content_pack: Any):
     call = (await send(app, "/read"))[-1]
-    assert "BOT_WEBAPP_URL" in str(call.text) and not call.buttons
+    assert "chưa bật trình đọc" in str(call.text) and not call.buttons
     call = (await press(app, code(content_pack, cb.Original("p1.I.1.1"))))[-1]
     assert not any("📖" in b["text"] for b in call.buttons)
     assert fake_api.menu_button() == {"type": "default"}

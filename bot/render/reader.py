@@ -78,9 +78,9 @@ def read_page(pack: Any, tr: Translator, link: ReaderLink | None, section_id: st
     """/read: what the reader is, and the button that opens it (at a section when one was named)."""
     lines = ["📖 <b>" + esc(tr.gettext("Read the whole report in the app")) + "</b>"]
     if link is None:
-        lines.append(esc(tr.gettext("The reader is not switched on for this bot yet (its administrator sets "
-                                    "BOT_WEBAPP_URL). Meanwhile, 📜 Original text under each section shows "
-                                    "the report as written.")))
+        lines.append(esc(tr.gettext("The reader is not switched on for this bot yet; its administrator can "
+                                    "switch it on. Meanwhile, 📜 Original text under each section shows the "
+                                    "report as written.")))
         return "\n".join(lines), None
     heading = None
     if section_id is not None:  # as render/original.py heads a section (not imported: it imports us)

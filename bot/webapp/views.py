@@ -11,9 +11,9 @@ Pure module: no web framework.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
-from bot.content.folding import fold
 from bot.content.search import scope
 from bot.i18n import Translator
 from bot.render.figures import (
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 JSON = dict[str, Any]
 
+_NUMBERING_RE = re.compile(r"^[IVXLC\d.]+$")
 #: Passages a search returns (the bot's /search keeps 30 too).
 SEARCH_PASSAGES = 30
 #: Characters of a passage shown in a result, around the matched words.
@@ -59,12 +60,12 @@ def meta_view(pack: ContentPack, tr: Translator) -> JSON:
 
 
 def heading(pack: ContentPack, section_id: str, lang: str) -> str:
-    """``I.1.1. Công nghiệp - xây dựng``; the name alone where it already starts with the label
-    ("Mở đầu: …", not "Mở đầu. Mở đầu: …")."""
-    label, title = pack.section_label(section_id, lang), pack.section_title(section_id, lang)
-    if fold(title).startswith(fold(label)):
-        return title
-    return section_title(pack.sections[section_id], pack, lang)
+    """``I.1.1. Công nghiệp - xây dựng`` where the report numbers the section; its name alone where the
+    label is words ("Phần I", "Mở đầu", "II.2, chỉ tiêu (9)": the name says it again), as the bot's
+    buttons do (bot/render/original.py)."""
+    if _NUMBERING_RE.match(pack.section_label(section_id, lang)):
+        return section_title(pack.sections[section_id], pack, lang)
+    return pack.section_title(section_id, lang)
 
 
 def toc_view(pack: ContentPack, tr: Translator) -> list[JSON]:
