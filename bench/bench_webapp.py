@@ -80,6 +80,26 @@ async def first_paint(browser: Any, base: str, section: str, theme: str = "light
     return float(painted)
 
 
+async def next_section(browser: Any, base: str, section: str, times: int) -> list[float]:
+    """Within an open reader: "Next" until the section after ``times`` others is painted, each timed
+    from the tap (performance marks section-requested -> section-painted)."""
+    context = await browser.new_context(viewport=PHONE)
+    await context.add_init_script(telegram_stub(auth.sign_user(1001, FAKE_TOKEN), "light"))
+    page = await context.new_page()
+    await page.goto(f"{base}?s={section}")
+    await page.wait_for_selector(f"body[data-painted='{section}']")
+    out = []
+    for _ in range(times):
+        await page.evaluate("performance.clearMarks()")
+        following = await page.evaluate("document.body.getAttribute('data-section')")
+        await page.click("#next")
+        await page.wait_for_selector(f"body[data-painted]:not([data-painted='{following}'])")
+        out.append(await page.evaluate("performance.getEntriesByName('section-painted')[0].startTime"
+                                       " - performance.getEntriesByName('section-requested')[0].startTime"))
+    await context.close()
+    return [float(t) for t in out]
+
+
 async def screenshots(browser: Any, base: str, folder: Path) -> None:
     for theme in THEMES:
         for lang in ("vi", "en"):
@@ -132,6 +152,9 @@ async def main(runs: int, shots: Path | None) -> None:
                 print(f"first paint of section {section} ({size / 1024:.0f} KB of JSON): "
                       f"median {statistics.median(times):.0f} ms, best {min(times):.0f} ms, worst {max(times):.0f} ms "
                       f"over {runs} fresh page loads")
+            taps = await next_section(browser, base, "p1.I.1", 10)
+            print(f"next section within the open reader (tap to painted, 10 sections from I.1): "
+                  f"median {statistics.median(taps):.0f} ms, worst {max(taps):.0f} ms")
             if shots is not None:
                 await screenshots(browser, base, shots)
             await browser.close()

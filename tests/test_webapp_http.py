@@ -254,3 +254,33 @@ async def test_nothing_a_reader_sends_reaches_the_logs(reader: Any, caplog: pyte
 
 def fields_of_hash(init_data: str) -> str:
     return init_data.rsplit("hash=", 1)[1]
+
+
+async def test_the_reader_mounts_beside_a_webhook_under_a_prefix(content_pack: Any, catalogues: Catalogues,
+                                                                 search_index: Any):
+    """The component a webhook server can mount: the page's links are relative, the guard goes along."""
+    from aiohttp import web
+
+    server = ReaderServer(Settings(webapp_url=URL), content_pack, catalogues, search_index, token=FAKE_TOKEN)
+    async def webhook(request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    parent = web.Application()
+    parent.router.add_post("/telegram-webhook", webhook)
+    parent.add_subapp("/reader/", server.web_app())
+    runner = web.AppRunner(parent)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        async with aiohttp.ClientSession() as session:
+            reader = (f"http://127.0.0.1:{port}/reader/", session)
+            status, got, body = await get(reader, "")
+            assert status == 200 and got["Content-Security-Policy"] == CSP
+            key = body.decode().split("assets/")[1].split("/")[0]
+            assert (await get(reader, f"assets/{key}/reader.js"))[0] == 200
+            assert (await get(reader, "api/contents"))[0] == 401
+            assert (await get(reader, "api/contents", header()))[0] == 200
+    finally:
+        await runner.cleanup()

@@ -369,7 +369,7 @@
       node.appendChild(el("h4", { text: t("compared") }));
       node.appendChild(el("ul", {}, card.compare.map(function (c) {
         return el("li", {}, [c.relation + ": ", el("b", { text: c.value === null ? t("not_given") : c.value }),
-          c.period ? " (" + c.period + ") — " : " — ",
+          c.period && c.label.indexOf(c.period) < 0 ? " (" + c.period + ") — " : " — ",
           el("button", { className: "link", type: "button", text: c.label, onclick: function () { openFigure(c.id); } })]);
       })));
     }
@@ -427,9 +427,13 @@
     if (text) { runSearch(text, results); } else { input.focus(); }
   }
 
+  function withPeriod(label, period) {  // "… 2021-2025" already says its period
+    return period && label.indexOf(period) < 0 ? label + " (" + period + ")" : label;
+  }
+
   function figureRow(figure) {
     return el("button", { className: "result", type: "button", "data-figure": figure.id, onclick: function () { openFigure(figure.id); } }, [
-      el("span", { className: "ref", text: figure.label + (figure.period ? " (" + figure.period + ")" : "") }),
+      el("span", { className: "ref", text: withPeriod(figure.label, figure.period) }),
       el("span", { className: "value", text: figure.value === null ? t("not_given") : figure.value })]);
   }
 
