@@ -103,7 +103,7 @@ async def test_the_shell_holds_no_report_text_and_links_only_its_own_assets(read
     words += [f.label for f in content_pack.figures.values()]
     assert not [w for w in words if w and w in shell]
     assert "<script>" not in shell and "style=" not in shell and "//" not in shell.replace("<!--", "")
-    for asset in ("reader.js", "reader.css", "telegram.js", "strings.js"):
+    for asset in ("reader.js", "reader.css", "telegram.js", "look.js", "strings.js"):
         assert '"assets/' in shell
         status, headers, _ = await get(reader, f"assets/{shell.split('assets/')[1].split('/')[0]}/{asset}")
         assert status == 200 and "immutable" in headers["Cache-Control"]

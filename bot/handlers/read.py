@@ -23,6 +23,7 @@ from bot.config import Settings
 from bot.context import BotContext
 from bot.i18n import DEFAULT_LANGUAGE, Catalogues
 from bot.render.reader import ReaderLink, find_section, is_reader_payload, read_page, section_from_payload
+from bot.webapp.server import ReaderServer
 
 log = logging.getLogger(__name__)
 
@@ -90,8 +91,6 @@ async def setup(app: Any) -> None:
     if not settings.webapp_url:
         await _forget_menu_button(app)
         return
-    from bot.webapp.server import ReaderServer
-
     store = app.bot_data.get(ctx.STORE)
     server = ReaderServer(settings, app.bot_data[ctx.PACK], catalogues, app.bot_data.get(ctx.SEARCH),
                           token=app.bot.token,

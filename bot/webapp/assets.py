@@ -31,6 +31,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 STATIC_FILES: dict[str, str] = {
     "reader.js": "text/javascript; charset=utf-8",
     "telegram.js": "text/javascript; charset=utf-8",
+    "look.js": "text/javascript; charset=utf-8",
     "reader.css": "text/css; charset=utf-8",
 }
 KEY_PLACEHOLDER = "{{KEY}}"
