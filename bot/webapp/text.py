@@ -13,7 +13,6 @@ Pure module: no web framework, nothing at import time.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -163,10 +162,3 @@ def paragraph_runs(text: str, figures: Sequence[Figure]) -> tuple[str, list[Run]
     marked = place_figures(split_markers(text), figures)
     placed = [fid for _, _, ids in marked.spans for fid in ids]
     return marked.plain, runs(marked), placed
-
-
-_WORD_RE = re.compile(r"\w", re.UNICODE)
-
-
-def has_words(text: str) -> bool:
-    return bool(_WORD_RE.search(text))
