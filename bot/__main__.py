@@ -139,6 +139,7 @@ def _poll(settings: Settings, pack: Any, catalogues: Any, store: Any) -> int:
 
     from bot import context as ctx
     from bot.app import ALLOWED_UPDATES, build_application
+    from bot.handlers.read import ReaderStartError
     from bot.store import DatabaseProblem
     from bot.store.database import problem
 
@@ -164,6 +165,8 @@ def _poll(settings: Settings, pack: Any, catalogues: Any, store: Any) -> int:
     except sqlite3.Error as exc:  # post_init's first writes (the figure snapshot), or shutdown's last
         raise StartupError(str(problem(exc, settings.database_path))) from None
     except DatabaseProblem as exc:
+        raise StartupError(str(exc)) from None
+    except ReaderStartError as exc:  # BOT_WEBAPP_LISTEN taken or not ours
         raise StartupError(str(exc)) from None
     finally:
         if ctx.STORE in app.bot_data:  # start-up failed before post_shutdown could close it

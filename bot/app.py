@@ -70,6 +70,7 @@ from bot.handlers import (
     meetings,
     menu,
     quiz,
+    read,
     search,
     start,
 )
@@ -136,6 +137,7 @@ COMMANDS: tuple[Command, ...] = (
             meetings.meeting_command, aliases=("lichhop",), private=False),
     Command("quiz", N_("Quiz on the report: /quiz 5, /quiz top"), quiz.quiz_command, aliases=("tracnghiem",)),
     Command("chart", N_("Charts of the report's figures"), charts.chart_command, aliases=("bieudo",)),
+    Command("read", N_("Read the whole report in the app"), read.read_command, aliases=("doc",)),
 )
 
 
@@ -144,6 +146,9 @@ def register_handlers(app: AnyApp) -> None:
     app.bot_data[gate.OPEN_COMMANDS] = frozenset(
         name for c in COMMANDS if c.open for name in (c.name, *c.aliases))
 
+    # READER: a group's 📖 link lands here as /start read-<section> (before /start's own row).
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.Regex(r"^/start(@\w+)?\s+read(-\w+)?\s*$")
+                                   & filters.UpdateType.MESSAGE, read.start_link), group=FEATURES)
     for command in COMMANDS:
         app.add_handler(CommandHandler([command.name, *command.aliases], command.callback), group=FEATURES)
     app.add_handler(CallbackQueryHandler(start.lang_button, pattern=start.is_language_data), group=FEATURES)
@@ -252,6 +257,7 @@ async def _post_init(app: AnyApp) -> None:
     await digest_runner.setup(app)
     await meetings.setup(app)
     await quiz.setup(app)  # its tick job re-reads running quiz series: a restart resumes them
+    await read.setup(app)  # the reader's web server and the menu button, when BOT_WEBAPP_URL is set
     await set_commands(app)
     if app.bot_data.get(FREEZE_GC):
         # The pack and the index live as long as the process: move them out of the collector's sight
@@ -267,6 +273,7 @@ async def _post_stop(app: AnyApp) -> None:
 
 
 async def _post_shutdown(app: AnyApp) -> None:
+    await read.shutdown(app)
     await digest_runner.shutdown(app)
     await meetings.shutdown(app)
     store: Store | None = app.bot_data.pop(ctx.STORE, None)

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{30,}$")
@@ -29,6 +30,8 @@ VARIABLES: dict[str, str] = {
     "BOT_ACCESS": "open | allowlist | invite (default open)",
     "BOT_ALLOWLIST": "comma-separated Telegram user ids allowed when BOT_ACCESS=allowlist",
     "BOT_LOG_LEVEL": "DEBUG | INFO | WARNING | ERROR (default INFO)",
+    "BOT_WEBAPP_URL": "public HTTPS URL of the reader (Mini App); unset = no reader",
+    "BOT_WEBAPP_LISTEN": "host:port the reader's web server listens on (default 127.0.0.1:8080)",
 }
 
 
@@ -67,6 +70,40 @@ def _ids(name: str, raw: str) -> frozenset[int]:
     return frozenset(ids)
 
 
+# --- the reader (Mini App) ---------------------------------------------------------------------
+
+DEFAULT_WEBAPP_PORT = 8080
+_HOST_RE = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?)$")
+
+
+def _webapp_url(raw: str | None) -> str | None:
+    """BOT_WEBAPP_URL: Telegram opens Mini Apps over HTTPS only; the path ends with "/" so the page's
+    relative links (assets/, api/) stay under it behind a proxy that serves it in a sub-folder."""
+    if raw is None:
+        return None
+    parts = urlsplit(raw)
+    if (parts.scheme != "https" or not parts.hostname or parts.username or parts.password
+            or parts.query or parts.fragment or not _HOST_RE.match(parts.hostname)):
+        raise ConfigError(
+            f"BOT_WEBAPP_URL must be the reader's public https:// address, such as "
+            f"https://bot.example.org/reader/, without ?query or #fragment (got {raw!r}); fix or unset it"
+        )
+    return raw if parts.path.endswith("/") else raw + "/"
+
+
+def _listen(raw: str | None) -> tuple[str, int]:
+    """BOT_WEBAPP_LISTEN: host:port, [v6]:port, or :port (all interfaces)."""
+    if raw is None:
+        return "127.0.0.1", DEFAULT_WEBAPP_PORT
+    host, sep, port = raw.rpartition(":")
+    host = host or "0.0.0.0"
+    if not sep or not port.isdigit() or not 0 < int(port) <= 65535 or not _HOST_RE.match(host):
+        raise ConfigError(
+            f"BOT_WEBAPP_LISTEN must be host:port such as 127.0.0.1:8080 (port 1-65535; got {raw!r})"
+        )
+    return host.strip("[]"), int(port)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable; built by from_env() in main, or directly in tests."""
@@ -82,6 +119,9 @@ class Settings:
     access: AccessMode = "open"
     allowlist: frozenset[int] = frozenset()
     log_level: str = "INFO"
+    # The reader (Mini App, bot/webapp/): its public URL, and where its server listens behind the proxy.
+    webapp_url: str | None = None
+    webapp_listen: tuple[str, int] = ("127.0.0.1", DEFAULT_WEBAPP_PORT)
 
     def admits(self, user_id: int | None) -> bool:
         """open: everyone. allowlist/invite: administrators and BOT_ALLOWLIST only (invite codes: not yet)."""
@@ -139,6 +179,9 @@ class Settings:
         if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ConfigError(f"BOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR (got {log_level!r})")
 
+        webapp_url = _webapp_url(get("BOT_WEBAPP_URL"))
+        webapp_listen = _listen(get("BOT_WEBAPP_LISTEN"))
+
         locales = get("BOT_LOCALES_DIR")
         return cls(
             token=token,
@@ -152,4 +195,6 @@ class Settings:
             access=access,  # type: ignore[arg-type]
             allowlist=allowlist,
             log_level=log_level,
+            webapp_url=webapp_url,
+            webapp_listen=webapp_listen,
         )

@@ -89,6 +89,7 @@ class FakeBotAPI(GroupChats, BaseRequest):
         self._files = 0
         self.keep_uploads = True  # uploaded files' bytes stay on their Call (tests open documents)
         self._upload_name: str | None = None
+        self._menu_buttons: dict[Any, JSON] = {}
 
     # ------------------------------------------------------------------ BaseRequest
     @property
@@ -276,6 +277,41 @@ class FakeBotAPI(GroupChats, BaseRequest):
             except HTMLParseError as exc:
                 raise TelegramAPIError(400, f"Bad Request: can't parse entities: {exc}") from None
         return text
+
+    def _check_markup(self, markup: Any, params: JSON | None = None) -> None:
+        check_markup(markup)
+        for button in iter_buttons(markup):
+            if "web_app" in button:
+                self._check_web_app(button["web_app"], (params or {}).get("chat_id"))
+
+    def _check_web_app(self, web_app: Any, chat_id: Any, *, anywhere: bool = False) -> None:
+        """A Mini App button: only in a private chat with the bot (not in groups, channels or inline
+        messages), and only to an https address, as Telegram refuses otherwise."""
+        url = str(web_app.get("url", "")) if isinstance(web_app, dict) else ""
+        if not url.startswith("https://"):
+            raise TelegramAPIError(400, "Bad Request: BUTTON_URL_INVALID")
+        if anywhere:
+            return
+        if chat_id is None or self._chat(chat_id).get("type") != "private":
+            raise TelegramAPIError(400, "Bad Request: BUTTON_TYPE_INVALID")
+
+    def _m_setChatMenuButton(self, params: JSON) -> bool:
+        button = params.get("menu_button") or {"type": "default"}
+        if button.get("type") == "web_app":
+            self._check_web_app(button.get("web_app"), params.get("chat_id"), anywhere=True)
+            if not 1 <= len(str(button.get("text", ""))) <= 64:
+                raise TelegramAPIError(400, "Bad Request: menu button text is invalid")
+        self._menu_buttons[params.get("chat_id")] = button
+        return True
+
+    def _m_getChatMenuButton(self, params: JSON) -> JSON:
+        chat_id = params.get("chat_id")
+        return self._menu_buttons.get(chat_id) or self._menu_buttons.get(None) or {"type": "default"}
+
+    def menu_button(self, chat_id: int | None = None) -> JSON:
+        """The chat menu button as set (default: for every private chat without its own)."""
+        return self._m_getChatMenuButton({"chat_id": chat_id})
+
     def _new_message(self, params: JSON, **content: Any) -> JSON:
         chat = self._chat(params.get("chat_id"))
         message_id = self.next_message_id(chat["id"])
@@ -293,7 +329,7 @@ class FakeBotAPI(GroupChats, BaseRequest):
         plain = self._plain(params.get("text"), params.get("parse_mode"))
         if utf16_len(plain) > 4096:
             raise TelegramAPIError(400, "Bad Request: message is too long")
-        check_markup(params.get("reply_markup"))
+        self._check_markup(params.get("reply_markup"), params)
         return self._new_message(params, text=plain)
 
     def _caption(self, params: JSON) -> JSON:
@@ -303,7 +339,7 @@ class FakeBotAPI(GroupChats, BaseRequest):
             if utf16_len(plain) > 1024:
                 raise TelegramAPIError(400, "Bad Request: message caption is too long")
             content["caption"] = plain
-        check_markup(params.get("reply_markup"))
+        self._check_markup(params.get("reply_markup"), params)
         return content
 
     def _file_id(self) -> str:
@@ -343,7 +379,7 @@ class FakeBotAPI(GroupChats, BaseRequest):
         plain = self._plain(params.get("text"), params.get("parse_mode"))
         if utf16_len(plain) > 4096:
             raise TelegramAPIError(400, "Bad Request: message is too long")
-        check_markup(params.get("reply_markup"))
+        self._check_markup(params.get("reply_markup"), params)
         markup = params.get("reply_markup")
         if stored is not None and stored.raw == params.get("text") and stored.markup == markup:
             raise TelegramAPIError(
@@ -358,7 +394,7 @@ class FakeBotAPI(GroupChats, BaseRequest):
     def _m_editMessageReplyMarkup(self, params: JSON) -> JSON | bool:
         key, stored = self._edit_target(params)
         markup = params.get("reply_markup")
-        check_markup(markup)
+        self._check_markup(markup, params)
         if stored is not None and stored.markup == markup:
             raise TelegramAPIError(
                 400,

@@ -19,13 +19,24 @@ from collections.abc import Callable, Iterable
 #: is not ours, e.g. a token in a URL the operator pasted into TELEGRAM_API_BASE_URL.
 TOKEN_SHAPE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
 REDACTED = "<TOKEN>"
+#: The reader's (bot/webapp/) signed initData names a person and works as a password for a day: an
+#: ``Authorization: tma <initData>`` header, or its fields in a query string, never reach a log line;
+#: nor does what a reader searched for (``?q=``).
+INIT_DATA_SHAPE = re.compile(r"\btma\s+[^\s'\"]+", re.IGNORECASE)
+INIT_DATA_FIELDS = re.compile(
+    r"\b(tgWebAppData|user|hash|signature|auth_date|query_id|chat_instance|chat_type|start_param|receiver|chat|q)"
+    r"(=|%3D)[^&\s'\"]*")
+REDACTED_INIT_DATA = "tma <INITDATA>"
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """`text` with every secret and every token-shaped string replaced by <TOKEN>."""
+    """`text` with every secret and every token-shaped string replaced by <TOKEN>, and the reader's
+    initData (and search words) by placeholders."""
     for secret in secrets:
         if secret:
             text = text.replace(secret, REDACTED)
+    text = INIT_DATA_SHAPE.sub(REDACTED_INIT_DATA, text)
+    text = INIT_DATA_FIELDS.sub(lambda m: f"{m.group(1)}{m.group(2)}<REDACTED>", text)
     return TOKEN_SHAPE.sub(REDACTED, text)
 
 

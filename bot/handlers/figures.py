@@ -7,19 +7,24 @@ has the province's figures, or a greeting back; with near figures and a text sea
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from telegram import Update
 
 from bot.content.search import scope
 from bot.context import BotContext
+from bot.handlers import read
 from bot.handlers.common import answer_query
 from bot.handlers.search import remember
 from bot.render import callbacks as cb
 from bot.render import figures
 from bot.render import search as render
 from bot.render.common import Page
+from bot.render.reader import ReaderLink
 
 
-def lookup(context: BotContext, query: str) -> Page:
+def lookup(context: BotContext, query: str, reader: ReaderLink | None = None) -> Page:
     """The answer to a figure question; never nothing."""
     pack, tr = context.pack, context.tr
     query = " ".join(query.split())
@@ -28,15 +33,21 @@ def lookup(context: BotContext, query: str) -> Page:
         return figures.lookup_usage(pack, tr, figures.lookup_examples(pack))
     # Only an honest "not in the report" offers to search the text, so only then is the query kept.
     search = cb.SearchPage(remember(context, query)) if result.outcome in (scope.NOT_FOUND, scope.OTHER_PLACE) else None
-    return render.lookup_page(pack, tr, result, search) or figures.lookup_usage(pack, tr, figures.lookup_examples(pack))
+    return (render.lookup_page(pack, tr, result, search, reader=reader)
+            or figures.lookup_usage(pack, tr, figures.lookup_examples(pack)))
 
 
 async def figure_command(update: Update, context: BotContext) -> None:
-    await answer_query(update, context, " ".join(context.args or []), lookup)
+    await answer_query(update, context, " ".join(context.args or []), _answer(update, context))
 
 
 async def text_lookup(update: Update, context: BotContext) -> None:
     """Any plain text in a private chat is a figure lookup."""
     message = update.effective_message
     if message is not None and message.text:
-        await answer_query(update, context, message.text, lookup)
+        await answer_query(update, context, message.text, _answer(update, context))
+
+
+def _answer(update: Update, context: BotContext) -> Callable[[BotContext, str], Page]:
+    """The lookup, with how this chat opens the reader (an item card's 📖 button)."""
+    return partial(lookup, reader=read.link_for(update, context))

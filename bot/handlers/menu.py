@@ -15,12 +15,14 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest
 
 from bot.context import BotContext
+from bot.handlers import read
 from bot.handlers.common import edit_or_ignore
 from bot.handlers.search import search_page
 from bot.i18n import Translator
 from bot.render import callbacks as cb
 from bot.render import figures, info, menu, original
 from bot.render.common import Page
+from bot.render.reader import ReaderLink
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +64,14 @@ async def menu_command(update: Update, context: BotContext) -> None:
     await message.reply_text(text, reply_markup=markup)
 
 
-def render(pack: Any, tr: Translator, data: cb.Callback, context: BotContext) -> Page | None:
-    """The screen behind a decoded button, or None when what it names is gone."""
+def render(pack: Any, tr: Translator, data: cb.Callback, context: BotContext,
+           reader: ReaderLink | None = None) -> Page | None:
+    """The screen behind a decoded button, or None when what it names is gone. ``reader``: how this
+    chat opens the reader, for the 📖 button of item cards and original text (bot/handlers/read.py)."""
+    if isinstance(data, cb.ItemCard):
+        return menu.item_card(pack, tr, data.item, data.back, reader=reader)
+    if isinstance(data, cb.Original):
+        return original.original_page(pack, tr, data.section, data.part, data.back, reader=reader)
     if isinstance(data, cb.Settings):
         return info.language_page(pack, context.lang, tr)
     if isinstance(data, cb.SearchPage):
@@ -82,7 +90,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     if isinstance(data, cb.Inert):  # a pager's "2/5": nothing to show but where one is
         await query.answer()
         return
-    page = render(pack, tr, data, context) if data is not None else None
+    page = render(pack, tr, data, context, read.link_for(update, context)) if data is not None else None
     if page is None:
         await stale(update, context)
         return

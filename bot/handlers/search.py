@@ -14,17 +14,20 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
+from functools import partial
 
 from telegram import Update
 
 from bot.content.search import scope
 from bot.context import BotContext
+from bot.handlers import read
 from bot.handlers.common import answer_query
 from bot.render import callbacks as cb
 from bot.render import search as render
 from bot.render.common import Page
 from bot.render.figures import lookup_examples
 from bot.render.menu import item_card
+from bot.render.reader import ReaderLink
 
 #: Passages ranked per query (pages of render.search.RESULTS_PER_PAGE).
 MAX_RESULTS = 30
@@ -72,7 +75,8 @@ def remember(context: BotContext, query: str) -> str:
     return queries(context).remember(query)
 
 
-def results(context: BotContext, query: str, page: int = 0, token: str | None = None) -> Page:
+def results(context: BotContext, query: str, page: int = 0, token: str | None = None,
+            reader: ReaderLink | None = None) -> Page:
     pack, tr, index = context.pack, context.tr, context.search
     query = " ".join(query.split())
     found = index.text_search(query, limit=MAX_RESULTS) if query else None
@@ -81,7 +85,8 @@ def results(context: BotContext, query: str, page: int = 0, token: str | None = 
     if found.outcome in (scope.GREETING, scope.THANKS):
         return render.greeting_page(pack, tr, found.outcome == scope.THANKS)
     if found.outcome == scope.ITEM:
-        return item_card(pack, tr, found.hits[0].id) or render.search_usage(pack, tr, lookup_examples(pack))
+        return (item_card(pack, tr, found.hits[0].id, reader=reader)
+                or render.search_usage(pack, tr, lookup_examples(pack)))
     hits = [h for h in found.hits if h.id in pack.sections]
     if found.outcome in (scope.NOT_FOUND, scope.OTHER_PLACE) or not hits:
         return render.missing_words_page(pack, tr, query, found)
@@ -99,4 +104,5 @@ def search_page(context: BotContext, data: cb.SearchPage) -> Page | None:
 
 
 async def search_command(update: Update, context: BotContext) -> None:
-    await answer_query(update, context, " ".join(context.args or []), results)
+    answer = partial(results, reader=read.link_for(update, context))  # an item card gets its 📖 button
+    await answer_query(update, context, " ".join(context.args or []), answer)

@@ -145,6 +145,7 @@ def command_name(tr: Translator, command: str) -> str:
         "meeting": tr.pgettext("command", "meeting"),
         "quiz": tr.pgettext("command", "quiz"),
         "chart": tr.pgettext("command", "chart"),
+        "read": tr.pgettext("command", "read"),
     }
     return names.get(command, command)
 

@@ -35,6 +35,7 @@ from bot.render.figures import (
     note_lines,
     notes_on,
 )
+from bot.render.reader import ReaderLink, reader_row
 from bot.render.text import BUTTON_LABEL, esc, shorten
 
 #: Figure buttons shown on an item card before "all figures".
@@ -195,7 +196,9 @@ def group_page(pack: Any, tr: Translator, entry_id: str, field_id: str, page: in
     return "\n".join(lines), markup(rows)
 
 
-def item_card(pack: Any, tr: Translator, item_id: str, back: str = nav.NATURAL) -> Page | None:
+def item_card(pack: Any, tr: Translator, item_id: str, back: str = nav.NATURAL,
+              reader: ReaderLink | None = None) -> Page | None:
+    """``reader``: how this chat opens the reader (bot/render/reader.py), for the 📖 button."""
     item = pack.items.get(item_id)
     if item is None:
         return None
@@ -228,6 +231,7 @@ def item_card(pack: Any, tr: Translator, item_id: str, back: str = nav.NATURAL) 
                             cb.ItemFigures(item.id, 0, nav.fit(nav.chain(back), 9)), pack)])
     rows += note_buttons(pack, notes, tr, here, back)
     rows.append([button(tr.gettext("📜 Original text"), cb.Original(item.source, 0, onward), pack)])
+    rows.append(reader_row(tr, reader, item.source))  # 📖 its section in the reader
     rows.append(back_home_row(pack, tr, nav.back_target(pack, back, home_of_item(pack, item))))
     return "\n".join(lines), markup(rows)
 

@@ -18,6 +18,7 @@ from bot.i18n import Translator
 from bot.render import callbacks as cb
 from bot.render import nav
 from bot.render.common import Page, Row, back_home_row, button, markup, page_slice, pager_row
+from bot.render.reader import ReaderLink, reader_row
 from bot.render.text import PART_LIMIT, Block, esc, join_blocks, shorten, split_blocks
 
 #: Subsections shown as buttons under a section's text; more go to a paged list of their own.
@@ -88,8 +89,10 @@ def _child_buttons(pack: Any, tr: Translator, children: list[str], back: str) ->
             for c in children]
 
 
-def original_page(pack: Any, tr: Translator, section_id: str, part: int = 0, back: str = "-") -> Page | None:
-    """One part of a section's original text, with part navigation and the way up and down the tree."""
+def original_page(pack: Any, tr: Translator, section_id: str, part: int = 0, back: str = "-",
+                  reader: ReaderLink | None = None) -> Page | None:
+    """One part of a section's original text, with part navigation and the way up and down the tree;
+    ``reader``: how this chat opens the reader (bot/render/reader.py), for the 📖 button."""
     section = pack.sections.get(section_id)
     if section is None:
         return None
@@ -109,6 +112,7 @@ def original_page(pack: Any, tr: Translator, section_id: str, part: int = 0, bac
     body = join_blocks(parts[part]) if parts else empty
     text = "\n".join(header) + "\n\n" + body
     rows: list[Row] = [pager_row(pack, part, count, lambda p: cb.Original(section_id, p, back))]
+    rows.append(reader_row(tr, reader, section_id))  # 📖 the whole section in the reader
     if len(section.children) <= CHILD_BUTTONS:
         rows += _child_buttons(pack, tr, section.children, onward)
     else:

@@ -25,6 +25,7 @@ from bot.render.figures import card_text, figure_button_label, figure_card, look
 from bot.render.menu import item_card
 from bot.render.numbers import figure_value
 from bot.render.original import part_of
+from bot.render.reader import ReaderLink
 from bot.render.text import esc, excerpt, highlight, shorten
 
 #: Passages per page of /search results (each excerpt is a few hundred characters).
@@ -209,14 +210,15 @@ def greeting_page(pack: Any, tr: Translator, thanks: bool) -> Page:
     return "\n".join(lines), markup(rows)
 
 
-def lookup_page(pack: Any, tr: Translator, result: Any, search: cb.SearchPage | None = None) -> Page | None:
+def lookup_page(pack: Any, tr: Translator, result: Any, search: cb.SearchPage | None = None,
+                reader: ReaderLink | None = None) -> Page | None:
     """The answer to a figure question (private chat, /figure) from ``SearchIndex.lookup``: the figure
     card (other matches as buttons), the item card, or an honest "not in the report". None: usage."""
     if result.outcome == scope.FIGURE and result.hits[0].id in pack.figures:
         others = [pack.figures[h.id] for h in (*result.hits[1:], *result.near) if h.id in pack.figures]
         return figure_card(pack, tr, result.hits[0].id, others=others[:NEAR_BUTTONS])
     if result.outcome == scope.ITEM and result.hits[0].id in pack.items:
-        return item_card(pack, tr, result.hits[0].id, back=nav.TYPED)
+        return item_card(pack, tr, result.hits[0].id, back=nav.TYPED, reader=reader)
     if result.outcome in (scope.GREETING, scope.THANKS):
         return greeting_page(pack, tr, result.outcome == scope.THANKS)
     if result.outcome in (scope.NOT_FOUND, scope.OTHER_PLACE):
