@@ -60,6 +60,8 @@ from bot.handlers import (
     briefing,
     charts,
     chats,
+    comments,
+    comments_admin,
     digest,
     errors,
     fallback,
@@ -136,6 +138,11 @@ COMMANDS: tuple[Command, ...] = (
             meetings.meeting_command, aliases=("lichhop",), private=False),
     Command("quiz", N_("Quiz on the report: /quiz 5, /quiz top"), quiz.quiz_command, aliases=("tracnghiem",)),
     Command("chart", N_("Charts of the report's figures"), charts.chart_command, aliases=("bieudo",)),
+    Command("comment", N_("Comment on the draft, section by section; /comment mine for yours"),
+            comments.comment_command, aliases=("gopy",)),
+    # For BOT_ADMINS only (anyone else gets the unknown-command answer), so not listed.
+    Command("comments", N_("Comments on the draft: counts and the workbook (administrators)"),
+            comments_admin.comments_command, aliases=("tonghopgopy",), listed=False),
 )
 
 
@@ -144,8 +151,13 @@ def register_handlers(app: AnyApp) -> None:
     app.bot_data[gate.OPEN_COMMANDS] = frozenset(
         name for c in COMMANDS if c.open for name in (c.name, *c.aliases))
 
+    # COMMENTS: /start c_<section>, the deep link a group's "Góp ý" button opens, before /start itself.
+    app.add_handler(CommandHandler("start", comments.deep_link, filters=comments.DEEP_LINK), group=FEATURES)
     for command in COMMANDS:
         app.add_handler(CommandHandler([command.name, *command.aliases], command.callback), group=FEATURES)
+    # COMMENTS: the conversation (its buttons; while a comment is written, a typed message is its text,
+    # not a lookup, so it comes before the private text lookup). Persistent: see comments.persistence.
+    app.add_handler(comments.conversation(), group=FEATURES)
     app.add_handler(CallbackQueryHandler(start.lang_button, pattern=f"^{LANG_PREFIX}"), group=FEATURES)
     # UI: menu buttons (any fingerprint: stale ones get a fresh menu), private plain-text lookups, inline.
     app.add_handler(CallbackQueryHandler(menu.on_button, pattern=menu.is_ui_data), group=FEATURES)
@@ -212,6 +224,7 @@ def build_application(
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
+        .persistence(comments.persistence(settings))  # conversation states only, in SQLite (no pickle)
     )
     if settings.api_base_url:
         builder = builder.base_url(settings.api_base_url)

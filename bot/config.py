@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,7 +28,14 @@ VARIABLES: dict[str, str] = {
     "BOT_ACCESS": "open | allowlist | invite (default open)",
     "BOT_ALLOWLIST": "comma-separated Telegram user ids allowed when BOT_ACCESS=allowlist",
     "BOT_LOG_LEVEL": "DEBUG | INFO | WARNING | ERROR (default INFO)",
+    "BOT_COMMENTS": "on | off: cadres may comment on the draft (default on)",
+    "BOT_COMMENTS_UNTIL": "last day comments are taken, e.g. 2026-11-30 (BOT_TIMEZONE); unset = open",
+    "BOT_COMMENTS_NAMED": "1: comment exports carry Telegram ids; 0 (default): a pseudonym per export",
 }
+
+
+_ON, _OFF = frozenset({"1", "on", "yes", "true"}), frozenset({"0", "off", "no", "false"})
+_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$|^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
 class ConfigError(Exception):
@@ -65,6 +73,32 @@ def _ids(name: str, raw: str) -> frozenset[int]:
     return frozenset(ids)
 
 
+def _switch(name: str, raw: str | None, default: bool) -> bool:
+    if raw is None:
+        return default
+    if raw.lower() in _ON:
+        return True
+    if raw.lower() in _OFF:
+        return False
+    raise ConfigError(f"{name} must be on or off (also 1/0, yes/no, true/false; got {raw!r})")
+
+
+def _date(name: str, raw: str | None) -> date | None:
+    """2026-11-30 or 30/11/2026."""
+    if raw is None:
+        return None
+    m = _DATE_RE.match(raw)
+    try:
+        if m is None:
+            raise ValueError(raw)
+        if m.group(1):
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return date(int(m.group(6)), int(m.group(5)), int(m.group(4)))
+    except ValueError:
+        raise ConfigError(f"{name} must be a date such as 2026-11-30 (the last day, in BOT_TIMEZONE; got {raw!r}); "
+                          "fix or unset it") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable; built by from_env() in main, or directly in tests."""
@@ -80,6 +114,11 @@ class Settings:
     access: AccessMode = "open"
     allowlist: frozenset[int] = frozenset()
     log_level: str = "INFO"
+    # COMMENTS on the draft (bot/comments): switched on, taken until the end of `comments_until` in
+    # `timezone` (None: open), exported with Telegram ids only when `comments_named`.
+    comments: bool = True
+    comments_until: date | None = None
+    comments_named: bool = False
 
     @property
     def database_path(self) -> Path:
@@ -131,6 +170,10 @@ class Settings:
         if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ConfigError(f"BOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR (got {log_level!r})")
 
+        comments = _switch("BOT_COMMENTS", get("BOT_COMMENTS"), True)
+        comments_until = _date("BOT_COMMENTS_UNTIL", get("BOT_COMMENTS_UNTIL"))
+        comments_named = _switch("BOT_COMMENTS_NAMED", get("BOT_COMMENTS_NAMED"), False)
+
         locales = get("BOT_LOCALES_DIR")
         return cls(
             token=token,
@@ -144,4 +187,7 @@ class Settings:
             access=access,  # type: ignore[arg-type]
             allowlist=allowlist,
             log_level=log_level,
+            comments=comments,
+            comments_until=comments_until,
+            comments_named=comments_named,
         )

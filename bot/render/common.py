@@ -145,6 +145,8 @@ def command_name(tr: Translator, command: str) -> str:
         "meeting": tr.pgettext("command", "meeting"),
         "quiz": tr.pgettext("command", "quiz"),
         "chart": tr.pgettext("command", "chart"),
+        "comment": tr.pgettext("command", "comment"),
+        "comments": tr.pgettext("command", "comments"),
     }
     return names.get(command, command)
 
