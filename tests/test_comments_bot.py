@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.fakeapi import FakeBotAPI, parse_html
+from bot.fakeapi import parse_html
 from bot.handlers import comments
 from bot.render import callbacks as cb
 from bot.render import comments as view
@@ -165,7 +165,7 @@ async def test_cancel_discards_the_draft(app):
 async def test_after_the_deadline_the_buttons_say_so_and_nothing_is_taken(start, settings, clock):
     closing = dataclasses.replace(settings, comments_until=date(2026, 11, 30))
     clock.at = hanoi(30, 23, 50)
-    async with start(settings_=closing) as (app, fake):
+    async with start(settings_=closing) as (app, _):
         await write_comment(app, "Gửi kịp giờ.")
         await press_button(app, "Gửi")
         await start_comment(app, section="p1.I.1.2")  # a prompt open at 23:55 ...
@@ -190,7 +190,7 @@ async def test_after_the_deadline_the_buttons_say_so_and_nothing_is_taken(start,
 
 
 async def test_switched_off_nothing_is_taken(start, settings):
-    async with start(settings_=dataclasses.replace(settings, comments=False)) as (app, fake):
+    async with start(settings_=dataclasses.replace(settings, comments=False)) as (app, _):
         assert "Chức năng góp ý dự thảo đang tắt." in shown(await send(app, "/gopy"))
         await open_original(app)
         pressed = await press_button(app, "Góp ý mục này")
@@ -317,7 +317,8 @@ async def test_forged_and_stale_comment_buttons(app):
     for forged in (view.CommentStance(SECTION, "maybe"), view.CommentAction("explode", SECTION),
                    view.CommentAudience("king", view.NONE)):
         calls = await press(app, cb.encode(forged, fp))
-        assert [c.method for c in calls][0] == "answerCallbackQuery"
+        assert answer(calls)["text"] == "Menu này đã cũ. Đây là menu mới.", forged
+    assert repo(app).drafts(1001) == [] and repo(app).commenter(1001).asked is False
     stale = await press(app, cb.encode(view.CommentOpen(SECTION), "ffff0000"))
     assert answer(stale)["text"] == "Menu này đã cũ. Đây là menu mới."
 

@@ -29,13 +29,13 @@ class Book:
         def drop() -> None:
             self._write.drop_draft(user_id, section_id)
             self._write.focus(user_id, None, at)
-            self._write.conversations.store(CONVERSATION, key, None, at)
+            self._write.conversations.store(CONVERSATION, key, None)
 
         await self._writer.run(drop)
 
     async def end(self, key: Key, at: int) -> None:
         """The conversation ended (its timeout): the draft stays."""
-        await self._writer.run(self._write.conversations.store, CONVERSATION, key, None, at)
+        await self._writer.run(self._write.conversations.store, CONVERSATION, key, None)
 
     async def submit(self, user_id: int, section_id: str, place: Place, fingerprint: str, key: Key, at: int,
                      since: int, limit: int) -> Outcome:
@@ -47,7 +47,7 @@ class Book:
                                          since, limit)
             if outcome is not Outcome.LIMIT:
                 self._write.focus(user_id, None, at)
-                self._write.conversations.store(CONVERSATION, key, None, at)
+                self._write.conversations.store(CONVERSATION, key, None)
             return outcome
 
         return await self._writer.run(submit)
@@ -59,13 +59,13 @@ class Book:
                            at: int) -> None:
         def save() -> None:
             self._write.set_audience(user_id, audience, at)
-            self._write.conversations.store(CONVERSATION, key, state, at)
+            self._write.conversations.store(CONVERSATION, key, state)
 
         await self._writer.run(save)
 
     async def set_unit(self, user_id: int, unit: str | None, key: Key, state: str | None, at: int) -> None:
         def save() -> None:
             self._write.set_unit(user_id, unit, at)
-            self._write.conversations.store(CONVERSATION, key, state, at)
+            self._write.conversations.store(CONVERSATION, key, state)
 
         await self._writer.run(save)

@@ -86,14 +86,16 @@ class Row:
 
 
 def rows_of(comments: Sequence[Comment], pack: ContentPack) -> list[Row]:
-    """Comments in the report's order (sections, then when each was first sent)."""
+    """Comments in the report's order: by part, by section (one a reload removed last in its part), then
+    when each was first sent."""
     positions = order(pack)
     rows = []
     for comment in comments:
         place, present = current_place(pack, comment)
         rows.append(Row(place.part_id, place.part_label, place, present, comment))
-    rows.sort(key=lambda r: (positions.get(r.place.section_id, len(positions)), r.comment.created_at,
-                             r.comment.id))
+    end = len(positions)  # a part or section the pack no longer has comes after those it has
+    rows.sort(key=lambda r: (positions.get(r.part_id, end), positions.get(r.place.section_id, end),
+                             r.comment.created_at, r.comment.id))
     return rows
 
 
@@ -179,23 +181,25 @@ class Export:
         for line in lines:
             sheet.append([safe(v) if isinstance(v, str) else v for v in line])
         sheet["A1"].font = Font(bold=True, size=14)
-        part_head = len(lines) + 1
-        sheet.append([safe(v) for v in [tr.gettext("Part"), *stance_heads, tr.gettext("Total")]])
+        # two tables, their counts in the same columns (D-G): per part, then per section
+        sheet.append([safe(v) if v else None for v in [tr.gettext("Part"), "", "", *stance_heads, tr.gettext("Total")]])
+        part_head = sheet.max_row
         for p in s.parts:
-            sheet.append([safe(p.label), *_counts(p.tally)])
-        sheet.append([safe(tr.gettext("Total")), *_counts(s.total)])
+            sheet.append([safe(p.label), None, None, *_counts(p.tally)])
+        sheet.append([safe(tr.gettext("Total")), None, None, *_counts(s.total)])
         total_row = sheet.max_row
         sheet.append([])
-        section_head = sheet.max_row + 1
-        sheet.append([safe(v) for v in [tr.gettext("Section"), tr.gettext("Title"), *stance_heads,
+        sheet.append([safe(v) for v in [tr.gettext("Part"), tr.gettext("Section"), tr.gettext("Title"), *stance_heads,
                                          tr.gettext("Total"), tr.gettext("Note")]])
+        section_head = sheet.max_row
         for sec in s.sections:
-            note = "" if sec.present else tr.gettext("No longer in the current text")
-            sheet.append([safe(sec.place.anchor), safe(sec.place.title), *_counts(sec.tally), safe(note)])
+            note = None if sec.present else safe(tr.gettext("No longer in the current text"))
+            sheet.append([safe(sec.place.part_label), safe(sec.place.anchor), safe(sec.place.title),
+                          *_counts(sec.tally), note])
         for head in (part_head, total_row, section_head):
             for cell in sheet[head]:
                 cell.font = bold
-        _widths(sheet, [16, 44, 12, 16, 16, 10, 26])
+        _widths(sheet, [14, 10, 44, 12, 16, 16, 10, 28])
 
     def _part_sheet(self, sheet: Worksheet, rows: list[Row]) -> None:
         sheet.append([safe(h) for h in self.headers()])

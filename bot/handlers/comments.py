@@ -34,7 +34,6 @@ from bot.content.folding import fold_chars
 from bot.context import BotContext
 from bot.handlers import comments_admin
 from bot.handlers.comments_steps import (
-    AUDIENCE,
     CLOCK,
     END,
     PREVIEW,
@@ -49,7 +48,6 @@ from bot.handlers.comments_steps import (
     mine,
     on_new_text,
     on_reply,
-    on_stray_text,
     on_text,
     on_timeout,
     on_unit,
@@ -97,7 +95,6 @@ def conversation() -> ConversationHandler[BotContext]:
             states={
                 TEXT: [MessageHandler(private_text, on_text)],
                 PREVIEW: [MessageHandler(private_text, on_new_text)],
-                AUDIENCE: [MessageHandler(private_text, on_stray_text)],
                 UNIT: [MessageHandler(private_text, on_unit)],
                 UNIT_ONLY: [MessageHandler(private_text, on_unit_only)],
                 ConversationHandler.TIMEOUT: [TypeHandler(Update, on_timeout)],

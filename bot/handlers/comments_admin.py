@@ -19,7 +19,6 @@ from bot.context import BotContext
 from bot.handlers import fallback
 from bot.handlers.comments_steps import book, now
 from bot.render import comments_admin as view
-from bot.render.info import stale_button
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +59,7 @@ async def export_button(update: Update, context: BotContext) -> None:
     if query is None:
         return
     if not is_admin(update, context) or query.message is None or query.message.chat.type != ChatType.PRIVATE:
-        await query.answer(stale_button(context.tr))
+        await fallback.stale_button(update, context)  # what any button nobody knows gets
         return
     await query.answer(view.preparing(context.tr))
     await export(update, context)

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 #: bot_data key: Callable[[], datetime] in BOT_TIMEZONE (tests move it); default: the real clock.
 CLOCK = "comments_clock"
 # Conversation states: where the next typed message goes.
-TEXT, AUDIENCE, UNIT, UNIT_ONLY, PREVIEW = "text", "audience", "unit", "unit-only", "preview"
+TEXT, UNIT, UNIT_ONLY, PREVIEW = "text", "unit", "unit-only", "preview"
 END = ConversationHandler.END
 State = str | int | None
 
@@ -179,6 +179,9 @@ async def audience(update: Update, context: BotContext, chosen: str, then: str) 
     if not st.open:
         await refuse(update, context, view.deadline_line(st, context.tr))
         return END
+    if chosen != view.NOT_SAID and _audience_of(chosen) is None:
+        await query.answer(stale_button(context.tr))
+        return None
     state = UNIT if then != view.NONE else UNIT_ONLY
     await book(context).set_audience(user.id, _audience_of(chosen), key_of(update), state, _at(context))
     await query.answer()
@@ -191,6 +194,9 @@ async def action(update: Update, context: BotContext, name: str, section_id: str
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None
     tr, pack, read = context.tr, context.pack, book(context).read
+    if name not in view.ACTIONS:
+        await query.answer(stale_button(tr))
+        return None
     if name == "cancel":
         await book(context).drop_draft(user.id, section_id, key_of(update), _at(context))
         await query.answer()
@@ -205,7 +211,7 @@ async def action(update: Update, context: BotContext, name: str, section_id: str
     if name == "profile":
         await query.answer()
         await show(update, context, view.audience_prompt(pack, tr, section_id, read.commenter(user.id)), edit=True)
-        return AUDIENCE
+        return END
     if name in ("withdraw", "confirm"):
         return await _withdraw(update, context, section_id, confirmed=name == "confirm")
     if name == "change":  # one's sent comment: choose the stance again, the text can be kept
@@ -249,23 +255,23 @@ async def action(update: Update, context: BotContext, name: str, section_id: str
         await query.answer()
         return await _after_text(update, context, dataclasses.replace(draft, body=body, updated_at=_at(context)),
                                  edit=True)
-    await query.answer(stale_button(tr))
-    return None
+    raise AssertionError(f"comment action {name!r} has no step")  # ACTIONS and the steps above go together
 
 
 async def _after_text(update: Update, context: BotContext, draft: Draft, *, edit: bool) -> State:
-    """The text is in: ask who one comments as (the first time only), else show the preview."""
+    """The text is in: ask who one comments as (the first time only; buttons, so the conversation waits
+    for no text), else show the preview (where a new text replaces this one)."""
     user = update.effective_user
     assert user is not None
     who = book(context).read.commenter(user.id)
-    state = PREVIEW if who.asked else AUDIENCE
+    state = PREVIEW if who.asked else None
     changed = await book(context).step(draft, key_of(update), state, draft.updated_at)
     if not changed:
         return None  # the same text again (sent twice, or twice at once): one draft, one preview
-    if state == AUDIENCE:
+    if state is None:
         await show(update, context, view.audience_prompt(context.pack, context.tr, draft.section_id), edit=edit)
-    else:
-        await _preview(update, context, draft, edit=edit)
+        return END
+    await _preview(update, context, draft, edit=edit)
     return state
 
 
@@ -291,11 +297,11 @@ async def _unit_saved(update: Update, context: BotContext, then: str, unit: str 
     assert user is not None
     read = book(context).read
     draft = read.draft(user.id, then) if then != view.NONE else None
-    state = PREVIEW if draft is not None and draft.body is not None else END
-    await book(context).set_unit(user.id, unit, key_of(update), state if state != END else None, _at(context))
+    preview = draft is not None and draft.body is not None  # the unit was asked on the way to a preview
+    await book(context).set_unit(user.id, unit, key_of(update), PREVIEW if preview else None, _at(context))
     if update.callback_query is not None:
         await update.callback_query.answer()
-    if state == PREVIEW and draft is not None:
+    if preview and draft is not None:
         await _preview(update, context, draft, edit=edit)
         return PREVIEW
     await show(update, context, (view.profile_saved(context.tr, read.commenter(user.id)), None), edit=edit)
@@ -389,14 +395,6 @@ async def _take_text(update: Update, context: BotContext, draft: Draft | None) -
         return None
     new = dataclasses.replace(draft, body=checked.text, updated_at=_at(context))
     return await _after_text(update, context, new, edit=False)
-
-
-async def on_stray_text(update: Update, context: BotContext) -> State:
-    """Text while the bot waits for a button (the đối tượng)."""
-    message = update.effective_message
-    if message is not None:
-        await message.reply_text(view.choose_with_buttons(context.tr))
-    return None
 
 
 async def on_unit(update: Update, context: BotContext) -> State:

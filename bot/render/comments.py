@@ -26,6 +26,7 @@ MENU_PAGE = 8
 #: Characters of a comment shown in a list of one's comments.
 LIST_EXCERPT = 90
 NONE = "-"  # a callback field that names no section
+NOT_SAID = "none"  # the đối tượng button for "not said"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -46,9 +47,14 @@ class CommentStance(cb.Callback):
     stance: str = cb.ident(8)
 
 
+#: What the action buttons do (bot/handlers/comments_steps.py has a step for each).
+ACTIONS = frozenset({"skip", "keep", "send", "edit", "change", "cancel", "resume", "withdraw", "confirm", "profile",
+                     "unitkeep", "unitnone"})
+
+
 @cb.register("gx")
 class CommentAction(cb.Callback):
-    """skip keep send edit change cancel resume withdraw confirm profile unitkeep unitnone, on a section (or "-")."""
+    """One of ACTIONS, on a section (or "-")."""
 
     action: str = cb.ident(8)
     section: str = cb.ident(24)
@@ -269,7 +275,7 @@ def audience_prompt(pack: ContentPack, tr: Translator, then: str, current: Comme
     chosen = current.audience if current is not None else None
     rows: list[Row] = [[button(("• " if a == chosen else "") + audience_name(a, tr), CommentAudience(a, then), pack)]
                        for a in AUDIENCES]
-    rows.append([button(tr.gettext("Not said"), CommentAudience("none", then), pack)])
+    rows.append([button(tr.gettext("Not said"), CommentAudience(NOT_SAID, then), pack)])
     return "\n".join(lines), markup(rows)
 
 
@@ -283,10 +289,6 @@ def unit_prompt(pack: ContentPack, tr: Translator, then: str, current: str | Non
                             CommentAction("unitkeep", then), pack)])
     rows.append([button(tr.gettext("No unit"), CommentAction("unitnone", then), pack)])
     return "\n".join(lines), markup(rows)
-
-
-def choose_with_buttons(tr: Translator) -> str:
-    return esc(tr.gettext("Please choose with the buttons above."))
 
 
 def preview(pack: ContentPack, tr: Translator, draft: Draft, who: Commenter, sent: Comment | None,

@@ -6,7 +6,7 @@ them in the workbook), per day, and the sections with the most "Không tán thà
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 from bot.comments.labels import STANCE_MARKS
 from bot.comments.stats import SectionTally, Summary, Tally
@@ -63,7 +63,7 @@ def stats_page(pack: ContentPack, tr: Translator, summary: Summary, tz: tzinfo, 
     days = summary.days[-DAYS_SHOWN:]
     peak = max(count for _, count in days)
     lines += ["", "<b>" + esc(tr.gettext("By day (first sent):")) + "</b>"]
-    lines += [f"<code>{esc(tr.date(day, 'short'))}</code> {BAR * max(1, round(BAR_WIDTH * count / peak))} "
+    lines += [f"<code>{esc(_day(day, tr))}</code> {BAR * max(1, round(BAR_WIDTH * count / peak))} "
               f"{esc(tr.number(count))}" for day, count in days]
     lines += ["", "<i>" + esc(tr.gettext("As of {when} ({zone}).").format(when=tr.when(now), zone=tr.zone(tz)))
               + "</i>"]
@@ -71,9 +71,14 @@ def stats_page(pack: ContentPack, tr: Translator, summary: Summary, tz: tzinfo, 
     return "\n".join(lines), markup(rows)
 
 
+def _day(day: date, tr: Translator) -> str:
+    """``24/11/2026`` / ``Nov 24, 2026``."""
+    return tr.date(day, "dd/MM/yyyy" if tr.lang == "vi" else "MMM d, y")
+
+
 def usage(tr: Translator) -> str:
     return esc(tr.gettext("{stats} shows the counts; {export} sends the workbook (Excel) and a CSV.").format(
-        stats=command(tr, "comments"), export=command(tr, "comments", "export")))
+        stats=command(tr, "comments"), export=command(tr, "comments", tr.gettext("export"))))
 
 
 def export_caption(tr: Translator, summary: Summary, now: datetime, named: bool) -> str:

@@ -205,7 +205,7 @@ class CommentRepository:
         if draft is not None:
             self.focus(draft.user_id, draft.section_id, at)
         changed = self.conversations.get(name, key) != state or changed
-        self.conversations.store(name, key, state, at)
+        self.conversations.store(name, key, state)
         return changed
 
     # -- who comments as what ------------------------------------------------------------------------

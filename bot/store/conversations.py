@@ -56,8 +56,10 @@ class ConversationRepository:
                                    (name, json.dumps(list(key)))).fetchone()
         return json.loads(row["state"]) if row else None
 
-    def store(self, name: str, key: ConversationKey, state: object, at: int) -> None:
-        """Write a state (JSON); None ends the conversation (its row goes)."""
+    def store(self, name: str, key: ConversationKey, state: object, at: int | None = None) -> None:
+        """Write a state (JSON); None ends the conversation (its row goes). ``at`` is real time (default now):
+        expiry at start-up compares it with the real clock, whatever clock a feature runs on."""
+        at = int(time.time()) if at is None else at
         key_text = json.dumps(list(key))
         if state is None:
             self.db.conn.execute("DELETE FROM conversations WHERE name = ? AND key = ?", (name, key_text))
@@ -106,7 +108,7 @@ class SQLitePersistence(BasePersistence[Data, Data, Data]):
         try:
             repo = self._repo()
             if repo is not None:
-                repo.store(name, key, new_state, int(time.time()))
+                repo.store(name, key, new_state)
         except sqlite3.Error as exc:  # the feature wrote the state itself already; report and go on
             log.warning("conversation state of %s not written: %s", name, exc)
 
