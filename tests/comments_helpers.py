@@ -113,6 +113,6 @@ def seed(app: Any, user_id: int, section: str, stance: str, body: str, at: int, 
 
     pack = app.bot_data["pack"]
     r = repo(app)
-    r.put_draft(Draft(user_id, section, stance, body, None, at))  # type: ignore[arg-type]
+    r.put_draft(Draft(user_id, section, stance, body, at))  # type: ignore[arg-type]
     outcome = r.submit(user_id, section, place or place_of(pack, section), None, None, pack.fingerprint, at, 0, 10**6)
     assert outcome.value in ("sent", "edited"), outcome

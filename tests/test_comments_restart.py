@@ -140,6 +140,13 @@ async def test_a_reply_to_the_prompt_is_the_text_even_after_the_timeout(app):
     card_id = [c for c in card if c.method == "sendMessage"][-1].result["message_id"]
     looked = await send(app, "fdi", extra=reply_to(app, card_id))
     assert "FDI" in shown(looked)
+    # a reply to a section's comment message before a stance is chosen: there is nothing to write into yet
+    await send(app, "/start c_p1-I-1-2")
+    stances = app.bot.request.last_keyboard_message(1001)[0]
+    early = await send(app, "Chưa chọn ý kiến.", extra=reply_to(app, stances))
+    assert shown(early) == "Đồng chí chọn ý kiến bằng các nút của tin nhắn đó trước."
+    assert repo(app).draft(1001, "p1.I.1.2") is None
+    assert "Đã hủy: chưa gửi góp ý nào." in shown(await press_button(app, "✖️ Hủy"))
 
 
 async def test_a_comment_on_a_section_a_reload_removed_is_kept_with_its_old_anchor(start, settings):

@@ -7,8 +7,11 @@ as durable as a digest subscription, and a lock held by a backup does not cost t
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.store import Store
-from bot.store.comments_repo import Audience, CommentRepository, Draft, Outcome, Place
+from bot.store.comments_repo import Audience, Comment, CommentRepository, Draft, Outcome, Place
+from bot.store.database import WRITER_BUSY_MS, Database
 
 #: The comment conversation's name: its states are stored under it (bot/store/conversations.py).
 CONVERSATION = "comments"
@@ -17,21 +20,37 @@ Key = tuple[int, int]
 
 class Book:
     def __init__(self, store: Store) -> None:
+        self.path = store.db.path
         self.read = CommentRepository(store.db)
         self._write = CommentRepository(store.writer.db)
         self._writer = store.writer
+
+    async def everything(self) -> list[Comment]:
+        """Every comment, read in a thread on a connection of its own (thousands of comments take a second
+        to read: not on the event loop, and not holding the writer)."""
+
+        def read_all() -> list[Comment]:
+            db = Database(self.path, busy_ms=WRITER_BUSY_MS).open(migrate=False)
+            try:
+                return CommentRepository(db).all()
+            finally:
+                db.close()
+
+        return await asyncio.to_thread(read_all)
 
     async def step(self, draft: Draft | None, key: Key, state: str | None, at: int) -> bool:
         """Save the draft and the conversation's next state together; True when the draft changed."""
         return await self._writer.run(self._write.step, draft, CONVERSATION, key, state, at)
 
-    async def drop_draft(self, user_id: int, section_id: str, key: Key, at: int) -> None:
-        def drop() -> None:
-            self._write.drop_draft(user_id, section_id)
+    async def drop_draft(self, user_id: int, section_id: str, key: Key, at: int) -> bool:
+        """Discard the draft (False: there was none) and end the conversation."""
+        def drop() -> bool:
+            existed = self._write.drop_draft(user_id, section_id)
             self._write.focus(user_id, None, at)
             self._write.conversations.store(CONVERSATION, key, None)
+            return existed
 
-        await self._writer.run(drop)
+        return await self._writer.run(drop)
 
     async def end(self, key: Key, at: int) -> None:
         """The conversation ended (its timeout): the draft stays."""

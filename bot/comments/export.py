@@ -206,12 +206,10 @@ class Export:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         wrap = Alignment(wrap_text=True, vertical="top")
-        for row in rows:
+        for line, row in enumerate(rows, start=2):  # (sheet.max_row scans every cell: not in a loop)
             sheet.append([safe(v) if isinstance(v, str) else v for v in self.cells(row)])
-            line = sheet.max_row
             sheet.cell(line, 7).number_format = DATE_FORMAT
-            for column in (2, 4, 6):
-                sheet.cell(line, column).alignment = wrap
+            sheet.cell(line, 4).alignment = wrap  # the comment; a style per cell costs: only where it reads
         sheet.freeze_panes = "A2"
         if rows:
             sheet.auto_filter.ref = sheet.dimensions

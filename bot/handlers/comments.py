@@ -53,6 +53,7 @@ from bot.handlers.comments_steps import (
     on_unit,
     on_unit_only,
     open_section,
+    replied_section,
     reply,
     show,
     stance,
@@ -114,13 +115,7 @@ class _ReplyToPrompt(filters.MessageFilter):
         replied = message.reply_to_message
         if replied is None or replied.from_user is None or not replied.from_user.is_bot:
             return False
-        markup = replied.reply_markup
-        buttons = [b for row in markup.inline_keyboard for b in row] if markup is not None else []
-        for b in buttons:
-            parsed = cb.parse(b.callback_data)
-            if parsed is not None and isinstance(parsed[1], view.CommentAction) and parsed[1].action == "cancel":
-                return True
-        return False
+        return replied_section(replied) is not None
 
 
 # ---------------------------------------------------------------------------------------------

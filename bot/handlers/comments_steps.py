@@ -21,6 +21,7 @@ from bot.comments.book import Book, Key
 from bot.comments.policy import PER_DAY, Policy, Status, day_start
 from bot.context import BotContext
 from bot.handlers.common import edit_or_ignore
+from bot.render import callbacks as cb
 from bot.render import comments as view
 from bot.render.common import Page
 from bot.render.info import stale_button
@@ -151,8 +152,7 @@ async def stance(update: Update, context: BotContext, section_id: str, chosen: s
     read = book(context).read
     before = read.draft(user.id, section_id)
     existing = read.get(user.id, section_id)
-    draft = Draft(user.id, section_id, _stance_of(chosen), before.body if before else None,
-                  query.message.message_id, _at(context))
+    draft = Draft(user.id, section_id, _stance_of(chosen), before.body if before else None, _at(context))
     await book(context).step(draft, key_of(update), TEXT, draft.updated_at)
     await query.answer()
     current = draft.body if draft.body is not None else (existing.body if existing else None)
@@ -198,9 +198,9 @@ async def action(update: Update, context: BotContext, name: str, section_id: str
         await query.answer(stale_button(tr))
         return None
     if name == "cancel":
-        await book(context).drop_draft(user.id, section_id, key_of(update), _at(context))
+        existed = await book(context).drop_draft(user.id, section_id, key_of(update), _at(context))
         await query.answer()
-        await show(update, context, (view.discarded(tr), None), edit=True)
+        await show(update, context, (view.discarded(tr) if existed else view.cancelled(tr), None), edit=True)
         return END
     st = status(context)
     if not st.open:
@@ -238,10 +238,9 @@ async def action(update: Update, context: BotContext, name: str, section_id: str
     if name == "resume":
         await query.answer()
         if draft.body is None:
-            moved = dataclasses.replace(draft, prompt_id=query.message.message_id if query.message else None)
-            await book(context).step(moved, key_of(update), TEXT, _at(context))
+            await book(context).step(draft, key_of(update), TEXT, _at(context))
             existing = read.get(user.id, section_id)
-            await show(update, context, view.text_prompt(pack, tr, moved, existing.body if existing else None),
+            await show(update, context, view.text_prompt(pack, tr, draft, existing.body if existing else None),
                        edit=True)
             return TEXT
         return await _after_text(update, context, draft, edit=True)
@@ -369,12 +368,28 @@ async def on_new_text(update: Update, context: BotContext) -> State:
 
 
 async def on_reply(update: Update, context: BotContext) -> State:
-    """A reply to the bot's prompt is the text of that prompt's draft, even after the conversation ended."""
+    """A reply to a comment's message is the text of that section's draft, even after the conversation
+    ended (the timeout, a restart). Before a stance is chosen there is no draft: choose one first."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or message.reply_to_message is None:
         return None
-    draft = book(context).read.draft_by_prompt(user.id, message.reply_to_message.message_id)
-    return await _take_text(update, context, draft or _focus(context, user))
+    section = replied_section(message.reply_to_message)
+    draft = book(context).read.draft(user.id, section) if section is not None else None
+    if draft is None:
+        await message.reply_text(view.stance_first(context.tr))
+        return None
+    return await _take_text(update, context, draft)
+
+
+def replied_section(message: Message) -> str | None:
+    """The section of a comment's message: the one its Cancel button names."""
+    markup = message.reply_markup
+    for row in markup.inline_keyboard if markup is not None else ():
+        for b in row:
+            parsed = cb.parse(b.callback_data)
+            if parsed is not None and isinstance(parsed[1], view.CommentAction) and parsed[1].action == "cancel":
+                return parsed[1].section
+    return None
 
 
 async def _take_text(update: Update, context: BotContext, draft: Draft | None) -> State:

@@ -362,6 +362,14 @@ def discarded(tr: Translator) -> str:
     return esc(tr.gettext("Draft discarded."))
 
 
+def cancelled(tr: Translator) -> str:
+    return esc(tr.gettext("Cancelled: nothing was sent."))
+
+
+def stance_first(tr: Translator) -> str:
+    return esc(tr.gettext("Choose your opinion with the buttons of that message first."))
+
+
 # ---------------------------------------------------------------------------------------------
 # One's own
 

@@ -67,13 +67,11 @@ class Draft:
     section_id: str
     stance: Stance
     body: str | None      # None: not written yet
-    prompt_id: int | None
     updated_at: int
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Draft:
-        return cls(row["user_id"], row["section_id"], cast(Stance, row["stance"]), row["body"], row["prompt_id"],
-                   row["updated_at"])
+        return cls(row["user_id"], row["section_id"], cast(Stance, row["stance"]), row["body"], row["updated_at"])
 
 
 @dataclass(frozen=True)
@@ -178,24 +176,21 @@ class CommentRepository:
     def put_draft(self, draft: Draft) -> bool:
         """Write the draft; False when it already read so (the same text sent twice)."""
         before = self.draft(draft.user_id, draft.section_id)
-        if before is not None and (before.stance, before.body, before.prompt_id) == (
-                draft.stance, draft.body, draft.prompt_id):
+        if before is not None and (before.stance, before.body) == (draft.stance, draft.body):
             return False
         self.db.conn.execute(
-            "INSERT INTO comment_drafts(user_id, section_id, stance, body, prompt_id, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(user_id, section_id) DO UPDATE SET stance = excluded.stance,"
-            " body = excluded.body, prompt_id = excluded.prompt_id, updated_at = excluded.updated_at",
-            (draft.user_id, draft.section_id, draft.stance, draft.body, draft.prompt_id, draft.updated_at),
+            "INSERT INTO comment_drafts(user_id, section_id, stance, body, updated_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT(user_id, section_id) DO UPDATE SET stance = excluded.stance,"
+            " body = excluded.body, updated_at = excluded.updated_at",
+            (draft.user_id, draft.section_id, draft.stance, draft.body, draft.updated_at),
         )
         return True
 
-    def drop_draft(self, user_id: int, section_id: str) -> None:
-        self.db.conn.execute("DELETE FROM comment_drafts WHERE user_id = ? AND section_id = ?", (user_id, section_id))
-
-    def draft_by_prompt(self, user_id: int, prompt_id: int) -> Draft | None:
-        row = self.db.conn.execute("SELECT * FROM comment_drafts WHERE user_id = ? AND prompt_id = ?",
-                                   (user_id, prompt_id)).fetchone()
-        return Draft.from_row(row) if row else None
+    def drop_draft(self, user_id: int, section_id: str) -> bool:
+        """False when there was no draft."""
+        cur = self.db.conn.execute("DELETE FROM comment_drafts WHERE user_id = ? AND section_id = ?",
+                                   (user_id, section_id))
+        return bool(cur.rowcount)
 
     def step(self, draft: Draft | None, name: str, key: tuple[int, ...], state: str | None, at: int) -> bool:
         """One step of the conversation, in one transaction: the draft (if any), the section the user works

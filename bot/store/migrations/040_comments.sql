@@ -47,7 +47,6 @@ CREATE TABLE comment_drafts (
     section_id TEXT NOT NULL,
     stance     TEXT NOT NULL CHECK (stance IN ('agree', 'disagree', 'partly')),
     body       TEXT,                        -- NULL: not written yet
-    prompt_id  INTEGER,                     -- the bot's "write your comment" message: a reply to it is the text
     updated_at INTEGER NOT NULL,
     PRIMARY KEY (user_id, section_id)
 );
