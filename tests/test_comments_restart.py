@@ -190,3 +190,23 @@ async def test_an_outsider_under_bot_access_is_refused_like_everything_else(star
         await write_comment(app, "Người trong danh sách góp ý được.", user_id=INSIDER)
         await press_button(app, "Gửi", user_id=INSIDER)
         assert [c.user_id for c in CommentRepository(db).all()] == [INSIDER]
+
+
+async def test_comments_and_drafts_are_in_the_backup(start, settings, tmp_path):
+    from bot.store.backup import backup
+    from bot.store.database import Database
+
+    async with start() as (app, _):
+        await write_comment(app, "Có trong bản sao lưu.")
+        await press_button(app, "Gửi")
+        await write_comment(app, "Bản nháp cũng vậy.", section="p1.I.1.2", audience=None)
+        await app.bot_data["store"].settle()
+        copy = backup(settings.database_path, tmp_path / "copy.sqlite3").path  # while the bot runs
+    db = Database(copy).open(migrate=False)
+    try:
+        saved = CommentRepository(db)
+        assert [c.body for c in saved.all()] == ["Có trong bản sao lưu."]
+        assert [d.body for d in saved.drafts(1001)] == ["Bản nháp cũng vậy."]
+        assert saved.commenter(1001).unit == "Chi bộ thôn Đông"
+    finally:
+        db.close()
