@@ -61,6 +61,8 @@ from bot.handlers import (
     briefing,
     charts,
     chats,
+    comments,
+    comments_admin,
     digest,
     errors,
     fallback,
@@ -138,6 +140,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("quiz", N_("Quiz on the report: /quiz 5, /quiz top"), quiz.quiz_command, aliases=("tracnghiem",)),
     Command("chart", N_("Charts of the report's figures"), charts.chart_command, aliases=("bieudo",)),
     Command("read", N_("Read the whole report in the app"), read.read_command, aliases=("doc",)),
+    Command("comment", N_("Comment on the draft, section by section; /comment mine for yours"),
+            comments.comment_command, aliases=("gopy",)),
+    # For BOT_ADMINS only (anyone else gets the unknown-command answer), so not listed.
+    Command("comments", N_("Comments on the draft: counts and the workbook (administrators)"),
+            comments_admin.comments_command, aliases=("tonghopgopy",), listed=False),
 )
 
 
@@ -149,9 +156,14 @@ def register_handlers(app: AnyApp) -> None:
     # READER: a group's 📖 link lands here as /start read-<section> (before /start's own row).
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.Regex(r"^/start(@\w+)?\s+read(-\w+)?\s*$")
                                    & filters.UpdateType.MESSAGE, read.start_link), group=FEATURES)
+    # COMMENTS: /start c_<section>, the deep link a group's "Góp ý" button opens, before /start itself.
+    app.add_handler(CommandHandler("start", comments.deep_link, filters=comments.DEEP_LINK), group=FEATURES)
     for command in COMMANDS:
         app.add_handler(CommandHandler([command.name, *command.aliases], command.callback), group=FEATURES)
     app.add_handler(CallbackQueryHandler(start.lang_button, pattern=start.is_language_data), group=FEATURES)
+    # COMMENTS: the conversation (its buttons; while a comment is written, a typed message is its text,
+    # not a lookup, so it comes before the private text lookup). Persistent: see comments.persistence.
+    app.add_handler(comments.conversation(), group=FEATURES)
     # UI: menu buttons (any fingerprint: stale ones get a fresh menu), private plain-text lookups, inline.
     app.add_handler(CallbackQueryHandler(menu.on_button, pattern=menu.is_ui_data), group=FEATURES)
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
@@ -216,6 +228,7 @@ def build_application(
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
+        .persistence(comments.persistence(settings))  # conversation states only, in SQLite (no pickle)
     )
     if settings.api_base_url:
         builder = builder.base_url(settings.api_base_url)

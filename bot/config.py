@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -32,7 +33,14 @@ VARIABLES: dict[str, str] = {
     "BOT_LOG_LEVEL": "DEBUG | INFO | WARNING | ERROR (default INFO)",
     "BOT_WEBAPP_URL": "public HTTPS URL of the reader (Mini App); unset = no reader",
     "BOT_WEBAPP_LISTEN": "host:port the reader's web server listens on (default 127.0.0.1:8080)",
+    "BOT_COMMENTS": "on | off: cadres may comment on the draft (default on)",
+    "BOT_COMMENTS_UNTIL": "last day comments are taken, e.g. 2026-11-30 (BOT_TIMEZONE); unset = open",
+    "BOT_COMMENTS_NAMED": "1: comment exports carry Telegram ids; 0 (default): a pseudonym per export",
 }
+
+
+_ON, _OFF = frozenset({"1", "on", "yes", "true"}), frozenset({"0", "off", "no", "false"})
+_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$|^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
 class ConfigError(Exception):
@@ -104,6 +112,32 @@ def _listen(raw: str | None) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
+def _switch(name: str, raw: str | None, default: bool) -> bool:
+    if raw is None:
+        return default
+    if raw.lower() in _ON:
+        return True
+    if raw.lower() in _OFF:
+        return False
+    raise ConfigError(f"{name} must be on or off (also 1/0, yes/no, true/false; got {raw!r})")
+
+
+def _date(name: str, raw: str | None) -> date | None:
+    """2026-11-30 or 30/11/2026."""
+    if raw is None:
+        return None
+    m = _DATE_RE.match(raw)
+    try:
+        if m is None:
+            raise ValueError(raw)
+        if m.group(1):
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return date(int(m.group(6)), int(m.group(5)), int(m.group(4)))
+    except ValueError:
+        raise ConfigError(f"{name} must be a date such as 2026-11-30 (the last day, in BOT_TIMEZONE; got {raw!r}); "
+                          "fix or unset it") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable; built by from_env() in main, or directly in tests."""
@@ -122,6 +156,11 @@ class Settings:
     # The reader (Mini App, bot/webapp/): its public URL, and where its server listens behind the proxy.
     webapp_url: str | None = None
     webapp_listen: tuple[str, int] = ("127.0.0.1", DEFAULT_WEBAPP_PORT)
+    # COMMENTS on the draft (bot/comments): switched on, taken until the end of `comments_until` in
+    # `timezone` (None: open), exported with Telegram ids only when `comments_named`.
+    comments: bool = True
+    comments_until: date | None = None
+    comments_named: bool = False
 
     def admits(self, user_id: int | None) -> bool:
         """open: everyone. allowlist/invite: administrators and BOT_ALLOWLIST only (invite codes: not yet)."""
@@ -181,6 +220,9 @@ class Settings:
 
         webapp_url = _webapp_url(get("BOT_WEBAPP_URL"))
         webapp_listen = _listen(get("BOT_WEBAPP_LISTEN"))
+        comments = _switch("BOT_COMMENTS", get("BOT_COMMENTS"), True)
+        comments_until = _date("BOT_COMMENTS_UNTIL", get("BOT_COMMENTS_UNTIL"))
+        comments_named = _switch("BOT_COMMENTS_NAMED", get("BOT_COMMENTS_NAMED"), False)
 
         locales = get("BOT_LOCALES_DIR")
         return cls(
@@ -197,4 +239,7 @@ class Settings:
             log_level=log_level,
             webapp_url=webapp_url,
             webapp_listen=webapp_listen,
+            comments=comments,
+            comments_until=comments_until,
+            comments_named=comments_named,
         )

@@ -14,6 +14,7 @@ import itertools
 import re
 import sys
 import tempfile
+import warnings
 from dataclasses import replace
 from html import unescape
 from pathlib import Path
@@ -198,6 +199,9 @@ async def console_session(settings: Settings, lines: Any, out: TextIO, *, pack: 
                                 rate_limiter=False, catalogues=catalogues, arrivals=lambda: next(pace))
         clock = ConsoleClock(settings.timezone)
         install(app, clock)
+        # The console runs no job queue (!clock drives the jobs): PTB would warn at each step of a comment
+        # that the conversation's timeout is not scheduled.
+        warnings.filterwarnings("ignore", message="Ignoring `conversation_timeout`")
         await app.initialize()
         if app.post_init:
             await app.post_init(app)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.digest import runner as digest_runner
 from bot.digest.timeparse import TimeFormatError, parse_time
+from bot.handlers import comments_steps as comment_handlers
 from bot.handlers import meetings as meeting_handlers
 from bot.simulate import feed, user_json
 
@@ -52,6 +53,7 @@ def install(app: Any, clock: ConsoleClock) -> None:
     app.bot_data[meeting_handlers.CLOCK] = clock
     app.bot_data[meeting_handlers.SCHEDULE] = False
     app.bot_data[digest_runner.CLOCK] = clock
+    app.bot_data[comment_handlers.CLOCK] = clock  # the comments' deadline and dates follow !clock
 
 
 class Director:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -409,6 +410,11 @@ class FakeBotAPI(GroupChats, BaseRequest):
     def _m_answerCallbackQuery(self, params: JSON) -> bool:
         if len(str(params.get("text") or "")) > 200:
             raise TelegramAPIError(400, "Bad Request: MESSAGE_TOO_LONG")
+        # Outside games, Telegram opens only the bot's own deep link: t.me/<bot>?start=<1-64 of A-Za-z0-9_->
+        url = params.get("url")
+        if url is not None and not re.fullmatch(rf"https://t\.me/{re.escape(self.bot_username)}\?start=[A-Za-z0-9_-]{{1,64}}",
+                                                 str(url)):
+            raise TelegramAPIError(400, "Bad Request: URL_INVALID")
         return True
 
     def _m_answerInlineQuery(self, params: JSON) -> bool:

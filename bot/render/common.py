@@ -146,6 +146,8 @@ def command_name(tr: Translator, command: str) -> str:
         "quiz": tr.pgettext("command", "quiz"),
         "chart": tr.pgettext("command", "chart"),
         "read": tr.pgettext("command", "read"),
+        "comment": tr.pgettext("command", "comment"),
+        "comments": tr.pgettext("command", "comments"),
     }
     return names.get(command, command)
 

@@ -11,6 +11,7 @@ from typing import Any
 from bot.i18n import Translator
 from bot.render import callbacks as cb
 from bot.render import nav
+from bot.render.comments import comment_row
 from bot.render.common import (
     PAGE_SIZE,
     Page,
@@ -232,6 +233,7 @@ def item_card(pack: Any, tr: Translator, item_id: str, back: str = nav.NATURAL,
     rows += note_buttons(pack, notes, tr, here, back)
     rows.append([button(tr.gettext("📜 Original text"), cb.Original(item.source, 0, onward), pack)])
     rows.append(reader_row(tr, reader, item.source))  # 📖 its section in the reader
+    rows.append(comment_row(pack, tr, item.source))  # COMMENTS: "✍️ Góp ý mục này" on the item's section
     rows.append(back_home_row(pack, tr, nav.back_target(pack, back, home_of_item(pack, item))))
     return "\n".join(lines), markup(rows)
 

@@ -17,6 +17,7 @@ from bot.content import ContentPack
 from bot.i18n import Translator
 from bot.render import callbacks as cb
 from bot.render import nav
+from bot.render.comments import comment_row
 from bot.render.common import Page, Row, back_home_row, button, markup, page_slice, pager_row
 from bot.render.reader import ReaderLink, reader_row
 from bot.render.text import PART_LIMIT, Block, esc, join_blocks, shorten, split_blocks
@@ -122,6 +123,7 @@ def original_page(pack: Any, tr: Translator, section_id: str, part: int = 0, bac
     if items:
         rows.append([button("📄 " + shorten(pack.item_text(items[0].id, lang).title, 44),
                             cb.ItemCard(items[0].id, onward), pack)])
+    rows.append(comment_row(pack, tr, section_id))  # COMMENTS: "✍️ Góp ý mục này" (bot/render/comments.py)
     natural = cb.Original(section.parent) if section.parent else None
     rows.append(back_home_row(pack, tr, nav.back_target(pack, back, natural)))
     return text, markup(rows)
