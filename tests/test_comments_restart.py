@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.content import load_pack
+from bot.content.pack import load_pack
 from bot.fakeapi import FakeBotAPI, parse_html
 from bot.render import comments as view
 from bot.simulate import last_buttons, press, press_button, send

@@ -57,7 +57,7 @@ def test_check_names_the_problem(raw, problem):
 
 
 def test_every_section_of_both_packs_travels_in_a_deep_link(content_pack):
-    from bot.content import load_pack
+    from bot.content.pack import load_pack
 
     for pack in (content_pack, load_pack(MINIPACK)):
         for section_id in pack.sections:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.content import load_pack
+from bot.content.pack import load_pack
 from bot.i18n import LANGUAGES, Catalogues
 from bot.logs import redact
 from bot.webapp import views

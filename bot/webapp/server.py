@@ -11,7 +11,7 @@ Guarding it:
 - Every ``/api/…`` request carries ``Authorization: tma <initData>``; :mod:`bot.webapp.auth` checks it
   as Telegram specifies (HMAC with the bot token, constant time, at most a day old). Without a valid
   one: 401 and no content. Then ``BOT_ACCESS`` is applied to the user it names with the gate's own
-  :func:`~bot.handlers.gate.admits`: an outsider gets 403 and their id, as the bot tells them. A reader
+  :meth:`~bot.config.Settings.admits`: an outsider gets 403 and their id, as the bot tells them. A reader
   who hammers the API gets 429 (a token bucket per user, like the gate's).
 - Every answer carries a Content-Security-Policy that allows only this origin (no inline script or
   style, no other host), frames only inside Telegram's web client, and ``nosniff``/``no-referrer``.
@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from bot.config import Settings
-from bot.handlers.gate import Flood, FloodGuard, admits
+from bot.handlers.gate import Flood, FloodGuard
 from bot.i18n import LANGUAGES, Catalogues, normalize_language, resolve_language
 from bot.render.reader import section_from_payload
 from bot.webapp import auth
@@ -160,7 +160,7 @@ class ReaderServer:
                 response = _json(body, 401)
                 response.headers["WWW-Authenticate"] = "tma"
                 return response
-            if not admits(self.settings, reader.user_id):
+            if not self.settings.admits(reader.user_id):
                 self.refusals.note("not admitted")
                 return _json({"error": "forbidden", "id": reader.user_id}, 403)
             if reader.user_id not in self.settings.admins and self._flood.check(reader.user_id) is not Flood.OK:

@@ -17,10 +17,8 @@ from typing import TYPE_CHECKING, Any
 from bot.content.search import scope
 from bot.i18n import Translator
 from bot.render.figures import (
-    KIND_LABELS,
     RELATION_LABELS,
-    citing_items,
-    figure_reference,
+    ROLE_LABELS,
     lookup_examples,
     notes_on,
     shown_value,
@@ -167,20 +165,20 @@ def figure_view(pack: ContentPack, tr: Translator, figure_id: str) -> JSON | Non
     return {
         "id": fig.id,
         "label": words.label,
-        "kind": tr.gettext(KIND_LABELS.get(fig.kind, KIND_LABELS["other"])),
+        "kind": tr.gettext(ROLE_LABELS[pack.role(fig)]),
         "period": words.period,
         "value": _value(pack, fig, tr),
         "status": status_label(fig, tr),
-        "notice": notice(pack, tr) if fig.kind == "target_2030" else None,
+        "notice": notice(pack, tr) if pack.role(fig) == "target" else None,
         "note": words.note,
         "notes": notes,
         "compare": compare,
         "quote": fig.quote,
-        "reference": figure_reference(pack, fig, lang),
+        "reference": pack.figure_reference(fig, lang),
         "section": fig.source,
         "footnote": fig.footnote,
         "items": [{"id": i.id, "title": pack.item_text(i.id, lang).title, "section": i.source}
-                  for i in citing_items(pack, fig.id)[:3]],
+                  for i in pack.citing_items.get(fig.id, [])[:3]],
     }
 
 
