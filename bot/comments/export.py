@@ -153,7 +153,7 @@ class Export:
         book = Workbook()
         summary = book.active
         assert summary is not None
-        summary.title = _sheet_name(self.tr.gettext("Summary"), set())
+        summary.title = _sheet_name(self.tr.pgettext("workbook", "Summary"), set())
         self._summary_sheet(summary)
         names = {summary.title}
         for part_id, label in self.parts():
