@@ -195,10 +195,25 @@ class ContentPack:
         """``Phần I, mục I.1.1, chú thích 2, 3``, then (unless ``sections`` is False) every other section
         the item draws on."""
         footnotes = list(item.footnotes)
-        ref = self.reference(item.source, footnotes[0] if footnotes else None, lang)
-        ref += "".join(f", {n}" for n in footnotes[1:])
-        extra = [self.reference(s, lang=lang) for s in item.sections if s in self.sections] if sections else []
+        ref = self.reference(item.source, lang=lang)
+        if footnotes:
+            words = self.meta_text(lang).citation
+            word = words.footnotes or words.footnote if len(footnotes) > 1 else words.footnote
+            ref += f", {word} " + ", ".join(str(n) for n in footnotes)
+        # A section the item's own place lies in is already said by that place ("mục II.2, chỉ tiêu (1)").
+        named = {item.source, *self.ancestors(item.source)}
+        extra = ([self.reference(s, lang=lang) for s in item.sections if s in self.sections and s not in named]
+                 if sections else [])
         return "; ".join([ref, *extra])
+
+    def ancestors(self, section_id: str) -> list[str]:
+        """The sections a section lies in, nearest first."""
+        out: list[str] = []
+        parent = self.sections[section_id].parent
+        while parent is not None:
+            out.append(parent)
+            parent = self.sections[parent].parent
+        return out
 
     def descendants(self, section_id: str) -> list[str]:
         out: list[str] = []

@@ -36,6 +36,8 @@ class CitationWords(Strict):
 
     section: str = Field(default="mục", min_length=1, max_length=20)
     footnote: str = Field(default="chú thích", min_length=1, max_length=20)
+    # Several footnotes at once ("footnotes 54, 55"); unset: the same word as for one (Vietnamese).
+    footnotes: str | None = Field(default=None, min_length=1, max_length=20)
 
 
 class Wording(Strict):
