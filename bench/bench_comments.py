@@ -33,8 +33,8 @@ from bot.comments.export import Export  # noqa: E402
 from bot.comments.places import place_of  # noqa: E402
 from bot.comments.stats import summarise  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.content import load_pack  # noqa: E402
-from bot.fakeapi import FakeBotAPI  # noqa: E402
+from bot.content.pack import load_pack  # noqa: E402
+from bot.fakeapi import FAKE_TOKEN, FakeBotAPI  # noqa: E402
 from bot.i18n import Catalogues  # noqa: E402
 from bot.render import callbacks as cb  # noqa: E402
 from bot.render import comments as view  # noqa: E402
@@ -61,7 +61,8 @@ def percentile(values: list[float], q: float) -> float:
 
 async def flows(pack: Any, catalogues: Catalogues, count: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp), content_dir=ROOT / "content", locales_dir=ROOT / "locales")
+        settings = Settings(token=FAKE_TOKEN, data_dir=Path(tmp), content_dir=ROOT / "content",
+                            locales_dir=ROOT / "locales")
         # without the rate limiter: its 30 requests a second overall would be all we measured
         app = build_application(settings, request=FakeBotAPI(), pack=pack, catalogues=catalogues, rate_limiter=False)
         sections = list(pack.sections)[:100]

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config import Settings  # noqa: E402
-from bot.content import load_pack  # noqa: E402
+from bot.content.pack import load_pack  # noqa: E402
 from bot.content.search import SearchIndex  # noqa: E402
 from bot.fakeapi import FAKE_TOKEN  # noqa: E402
 from bot.i18n import Catalogues  # noqa: E402

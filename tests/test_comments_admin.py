@@ -178,11 +178,11 @@ async def test_the_workbook_cell_by_cell(start):
     assert part_one[0] == HEAD
     who = {row[3]: row[7] for row in part_one[1:]}
     assert [[*row[:7], row[8]] for row in part_one[1:]] == [
-        ["I.1.1", "Công nghiệp - xây dựng", "Không tán thành", "'" + FORMULA, None, None,
+        ["I.1.1", "Công nghiệp - xây dựng", "Không tán thành", FORMULA, None, None,
          datetime(2026, 11, 24, 8, 0), None],
-        ["I.1.1", "Công nghiệp - xây dựng", "Không tán thành", "'+84 cần sửa số liệu", None, None,
+        ["I.1.1", "Công nghiệp - xây dựng", "Không tán thành", "+84 cần sửa số liệu", None, None,
          datetime(2026, 11, 24, 8, 1), None],
-        ["I.1.1", "Công nghiệp - xây dựng", "Tán thành", "'@ban soạn thảo xem lại", None, None,
+        ["I.1.1", "Công nghiệp - xây dựng", "Tán thành", "@ban soạn thảo xem lại", None, None,
          datetime(2026, 11, 25, 10, 0), None],
         ["I.1.1", "Công nghiệp - xây dựng", "Không tán thành", "Qua luồng đầy đủ.", "Đảng viên", "Chi bộ thôn Đông",
          datetime(2026, 11, 26, 9, 0), None],
@@ -191,18 +191,21 @@ async def test_the_workbook_cell_by_cell(start):
          "Không còn trong bản hiện hành"],
     ]
     formula_cell = book["Phần I"]["D2"]
-    assert formula_cell.data_type == "s" and formula_cell.value.startswith("'="), "text, never a formula"
+    # text as written, stored as text with Excel's quote prefix: never run, not even after an edit
+    assert formula_cell.data_type == "s" and formula_cell.value == FORMULA and formula_cell.quotePrefix
+    assert all(book["Phần I"][f"D{n}"].quotePrefix for n in (3, 4)) and not book["Phần I"]["D5"].quotePrefix
+    assert book["Phần II"]["D2"].quotePrefix and book["Phần II"]["D2"].data_type == "s"
     assert book["Phần I"]["G2"].number_format == "dd/mm/yyyy hh:mm"
     assert rows(book["Phần II"])[1][:4] == ["III.1.1", "Công nghiệp - xây dựng", "Đồng ý một phần",
-                                            "'- Gạch đầu dòng\n- thứ hai"]
+                                            "- Gạch đầu dòng\n- thứ hai"]
     assert rows(book["Mở đầu"])[1][3] == "Bình thường."
     assert rows(book["Kết luận"]) == [HEAD], "every part has its sheet, even without comments"
 
     # pseudonyms: one per person in this export, never the Telegram id
     everyone = [r[7] for s in book.sheetnames[1:] for r in rows(book[s])[1:]]
     assert all(re.fullmatch(r"#[0-9A-F]{6}", p) for p in everyone), everyone
-    assert who["'" + FORMULA] == rows(book["Phần II"])[1][7], "2001 in two parts: one pseudonym"
-    assert len({who["'" + FORMULA], who["'+84 cần sửa số liệu"], who["'@ban soạn thảo xem lại"],
+    assert who[FORMULA] == rows(book["Phần II"])[1][7], "2001 in two parts: one pseudonym"
+    assert len({who[FORMULA], who["+84 cần sửa số liệu"], who["@ban soạn thảo xem lại"],
                 who["Qua luồng đầy đủ."]}) == 4
     cells = [str(v) for s in book.worksheets for r in rows(s) for v in r if v is not None]
     assert not [v for v in cells if re.search(r"\b(1001|2001|2002|2003)\b", v)], "no Telegram id anywhere"
@@ -210,7 +213,7 @@ async def test_the_workbook_cell_by_cell(start):
 
     # a second export draws new pseudonyms: two exports cannot be matched
     second = load_workbook(io.BytesIO(upload(documents(again)[0])[1]))
-    assert rows(second["Phần I"])[1][7] != who["'" + FORMULA]
+    assert rows(second["Phần I"])[1][7] != who[FORMULA]
 
     # the CSV: the same, one table, UTF-8 with a BOM
     csv_name, csv_bytes = upload(csv_call)
@@ -224,7 +227,7 @@ async def test_the_workbook_cell_by_cell(start):
                                           "'@ban soạn thảo xem lại", "Qua luồng đầy đủ.", "", "Mục cũ cần bỏ.",
                                           "'- Gạch đầu dòng\n- thứ hai"]
     assert table[7][9] == "Không còn trong bản hiện hành"
-    assert table[2][8] == who["'" + FORMULA]
+    assert table[2][8] == who[FORMULA]
 
 
 async def test_named_exports_carry_telegram_ids(start, admin_settings):

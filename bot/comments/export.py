@@ -48,9 +48,25 @@ Cell = str | int | datetime | None
 
 
 def safe(text: str) -> str:
-    """A text cell that no spreadsheet runs: control characters out, a formula start neutralised."""
+    """A CSV cell that no spreadsheet runs: control characters out, a formula start neutralised by a
+    visible apostrophe (a CSV has no other way to say "this is text")."""
     text = _CONTROL_RE.sub("", text)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _append(sheet: Worksheet, row: int, values: Sequence[Cell]) -> None:
+    """Append ``values`` as sheet row ``row`` (counted by the caller: ``sheet.max_row`` scans every cell).
+
+    Text is stored as text: control characters out, and a cell starting like a formula ("=", "+", "-",
+    "@": "- Đề nghị…", "+84…") is a string cell with Excel's hidden quote prefix, so no spreadsheet runs
+    it, not even after an edit, and the committee reads it as it was written, without a stray apostrophe.
+    """
+    sheet.append([_CONTROL_RE.sub("", v) if isinstance(v, str) else v for v in values])
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, str) and _CONTROL_RE.sub("", value).startswith(FORMULA_STARTS):
+            cell = sheet.cell(row, column)
+            cell.data_type = "s"  # openpyxl would store "=…" as a formula
+            cell.quotePrefix = True
 
 
 class Pseudonyms:
@@ -178,36 +194,35 @@ class Export:
              tr.gettext("Commenters are shown by a pseudonym drawn for this export only.")],
             [],
         ]
-        for line in lines:
-            sheet.append([safe(v) if isinstance(v, str) else v for v in line])
+        for number, line in enumerate(lines, start=1):
+            _append(sheet, number, line)
         sheet["A1"].font = Font(bold=True, size=14)
         # two tables, their counts in the same columns (D-G): per part, then per section
-        sheet.append([safe(v) if v else None for v in [tr.gettext("Part"), "", "", *stance_heads, tr.gettext("Total")]])
-        part_head = sheet.max_row
-        for p in s.parts:
-            sheet.append([safe(p.label), None, None, *_counts(p.tally)])
-        sheet.append([safe(tr.gettext("Total")), None, None, *_counts(s.total)])
-        total_row = sheet.max_row
+        part_head = len(lines) + 1
+        _append(sheet, part_head, [v or None for v in [tr.gettext("Part"), "", "", *stance_heads, tr.gettext("Total")]])
+        for number, p in enumerate(s.parts, start=part_head + 1):
+            _append(sheet, number, [p.label, None, None, *_counts(p.tally)])
+        total_row = part_head + len(s.parts) + 1
+        _append(sheet, total_row, [tr.gettext("Total"), None, None, *_counts(s.total)])
         sheet.append([])
-        sheet.append([safe(v) for v in [tr.gettext("Part"), tr.gettext("Section"), tr.gettext("Title"), *stance_heads,
-                                         tr.gettext("Total"), tr.gettext("Note")]])
-        section_head = sheet.max_row
-        for sec in s.sections:
-            note = None if sec.present else safe(tr.gettext("No longer in the current text"))
-            sheet.append([safe(sec.place.part_label), safe(sec.place.anchor), safe(sec.place.title),
-                          *_counts(sec.tally), note])
+        section_head = total_row + 2
+        _append(sheet, section_head, [tr.gettext("Part"), tr.gettext("Section"), tr.gettext("Title"), *stance_heads,
+                                      tr.gettext("Total"), tr.gettext("Note")])
+        for number, sec in enumerate(s.sections, start=section_head + 1):
+            note = None if sec.present else tr.gettext("No longer in the current text")
+            _append(sheet, number, [sec.place.part_label, sec.place.anchor, sec.place.title, *_counts(sec.tally), note])
         for head in (part_head, total_row, section_head):
             for cell in sheet[head]:
                 cell.font = bold
         _widths(sheet, [14, 10, 44, 12, 16, 16, 10, 28])
 
     def _part_sheet(self, sheet: Worksheet, rows: list[Row]) -> None:
-        sheet.append([safe(h) for h in self.headers()])
+        _append(sheet, 1, self.headers())
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         wrap = Alignment(wrap_text=True, vertical="top")
         for line, row in enumerate(rows, start=2):  # (sheet.max_row scans every cell: not in a loop)
-            sheet.append([safe(v) if isinstance(v, str) else v for v in self.cells(row)])
+            _append(sheet, line, self.cells(row))
             sheet.cell(line, 7).number_format = DATE_FORMAT
             sheet.cell(line, 4).alignment = wrap  # the comment; a style per cell costs: only where it reads
         sheet.freeze_panes = "A2"
