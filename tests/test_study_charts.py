@@ -238,3 +238,30 @@ async def test_the_list_and_its_buttons(harness: Harness) -> None:
         gone = cb.encode(ChartPick("khong-co"), harness.pack.fingerprint)
         stale = await press(app, gone)
         assert stale[0].method == "answerCallbackQuery" and not [c for c in stale if c.method == "sendPhoto"]
+
+
+def test_the_scorecard_says_what_the_report_says(content_pack: Any, catalogues: Any) -> None:
+    """Ranks keep their word, forecasts stay forecasts, and the report's own count of targets expected to
+    be missed is in the caption (two of them have no 2025 value to plot)."""
+    for lang, rank, missed, count in (("vi", "thứ 12 cả nước", "Không đạt (dự kiến)", "03 chỉ tiêu"),
+                                      ("en", "12th nationwide", "Not achieved (forecast)", "3 targets")):
+        tr = catalogues.get(lang)
+        view = chart_view(content_pack, "chi-tieu-nhiem-ky", tr)
+        place = next(g for g in view.groups if g.bars[0].figure == "grdp-quy-mo-xep-hang-2025")
+        assert place.bars[0].label == rank
+        words = {key: text for key, text, _ in view.counts}
+        assert words["not_achieved"] == missed
+        not_met = sum(1 for g in view.groups if g.status == "not_achieved")
+        assert all(content_pack.figures[g.bars[0].figure].status_forecast
+                   for g in view.groups if g.status == "not_achieved") and not_met
+        text = parse_html(caption(content_pack, view, tr))
+        assert f"(54): {count}" in text.replace("footnote 54", "54").replace("chú thích 54", "54")
+
+
+def test_chart_pairs_compare_like_with_like(content_pack: Any, catalogues: Any) -> None:
+    """A 2030 target that leaves something out is drawn beside the result counted the same way."""
+    view = chart_view(content_pack, "kinh-te-2025-2030", catalogues.get("vi"))
+    revenue = next(g for g in view.groups if g.bars[1].figure == "mt2030-thu-ngan-sach")
+    assert content_pack.figures[revenue.bars[0].figure].basis == content_pack.figures["mt2030-thu-ngan-sach"].basis
+    society = chart_view(content_pack, "xa-hoi-2025-2030", catalogues.get("vi"))
+    assert "mt2030-giuong-benh" not in {b.figure for g in society.groups for b in g.bars}

@@ -78,6 +78,10 @@ S, E = "study.yaml", "en/study.yaml"
      r"study\.yaml:\d+: chart 'tang-truong': bars on one axis need one unit"),
     (S, "      - {label: Hộ nghèo, figures: [ho-ngheo, null]}", "      - {label: Hộ nghèo, figures: [null, ho-ngheo]}",
      r"chart 'ket-qua-muc-tieu': the result of 'Hộ nghèo' is missing"),
+    ("figures/figures.yaml", "    compare: [{figure: muc-tieu-tang-truong, relation: target}]\n"
+     "    quote: Kinh tế tăng trưởng khá, đạt 7,5%/năm, vượt mục tiêu 7%.\n",
+     "    quote: Kinh tế tăng trưởng khá, đạt 7,5%/năm, vượt mục tiêu 7%.\n    basis: trừ dầu khí\n",
+     r"chart 'ket-qua-muc-tieu': the two figures of 'Tăng trưởng' count on different bases"),
     (S, "      - {label: Tăng trưởng, figures: [tang-truong]}", "      - {label: Tăng trưởng, figures: [tang-truong-2024]}",
      r"chart 'chi-tieu': figure 'tang-truong-2024' has no status"),
     (S, "kind: scorecard", "kind: pie", r"study\.yaml:\d+: field 'charts\.2\.kind'"),

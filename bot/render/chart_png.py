@@ -203,12 +203,19 @@ def _scorecard(figure: type[Figure], view: ChartView) -> Figure:
     # The tally: how many targets in each status, as one bar from zero.
     tally = fig.add_axes((0.03, 1 - 1.65 / height, 0.94, 0.5 / height))
     left = 0.0
+    total = sum(count for _, _, count in view.counts) or 1
     for key, words, count in view.counts:
         if not count:
             continue
         tally.barh([0], [count], left=[left], color=COLOURS[key], gid=f"count:{key}", height=0.8)
-        tally.text(left + count / 2, 0, f"{words}: {count}", ha="center", va="center", fontsize=13.5,
-                   fontweight="bold", color="white")
+        # A narrow segment takes its words on lines of their own ("Không đạt (dự kiến)" / "5"), smaller,
+        # so no label runs past its colour or the picture's edge (about 0.6 em a bold letter).
+        room = int(0.94 * WIDTH * count / total * 72 / (13.5 * 0.62))
+        label, size = f"{words}: {count}", 13.5
+        if len(label) > room:
+            label, size = f"{_wrap(words, max(room, 8))}\n{count}", 11.0
+        tally.text(left + count / 2, 0, label, ha="center", va="center", fontsize=size,
+                   fontweight="bold", color="white", linespacing=1.0)
         left += count
     tally.set_xlim(0, max(left, 1))
     tally.axis("off")

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from bot.i18n import N_, Translator
 from bot.render import callbacks as cb
 from bot.render.common import Page, Row, button, markup
-from bot.render.numbers import format_value, with_unit
+from bot.render.figures import shown_value
+from bot.render.numbers import format_value
 from bot.render.text import esc, shorten
 from bot.study.distractors import parse
 
@@ -87,10 +88,10 @@ class ChartView:
 
 def _value_text(pack: ContentPack, figure_id: str, tr: Translator, unit: bool = True, sep: str = " ") -> str:
     fig, text = pack.figures[figure_id], pack.figure_text(figure_id, tr.lang)
+    if unit:  # as every card shows it: hedge, a rank with its word ("thứ 12 cả nước"), unit
+        return shown_value(pack, fig, tr) or ""
     value = format_value(fig.value, tr) or ""
-    if unit:
-        value = with_unit(value, text.unit)
-    elif text.unit and text.unit[0] in "%‰":
+    if text.unit and text.unit[0] in "%‰":
         value += text.unit[0]
     return f"{text.qualifier}{sep}{value}" if text.qualifier else value
 
@@ -106,6 +107,19 @@ def _bar(pack: ContentPack, figure_id: str | None, tr: Translator, *, tick: bool
         return BarView(figure_id, None, label=tr.gettext("not given yet"), tick=period)
     return BarView(figure_id, float(value.low), float(value.high) if value.high is not None else None,
                    label=_value_text(pack, figure_id, tr, unit, sep=" " if unit else "\n"), tick=period)
+
+
+def _tally_words(pack: ContentPack, spec: ChartSpec, status: str, tr: Translator) -> str:
+    """A scorecard's count heading: "Không đạt", or "Không đạt (dự kiến)" when the report forecasts them
+    (a draft: "dự kiến không hoàn thành" is not yet a result)."""
+    words = tr.gettext(STATUS_WORDS[status])
+    figures = [pack.figures[g.figures[0]] for g in spec.groups if g.figures[0] is not None]
+    forecast = [f for f in figures if f.status == status and f.status_forecast]
+    if forecast and len(forecast) == sum(1 for f in figures if f.status == status):
+        return tr.gettext("{status} (forecast)").format(status=words)
+    if forecast:
+        return tr.gettext("{status} ({n} forecast)").format(status=words, n=len(forecast))
+    return words
 
 
 def chart_view(pack: ContentPack, chart_id: str, tr: Translator) -> ChartView | None:
@@ -152,8 +166,8 @@ def chart_view(pack: ContentPack, chart_id: str, tr: Translator) -> ChartView | 
     counts: tuple[tuple[str, str, int], ...] = ()
     headers: tuple[str, ...] = ()
     if spec.kind == "scorecard":
-        counts = tuple((key, tr.gettext(words), sum(1 for g in groups if g.status == key))
-                       for key, words in STATUS_WORDS.items())
+        counts = tuple((key, _tally_words(pack, spec, key, tr), sum(1 for g in groups if g.status == key))
+                       for key in STATUS_WORDS)
         headers = (tr.gettext("Indicator"), tr.gettext("Result"), tr.gettext("Congress target"),
                    tr.gettext("Status"))
     series = []
@@ -195,6 +209,10 @@ def caption(pack: ContentPack, view: ChartView, tr: Translator) -> str:
     if view.gaps.get("absent"):
         tail.append("▫️ " + esc(tr.gettext("Not stated in the draft: {what}").format(
             what="; ".join(view.gaps["absent"]))))
+    for figure_id in spec.summary:  # what the report says of the whole (bot/study/spec.ChartSpec.summary)
+        fig = pack.figures[figure_id]
+        value = shown_value(pack, fig, tr) or tr.gettext("not given yet")
+        tail.append("📌 " + esc(f"{pack.figure_text(figure_id, tr.lang).label}: {value}"))
     for note_id in dict.fromkeys(g.note for g in spec.groups if g.note):
         tail.append("⚠️ " + esc(pack.note_text(note_id, tr.lang).title))
     notice = pack.meta_text(tr.lang).status_notice

@@ -378,6 +378,15 @@ def _check_charts(pack: ContentPack, study: StudyContent, data: Any, path: Path,
                                   f"different units ({', '.join(sorted(pair))}); a panel has one axis")
                 if group.figures[0] is None:
                     errors.append(f"{gwhere}: chart '{chart.id}': the result of '{group.label}' is missing")
+                bases = {fold(pack.figures[f].basis or "") for f in present if f in pack.figures}
+                if len(bases) > 1:
+                    errors.append(f"{gwhere}: chart '{chart.id}': the two figures of '{group.label}' count on "
+                                  "different bases (`basis` of figures/*.yaml); pair the target with the figure "
+                                  "counted the same way, or leave the pair out")
+        for figure_id in chart.summary:
+            if figure_id not in pack.figures:
+                errors.append(f"{where}: chart '{chart.id}': summary figure '{figure_id}' does not exist "
+                              "(figures/*.yaml)")
         if chart.kind == "bars":
             heads |= {unit_head(pack.figures[x.figure].unit) for x in chart.lines if x.figure in pack.figures}
             if len(heads) > 1:

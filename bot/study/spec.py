@@ -117,6 +117,9 @@ class ChartSpec(Strict):
     series: list[ChartSeries] = Field(min_length=1, max_length=6)
     groups: list[ChartGroup] = Field(min_length=1, max_length=30)
     lines: list[ChartLine] = Field(default_factory=list, max_length=4)
+    # Figures the report states about the chart as a whole ("03 chỉ tiêu dự kiến không hoàn thành"), shown
+    # in its caption as written: what the bars cannot show (an indicator without a value) stays said.
+    summary: list[str] = Field(default_factory=list, max_length=4)
 
     @field_validator("words")
     @classmethod
