@@ -50,6 +50,11 @@ RUN_TASK = "meetings_run_task"
 
 CATCHUP_JOB = "MEETING CATCHUP"
 CATCHUP_DELAY = 3.0  # seconds after start: briefs whose moment passed during downtime (if not begun)
+TICK_JOB = "MEETING TICK"
+TICK_SECONDS = 60  # a safety net: a post whose own job was lost still goes out within a minute
+# APScheduler skips a job that starts over 1 s late (a busy loop, a suspended VM): a post must not be
+# lost so; the service itself refuses what is too late (never after the meeting has begun).
+LATE_OK = {"misfire_grace_time": None}
 STOP_WAIT = 30.0
 MANAGERS = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
 
@@ -116,7 +121,8 @@ async def setup(app: Any) -> MeetingService:
     if app.bot_data.get(SCHEDULE, True) and app.job_queue is not None:
         for post in service.repo.pending():
             add_job(app, service, post)
-        app.job_queue.run_once(_job, CATCHUP_DELAY, name=CATCHUP_JOB)
+        app.job_queue.run_once(_job, CATCHUP_DELAY, name=CATCHUP_JOB, job_kwargs=LATE_OK)
+        app.job_queue.run_repeating(_job, interval=TICK_SECONDS, first=TICK_SECONDS, name=TICK_JOB)
     return service
 
 
@@ -126,7 +132,7 @@ def add_job(app: Any, service: MeetingService, post: Post) -> None:
         return
     remove_job(app, post)
     delay = max(post.due_at - service.now(), 0)
-    app.job_queue.run_once(_job, delay, name=post.job_name)
+    app.job_queue.run_once(_job, delay, name=post.job_name, job_kwargs=LATE_OK)
 
 
 def remove_job(app: Any, post: Post) -> None:
