@@ -107,3 +107,21 @@ def test_handouts_are_built_once_per_content_version(content_pack, catalogues) -
     assert handout.brief_document(content_pack, brief, tr) is first
     assert handout.brief_document(content_pack, brief, catalogues.get("en")) is not first
     assert handout.targets_document(content_pack, tr) is handout.targets_document(content_pack, tr)
+
+
+async def test_a_figure_the_report_gets_wrong_keeps_its_note_in_the_brief_and_the_handout(
+        app, fake_api: FakeBotAPI, content_pack) -> None:
+    """GRDP 2025 is written '239.163 nghìn tỷ đồng' (the pack's note: unit or separator wrong): wherever
+    the brief repeats it, the note comes with it, as on the figure's card."""
+    spec = content_pack.briefings.briefs["economy"]
+    noted = [f for f in spec.figures if content_pack.notes_by_figure.get(f)]
+    assert noted, "the economy brief shows a figure the pack has a note on"
+    titles = [n.title for f in noted for n in content_pack.notes_by_figure[f]]
+    calls = await send(app, "/briefing kinh tế")
+    brief = parse_html(next(c for c in calls if c.method == "sendMessage").text or "")
+    for title in titles:
+        assert f"⚠️ Lưu ý: {title}" in brief
+    calls = await send(app, "/briefing kinh tế docx")
+    _, text = document_text(uploaded(next(c for c in calls if c.method == "sendDocument"))[1])
+    for title in titles:
+        assert f"⚠️ Lưu ý: {title}" in text

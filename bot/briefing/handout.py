@@ -29,6 +29,7 @@ from bot.briefing.compose import Brief
 from bot.briefing.words import (
     comparisons,
     figure_label,
+    figure_notes,
     figure_period,
     figure_reference,
     item_reference,
@@ -247,6 +248,7 @@ def _build_brief(pack: ContentPack, brief: Brief, tr: Translator) -> bytes:
             status = status_text(fig, tr)
             if status and fig.status != "pending":
                 notes.append(plain(status))
+            notes += figure_notes(pack, fig, tr)
             rows.append([figure_label(pack, fig, tr), value, "; ".join(notes) or "—",
                          figure_reference(pack, fig, tr)])
         _table(doc, [tr.gettext("Figure"), tr.gettext("Value"), tr.gettext("Compared with"), tr.gettext("Source")],

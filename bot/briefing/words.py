@@ -85,6 +85,13 @@ def comparisons(pack: ContentPack, fig: Figure, tr: Translator) -> list[str]:
 
 
 
+def figure_notes(pack: ContentPack, fig: Figure, tr: Translator) -> list[str]:
+    """``⚠️ Lưu ý: …`` (plain) for each of the pack's notes on this figure: a figure the report gets wrong
+    ("239.163 nghìn tỷ đồng") is never repeated without what its card says of it."""
+    label = tr.gettext("Note:")
+    return [f"⚠️ {label} {pack.note_text(note.id, tr.lang).title}" for note in pack.notes_by_figure.get(fig.id, [])]
+
+
 def text_of(value: Text, tr: Translator) -> str:
     """A {vi, en} text of briefings.yaml in the reader's language."""
     return value.en if tr.lang == "en" else value.vi

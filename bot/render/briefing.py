@@ -15,6 +15,7 @@ from bot.briefing.compose import Brief
 from bot.briefing.words import (
     comparisons,
     figure_label,
+    figure_notes,
     figure_period,
     figure_reference,
     item_reference,
@@ -76,6 +77,7 @@ def _figure_line(pack: ContentPack, fig: Figure, tr: Translator) -> str:
         extra.append(status)
     if extra:
         line += "; " + esc(" · ".join(extra))
+    line += "".join("\n  " + esc(note) for note in figure_notes(pack, fig, tr))
     return line + "\n  <i>📍 " + esc(figure_reference(pack, fig, tr)) + "</i>"
 
 
