@@ -26,7 +26,7 @@ MAX_UNCERTAIN = 4  # what one crash may leave uncertain: the requests in flight,
 
 def run_child(db: Path, log: Path, crash_after: int, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, str(CHILD), str(db), str(log), str(crash_after), *extra],
-                          capture_output=True, text=True, timeout=120, check=False)
+                          capture_output=True, text=True, timeout=600, check=False)
 
 
 @pytest.mark.parametrize("crash_after", [1, 25, CHATS])

@@ -17,8 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:" + "A" * 35
 
 
-def run_bot(*args: str, env: dict[str, str] | None = None, stdin: str = "", timeout: float = 60,
+def run_bot(*args: str, env: dict[str, str] | None = None, stdin: str = "", timeout: float = 600,
             preexec_fn: Callable[[], None] | None = None) -> subprocess.CompletedProcess[str]:
+    # The timeout only stops a hung process: start-up loads and checks the whole pack, which took 112 s
+    # on a loaded 2-core machine (a speed figure is for bench/, not for a test to fail on).
     base = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
     base.update(env or {})
     return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=base, input=stdin,
