@@ -97,7 +97,7 @@ def update(locales: Path = LOCALES, root: Path = ROOT) -> list[str]:
 
 
 def message_ids(catalog: Catalog) -> set[tuple[str, str | None]]:
-    return {((m.id[0] if _is_plural(m.id) else m.id), m.context) for m in catalog if m.id}
+    return {((m.id if isinstance(m.id, str) else m.id[0]), m.context) for m in catalog if m.id}
 
 
 def check(locales: Path = LOCALES, root: Path = ROOT) -> list[str]:

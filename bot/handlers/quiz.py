@@ -205,6 +205,7 @@ async def _start(update: Update, context: BotContext, service: QuizService, coun
     assert message is not None and chat is not None and user is not None
     pack, tr = context.pack, context.tr
     study = pack.study
+    assert study is not None  # quiz_command answers a pack without quizzes before coming here
     if count is not None and not 1 <= count <= MAX_QUESTIONS:
         problem = tr.gettext("A quiz has 1 to {max} questions.").format(max=MAX_QUESTIONS)
         await message.reply_text(view.usage(pack, tr, problem))
