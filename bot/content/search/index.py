@@ -30,16 +30,14 @@ from bot.content.search import rank, scope
 from bot.content.search.docs import COLUMNS, EXACT_COLUMNS, LOOSE_COLUMNS, Doc, Hit, make_field
 from bot.content.search.highlight import spans
 from bot.content.search.query import (
-    LOOSE,
     MAX_QUERY_CHARS,
     YEAR_RE,
     Query,
-    Vocabulary,
     analyze,
-    fold_term,
     item_number,
 )
 from bot.content.search.rank import RANKING, Ranking
+from bot.content.search.vocab import LOOSE, Vocabulary, fold_term
 
 if TYPE_CHECKING:
     from bot.content.model import ContentPack
