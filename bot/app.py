@@ -53,6 +53,7 @@ from telegram.request import BaseRequest
 
 from bot import context as ctx
 from bot.config import Settings
+from bot.content import ContentPack
 from bot.content.pack import load_pack
 from bot.content.search import SearchIndex
 from bot.context import BotContext
@@ -199,7 +200,7 @@ def build_application(
     settings: Settings,
     *,
     request: BaseRequest | None = None,
-    pack: Any = None,
+    pack: ContentPack | None = None,
     rate_limiter: bool = True,
     catalogues: Catalogues | None = None,
     clock: Callable[[], float] = time.monotonic,

@@ -19,6 +19,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot import context as ctx
+from bot.content import ContentPack
 from bot.content.folding import fold
 from bot.context import BotContext
 from bot.i18n import Catalogues
@@ -65,7 +66,7 @@ _COUNT_RE = re.compile(r"^\d{1,6}$")
 class TelegramOutbox:
     """Sends what the QuizService decides, in the series' language."""
 
-    def __init__(self, bot: Bot, pack: Callable[[], Any], catalogues: Catalogues) -> None:
+    def __init__(self, bot: Bot, pack: Callable[[], ContentPack], catalogues: Catalogues) -> None:
         self.bot = bot
         self.pack = pack
         self.catalogues = catalogues

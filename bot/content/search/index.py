@@ -19,7 +19,8 @@ import math
 import sqlite3
 import threading
 from collections import Counter, OrderedDict
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from bot.content.model import ContentPack
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")  # what SearchIndex.cached computes
 
 KINDS = ("figure", "item", "passage")
 CACHE_SIZE = 512
@@ -409,7 +411,7 @@ class SearchIndex:
 
     # -- public API -------------------------------------------------------------------------------
 
-    def cached(self, key: tuple[Any, ...], compute: Any) -> Any:
+    def cached(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
         """``compute()`` once per key (answers are immutable; callers get copies of lists)."""
         with self._cache_lock:
             found = self._cache.get(key)
