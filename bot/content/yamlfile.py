@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 M = TypeVar("M", bound=BaseModel)
 
 
-class LineDict(dict):
+class LineDict(dict[Any, Any]):
     """A mapping from YAML that knows where it and each of its keys start (1-based lines)."""
 
     line: int = 0
