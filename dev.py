@@ -6,7 +6,7 @@ virtual environment in .venv, reinstalls the project when pyproject.toml changes
 its hash), compiles the gettext catalogues, then hands over to the project's own tools.
 
     python3 dev.py run [console|run|check-content ...]   # console without TELEGRAM_BOT_TOKEN, polling with it
-    python3 dev.py test [pytest args ...]                # ruff, content check, the whole pytest suite
+    python3 dev.py test [pytest args ...]                # ruff, mypy, content check, the whole pytest suite
     python3 dev.py i18n                                  # after changing strings: update .po, compile .mo
 """
 
@@ -100,6 +100,7 @@ def test(python: Path, pytest_args: list[str]) -> int:
     """Run every check even when one fails, so one run shows all problems; exit with the first failure."""
     steps = [
         ("ruff", [str(python), "-m", "ruff", "check", "."]),
+        ("mypy", [str(python), "-m", "mypy"]),  # bot/, as [tool.mypy] in pyproject.toml says
         ("content", [str(python), "-m", "bot", "check-content"]),
         ("pytest", [str(python), "-m", "pytest", *pytest_args]),
     ]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import gc
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +37,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
+    ApplicationBuilder,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
@@ -52,6 +53,7 @@ from telegram.request import BaseRequest
 
 from bot import context as ctx
 from bot.config import Settings
+from bot.content import ContentPack
 from bot.content.pack import load_pack
 from bot.content.search import SearchIndex
 from bot.context import BotContext
@@ -83,7 +85,7 @@ from bot.store import Store
 log = logging.getLogger(__name__)
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
-HandlerCallback = Callable[[Update, BotContext], Awaitable[None]]
+HandlerCallback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]  # what PTB's handlers accept
 
 GATE, FEATURES, AFTER = -1, 0, 2
 #: A reply to a user that meets a 429 is retried this many times by the limiter (digests: never).
@@ -198,7 +200,7 @@ def build_application(
     settings: Settings,
     *,
     request: BaseRequest | None = None,
-    pack: Any = None,
+    pack: ContentPack | None = None,
     rate_limiter: bool = True,
     catalogues: Catalogues | None = None,
     clock: Callable[[], float] = time.monotonic,
@@ -220,7 +222,8 @@ def build_application(
     )
     if settings.token is None:
         raise ValueError("build_application needs settings.token (the fake's FAKE_TOKEN over a FakeBotAPI)")
-    builder = (
+    # Any bot type: ExtBot[int] with the AIORateLimiter below, ExtBot[None] without (rate_limiter=False).
+    builder: ApplicationBuilder[Any, BotContext, Any, Any, Any, Any] = (
         Application.builder()
         .token(settings.token)
         .defaults(defaults)

@@ -234,7 +234,7 @@ class Settings:
             locales_dir=Path(locales) if locales else default_locales_dir(),
             timezone=timezone,
             admins=admins,
-            access=access,  # type: ignore[arg-type]
+            access=access,  # type: ignore[arg-type]  # a str checked against ACCESS_MODES above
             allowlist=allowlist,
             log_level=log_level,
             webapp_url=webapp_url,

@@ -22,7 +22,9 @@ from typing import Any, TextIO
 
 from bot.config import Settings
 from bot.console_play import ConsoleClock, Director, install
+from bot.content import ContentPack
 from bot.fakeapi import FAKE_TOKEN, Call, FakeBotAPI
+from bot.i18n import Catalogues
 from bot.simulate import DEFAULT_USER_ID, inline, press, send
 
 BANNER = (
@@ -187,8 +189,8 @@ class Console:
             self.write(f"      (more available: offset {params['next_offset']})")
 
 
-async def console_session(settings: Settings, lines: Any, out: TextIO, *, pack: Any = None,
-                          catalogues: Any = None, echo: bool = False, banner: bool = True) -> int:
+async def console_session(settings: Settings, lines: Any, out: TextIO, *, pack: ContentPack | None = None,
+                          catalogues: Catalogues | None = None, echo: bool = False, banner: bool = True) -> int:
     """Run the bot over `lines` (an iterable of strings, or a text stream) and print to `out`."""
     from bot.app import build_application
 
@@ -224,7 +226,7 @@ async def console_session(settings: Settings, lines: Any, out: TextIO, *, pack: 
     return 0
 
 
-def run_console(settings: Settings, *, pack: Any = None, catalogues: Any = None,
+def run_console(settings: Settings, *, pack: ContentPack | None = None, catalogues: Catalogues | None = None,
                 stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout

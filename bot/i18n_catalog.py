@@ -97,7 +97,7 @@ def update(locales: Path = LOCALES, root: Path = ROOT) -> list[str]:
 
 
 def message_ids(catalog: Catalog) -> set[tuple[str, str | None]]:
-    return {((m.id[0] if _is_plural(m.id) else m.id), m.context) for m in catalog if m.id}
+    return {((m.id if isinstance(m.id, str) else m.id[0]), m.context) for m in catalog if m.id}
 
 
 def check(locales: Path = LOCALES, root: Path = ROOT) -> list[str]:
@@ -132,11 +132,11 @@ def _mo_problems(lang: str, catalog: Catalog, locales: Path) -> list[str]:
     if not path.exists():
         return [f"{path}: missing; run `python3 dev.py i18n` or `pybabel compile -d locales -D bot`"]
     with path.open("rb") as fh:
-        compiled = gettext.GNUTranslations(fh)._catalog  # type: ignore[attr-defined]
+        compiled = gettext.GNUTranslations(fh)._catalog  # type: ignore[attr-defined]  # private: not in typeshed
     expected = io.BytesIO()
     write_mo(expected, catalog, use_fuzzy=False)
     expected.seek(0)
-    wanted = gettext.GNUTranslations(expected)._catalog  # type: ignore[attr-defined]
+    wanted = gettext.GNUTranslations(expected)._catalog  # type: ignore[attr-defined]  # private: not in typeshed
     if compiled != wanted:
         return [f"{path}: differs from {po_path(lang, locales).name}; recompile (`python3 dev.py i18n`)"]
     return []

@@ -128,8 +128,8 @@ class Throttled:
             self._suppressed[kind] = self._suppressed.get(kind, 0) + 1
             return False
         suppressed = self._suppressed.pop(kind, 0)
-        if suppressed:
-            message += f" ({suppressed} more like this in the last {now - last:.0f} s)"  # type: ignore[operator]
+        if suppressed and last is not None:  # only a kind seen before has suppressed messages
+            message += f" ({suppressed} more like this in the last {now - last:.0f} s)"
         self._last[kind] = now
         self.logger.error("%s", message)
         return True

@@ -99,7 +99,7 @@ def _new_document(pack: ContentPack, tr: Translator) -> DocumentObject:
     normal = doc.styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(BODY_PT)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)  # type: ignore[union-attr]
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
     normal.paragraph_format.space_after = Pt(3)
     core = doc.core_properties
     core.title = pack.meta_text(tr.lang).title[:200]

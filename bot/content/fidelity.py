@@ -379,7 +379,7 @@ def _check_period(pack: ContentPack, figure: Figure, found: list[str]) -> None:
     if not figure.period:
         return
     if pack.role(figure) == "baseline":
-        where, given, ends, spans = "its quote", years_in(figure.quote), set(), set()
+        where, given, ends, spans = "its quote", years_in(figure.quote), set[str](), set[str]()
     else:
         where, given = "its paragraph (or footnote)", years_in(_period_passage(pack, figure))
         ends, spans = _term(pack, figure.source)

@@ -53,14 +53,14 @@ def check_reachable(pack: ContentPack, errors: list[str]) -> None:
         if figure.status_basis is not None and figure.status_basis.footnote is not None:
             citing.setdefault(figure.status_basis.footnote, []).append(figure)
     source_file = pack.root / pack.meta.source_file
-    for number, note in pack.footnotes.items():
+    for number, footnote in pack.footnotes.items():
         if number not in citing:
             continue  # the coverage check names footnotes no figure cites
-        missing = _text_parts(note.text, refs) - _parts(list({f.id: f for f in citing[number]}.values()))
-        if missing:
+        uncited = _text_parts(footnote.text, refs) - _parts(list({f.id: f for f in citing[number]}.values()))
+        if uncited:
             line = pack.source.footnotes[number].line if number in pack.source.footnotes else 1
             errors.append(
-                f"{source_file}:{line}: footnote {number} states {sorted(missing.elements())} that no figure "
+                f"{source_file}:{line}: footnote {number} states {sorted(uncited.elements())} that no figure "
                 f"citing it (footnote: {number}) has as its value; add figures so a cadre can look them up"
             )
     for figure in pack.figures.values():

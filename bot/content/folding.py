@@ -28,7 +28,7 @@ ORIGINAL_WORD_RE = re.compile(rf"{NUMBER}|(?:[^\W\d_]|[\u0300-\u036f])+")
 _SPECIAL = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss"})
 
 
-class _FoldTable(dict):
+class _FoldTable(dict[int, str]):
     """``str.translate`` table filled lazily, one character at a time: folding 220 KB of text
     char by char through NFD is the slowest part of building the index otherwise."""
 

@@ -9,6 +9,7 @@ coming term, one of the previous congress, a result, a baseline, a rank, a count
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -80,7 +81,8 @@ def load_kinds(root: Path, errors: list[str]) -> Kinds:
     spec = validated(KindsFile, data, path, errors, "kinds")
     if spec is None:
         return Kinds()
-    for key, entries in (("items", spec.items), ("figures", spec.figures)):
+    lists: dict[str, Sequence[ItemKindSpec | FigureKindSpec]] = {"items": spec.items, "figures": spec.figures}
+    for key, entries in lists.items():
         seen: set[str] = set()
         for n, entry in enumerate(entries):
             if entry.id in seen:

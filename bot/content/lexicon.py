@@ -16,7 +16,7 @@ Pure module: no Telegram imports; ``load_lexicon`` reads one optional file.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -80,7 +80,7 @@ class PhraseTable:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Phrase]:
         return iter(self.entries)
 
     def match(self, folded: Sequence[str], exact: Sequence[str]) -> Entry | None:

@@ -96,16 +96,18 @@ def load_overlay(folder: Path, lang: str, errors: list[str]) -> Overlay:
         if data is not None:
             overlay.meta = _validate(MetaText, data, meta_path, 1, f"{lang} meta", errors)
             overlay.origins[("meta", "")] = (meta_path, 1)
-    for name, key, model, kind, store in (
-        ("sections.yaml", "sections", SectionText, "section", overlay.sections),
-        ("notes.yaml", "notes", NoteText, "note", overlay.notes),
-    ):
-        if (folder / name).exists():
-            _read_mapping(folder / name, key, model, kind, overlay, store, errors)  # type: ignore[arg-type]
-    for sub, model, kind, store in (
-        ("figures", FigureText, "figure", overlay.figures),
-        ("items", ItemText, "item", overlay.items),
-    ):
-        for path in sorted((folder / sub).glob("*.yaml")) if (folder / sub).is_dir() else []:
-            _read_mapping(path, sub, model, kind, overlay, store, errors)  # type: ignore[arg-type]
+    # One call per kind of text (not a loop over a tuple), so each model's type is checked with its store.
+    if (folder / "sections.yaml").exists():
+        _read_mapping(folder / "sections.yaml", "sections", SectionText, "section", overlay, overlay.sections,
+                      errors)
+    if (folder / "notes.yaml").exists():
+        _read_mapping(folder / "notes.yaml", "notes", NoteText, "note", overlay, overlay.notes, errors)
+    for path in _yaml_files(folder / "figures"):
+        _read_mapping(path, "figures", FigureText, "figure", overlay, overlay.figures, errors)
+    for path in _yaml_files(folder / "items"):
+        _read_mapping(path, "items", ItemText, "item", overlay, overlay.items, errors)
     return overlay
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []

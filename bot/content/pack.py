@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, TypeVar, get_args
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from bot.content.briefings import load_briefings
 from bot.content.checks import check_pack
@@ -22,7 +22,7 @@ from bot.content.numbers import parse_value
 from bot.content.overlay import Overlay, load_overlay
 from bot.content.schema import FigureSpec, ItemSpec, MenuFile, Meta, NoteSpec, OverlayLanguage, SectionSpec
 from bot.content.source import SourceDocument, SourceError, normalize_text, parse_source
-from bot.content.yamlfile import YamlError, line_at, line_of, read_yaml, schema_errors
+from bot.content.yamlfile import M, YamlError, line_at, line_of, read_yaml, schema_errors
 from bot.study.content import load_study
 
 # ---------------------------------------------------------------------------------------------
@@ -30,8 +30,8 @@ from bot.study.content import load_study
 
 
 def _parse_list(
-    path: Path, data: Any, key: str, model: type[BaseModel], errors: list[str], what: str
-) -> list[tuple[BaseModel, Origin]]:
+    path: Path, data: Any, key: str, model: type[M], errors: list[str], what: str
+) -> list[tuple[M, Origin]]:
     if not isinstance(data, dict) or key not in data:
         errors.append(f"{path}:1: expected a top-level '{key}:' list")
         return []
@@ -39,7 +39,7 @@ def _parse_list(
     if not isinstance(entries, list):
         errors.append(f"{path}:{line_of(data, key)}: '{key}' must be a list of entries ('- id: ...')")
         return []
-    out = []
+    out: list[tuple[M, Origin]] = []
     for entry in entries:
         origin = Origin(path, line_of(entry))
         if not isinstance(entry, dict):
@@ -142,7 +142,7 @@ def load_pack(root: Path) -> ContentPack:
 
     section_data = _read(root / "sections.yaml", errors)
     section_specs = _parse_list(root / "sections.yaml", section_data, "sections", SectionSpec, errors, "section")
-    sections = _build_sections(section_specs, doc, raw_lines, errors)  # type: ignore[arg-type]
+    sections = _build_sections(section_specs, doc, raw_lines, errors)
     line_to_section = {p: s.id for s in sections.values() for p in range(s.line, s.end_line)}
     footnotes = {
         n: Footnote(n, f.text, line_to_section.get(f.line, "")) for n, f in sorted(doc.footnotes.items())
@@ -162,26 +162,8 @@ def load_pack(root: Path) -> ContentPack:
     origins: dict[tuple[str, str], Origin] = {}
     for n, entry in enumerate(menu_file.menu if menu_file else []):
         origins.setdefault(("menu", entry.id), Origin(menu_path, line_at(menu_data, ("menu", n))))
-    for kind, folder, model, store in (
-        ("item", "items", ItemSpec, items),
-        ("figure", "figures", FigureSpec, figures),
-    ):
-        files = sorted((root / folder).glob("*.yaml")) if (root / folder).is_dir() else []
-        if not files:
-            errors.append(f"{root / folder}:1: no {folder}/*.yaml files found")
-        for path in files:
-            data = _read(path, errors)
-            if data is None:
-                continue
-            for spec, origin in _parse_list(path, data, folder, model, errors, kind):
-                if spec.id in store:
-                    first = origins[(kind, spec.id)]
-                    errors.append(origin.at(f"{kind} id '{spec.id}' is already used at {first.path}:{first.line}"))
-                    continue
-                if isinstance(spec, FigureSpec):
-                    spec = _with_parsed_number(spec, origin, errors)
-                store[spec.id] = spec  # type: ignore[index]
-                origins[(kind, spec.id)] = origin
+    _read_specs(root, "item", "items", ItemSpec, items, origins, errors)
+    _read_specs(root, "figure", "figures", FigureSpec, figures, origins, errors)
 
     notes: list[Note] = []
     notes_path = root / "notes.yaml"
@@ -192,7 +174,7 @@ def load_pack(root: Path) -> ContentPack:
                 if ("note", spec.id) in origins:
                     errors.append(origin.at(f"note id '{spec.id}' is used twice"))
                     continue
-                notes.append(spec)  # type: ignore[arg-type]
+                notes.append(spec)
                 origins[("note", spec.id)] = origin
 
     overlays: dict[str, Overlay] = {}
@@ -240,6 +222,30 @@ def _fingerprint(root: Path) -> str:
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:8]
+
+
+_Spec = TypeVar("_Spec", ItemSpec, FigureSpec)  # checked once as each
+
+
+def _read_specs(root: Path, kind: str, folder: str, model: type[_Spec], store: dict[str, _Spec],
+                origins: dict[tuple[str, str], Origin], errors: list[str]) -> None:
+    """The items (or figures) of every ``<folder>/*.yaml``, into ``store`` and ``origins``."""
+    files = sorted((root / folder).glob("*.yaml")) if (root / folder).is_dir() else []
+    if not files:
+        errors.append(f"{root / folder}:1: no {folder}/*.yaml files found")
+    for path in files:
+        data = _read(path, errors)
+        if data is None:
+            continue
+        for spec, origin in _parse_list(path, data, folder, model, errors, kind):
+            if spec.id in store:
+                first = origins[(kind, spec.id)]
+                errors.append(origin.at(f"{kind} id '{spec.id}' is already used at {first.path}:{first.line}"))
+                continue
+            if isinstance(spec, FigureSpec):
+                spec = _with_parsed_number(spec, origin, errors)
+            store[spec.id] = spec
+            origins[(kind, spec.id)] = origin
 
 
 def _with_parsed_number(spec: FigureSpec, origin: Origin, errors: list[str]) -> FigureSpec:

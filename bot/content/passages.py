@@ -44,9 +44,9 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     for match in SENTENCE_END_RE.finditer(text, 0, start):
         first = match.end()
     last = len(text)
-    match = SENTENCE_END_RE.search(text, max(end, start))
-    if match:
-        last = match.start()
+    after = SENTENCE_END_RE.search(text, max(end, start))
+    if after:
+        last = after.start()
     return first, last
 
 

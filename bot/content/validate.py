@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from bot.content.pack import ContentError, load_pack
 
 
-def main(directory: str | Path | None = None, out=None) -> int:
+def main(directory: str | Path | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     root = Path(directory) if directory else Path("content")
     try:

@@ -300,8 +300,9 @@ class DigestService:
             slots.release()
             # _deliver_one handles every Exception; what escapes (SystemExit, KeyboardInterrupt)
             # must stop the run as it would stop the process, leaving its 'sending' row uncertain.
-            if not task.cancelled() and task.exception() is not None:
-                fatal.append(task.exception())  # type: ignore[arg-type]
+            error = None if task.cancelled() else task.exception()
+            if error is not None:
+                fatal.append(error)
 
         try:
             for sub in self.subscriptions.iter_due(day, minute, midnight):
@@ -460,6 +461,6 @@ def _in_a_day(minute: int) -> int:
     return minute
 
 
-def _seconds(value: object) -> float:
-    total = getattr(value, "total_seconds", None)
-    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
+def _seconds(value: float | timedelta) -> float:
+    """RetryAfter.retry_after in seconds (PTB gives an int, or a timedelta when so configured)."""
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

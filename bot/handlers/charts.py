@@ -15,6 +15,7 @@ from typing import Any
 from telegram import Message, Update
 from telegram.error import BadRequest
 
+from bot.content import ContentPack
 from bot.context import BotContext
 from bot.i18n import Translator
 from bot.render import callbacks as cb
@@ -40,10 +41,10 @@ class ChartCache:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @staticmethod
-    def key(pack: Any, chart_id: str, lang: str) -> Key:
+    def key(pack: ContentPack, chart_id: str, lang: str) -> Key:
         return (pack.meta.version, pack.fingerprint, lang, chart_id)
 
-    async def png_for(self, pack: Any, chart_id: str, tr: Translator) -> bytes | None:
+    async def png_for(self, pack: ContentPack, chart_id: str, tr: Translator) -> bytes | None:
         key = self.key(pack, chart_id, tr.lang)
         async with self.lock:
             if key not in self.png:

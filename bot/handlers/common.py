@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.render.info import Page, too_long
+
+if TYPE_CHECKING:
+    from bot.context import BotContext
 
 #: Longest query a lookup or search accepts; longer text gets a polite "too long" answer.
 MAX_QUERY_CHARS = 300
@@ -23,7 +26,8 @@ async def edit_or_ignore(query: CallbackQuery, text: str, markup: InlineKeyboard
             raise
 
 
-async def answer_query(update: Update, context: Any, query: str, answer: Callable[[Any, str], Page]) -> None:
+async def answer_query(update: Update, context: BotContext, query: str,
+                       answer: Callable[[BotContext, str], Page]) -> None:
     """Reply to a typed query with ``answer(context, query)``, or say it is too long to be a query."""
     message = update.effective_message
     if message is None:

@@ -192,7 +192,7 @@ def service_of(context: BotContext) -> MeetingService:
     return context.bot_data[MEETINGS]
 
 
-def brief_of(pack: ContentPack, meeting: Meeting, search: Any) -> Brief | None:
+def brief_of(pack: ContentPack, meeting: Meeting, search: compose.Search | None) -> Brief | None:
     """The meeting's brief as the pack has it now: its named brief, else the topic searched afresh."""
     if meeting.brief is not None:
         brief = compose.by_key(pack, meeting.brief)

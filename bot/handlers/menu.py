@@ -14,6 +14,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 
+from bot.content import ContentPack
 from bot.context import BotContext
 from bot.handlers import read
 from bot.handlers.common import edit_or_ignore
@@ -26,7 +27,7 @@ from bot.render.reader import ReaderLink
 
 log = logging.getLogger(__name__)
 
-Render = Callable[[Any, Translator, Any], "Page | None"]
+Render = Callable[[ContentPack, Translator, Any], "Page | None"]  # Any: each screen takes its own kind
 
 #: The UI's own kinds and how each renders. Search pages need the user's data: see handlers.search.
 SCREENS: dict[type[cb.Callback], Render] = {
@@ -64,7 +65,7 @@ async def menu_command(update: Update, context: BotContext) -> None:
     await message.reply_text(text, reply_markup=markup)
 
 
-def render(pack: Any, tr: Translator, data: cb.Callback, context: BotContext,
+def render(pack: ContentPack, tr: Translator, data: cb.Callback, context: BotContext,
            reader: ReaderLink | None = None) -> Page | None:
     """The screen behind a decoded button, or None when what it names is gone. ``reader``: how this
     chat opens the reader, for the 📖 button of item cards and original text (bot/handlers/read.py)."""

@@ -19,6 +19,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot import context as ctx
+from bot.content import ContentPack
 from bot.content.folding import fold
 from bot.context import BotContext
 from bot.i18n import Catalogues
@@ -65,7 +66,7 @@ _COUNT_RE = re.compile(r"^\d{1,6}$")
 class TelegramOutbox:
     """Sends what the QuizService decides, in the series' language."""
 
-    def __init__(self, bot: Bot, pack: Callable[[], Any], catalogues: Catalogues) -> None:
+    def __init__(self, bot: Bot, pack: Callable[[], ContentPack], catalogues: Catalogues) -> None:
         self.bot = bot
         self.pack = pack
         self.catalogues = catalogues
@@ -205,6 +206,7 @@ async def _start(update: Update, context: BotContext, service: QuizService, coun
     assert message is not None and chat is not None and user is not None
     pack, tr = context.pack, context.tr
     study = pack.study
+    assert study is not None  # quiz_command answers a pack without quizzes before coming here
     if count is not None and not 1 <= count <= MAX_QUESTIONS:
         problem = tr.gettext("A quiz has 1 to {max} questions.").format(max=MAX_QUESTIONS)
         await message.reply_text(view.usage(pack, tr, problem))

@@ -327,6 +327,6 @@ def _describe(exc: TelegramError) -> str:
     return f"{code}: {exc.message}"[:300]
 
 
-def _seconds(value: object) -> float:
-    total = getattr(value, "total_seconds", None)
-    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
+def _seconds(value: float | timedelta) -> float:
+    """RetryAfter.retry_after in seconds (PTB gives an int, or a timedelta when so configured)."""
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

@@ -74,7 +74,7 @@ def register(prefix: str) -> Callable[[type[C]], type[C]]:
         data_cls = dataclasses.dataclass(frozen=True)(cls)
         hints = get_type_hints(data_cls)
         fields = []
-        for f in dataclasses.fields(data_cls):  # type: ignore[arg-type]
+        for f in dataclasses.fields(data_cls):  # type: ignore[arg-type]  # a dataclass: made so just above
             kind = hints[f.name]
             if kind not in (str, int):
                 raise CallbackError(f"{cls.__name__}.{f.name}: callback fields are str or int only")

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.content import ContentPack
 from bot.i18n import Translator
 from bot.render import callbacks as cb
 from bot.render.text import BUTTON_LABEL, esc, shorten
@@ -22,7 +23,7 @@ PAGE_SIZE = 8
 _LEADING_SYMBOLS_RE = re.compile(r"^[^\w(]+", re.UNICODE)
 
 
-def button(text: str, data: cb.Callback, pack: Any) -> InlineKeyboardButton:
+def button(text: str, data: cb.Callback, pack: ContentPack) -> InlineKeyboardButton:
     """A button whose callback data is encoded under the pack's fingerprint."""
     return InlineKeyboardButton(text, callback_data=cb.encode(data, pack.fingerprint))
 
@@ -48,7 +49,7 @@ def heading(parts: Sequence[str] | None) -> list[str]:
     return [] if parts is None else [breadcrumb(parts), ""]
 
 
-def status_notice(pack: Any, tr: Translator) -> str | None:
+def status_notice(pack: ContentPack, tr: Translator) -> str | None:
     """The one line saying what the document is (a draft, superseded…), from meta.yaml, or None when the
     document is final or the pack gives no notice. Shown on /start, 2030 targets, tasks and digests."""
     if pack.meta.status != "draft":
@@ -64,7 +65,7 @@ def page_slice(items: Sequence[T], page: int, size: int = PAGE_SIZE) -> tuple[li
     return list(items[page * size : (page + 1) * size]), page, pages
 
 
-def pager_row(pack: Any, page: int, pages: int, make: Any) -> Row:
+def pager_row(pack: ContentPack, page: int, pages: int, make: Any) -> Row:
     """◀ k/n ▶ for lists of more than one page; ``make(page)`` builds the callback of a page."""
     if pages <= 1:
         return []
@@ -114,11 +115,11 @@ def distinct(labels: list[str], candidates: Sequence[Sequence[str]], limit: int 
     return out
 
 
-def home_button(pack: Any, tr: Translator) -> InlineKeyboardButton:
+def home_button(pack: ContentPack, tr: Translator) -> InlineKeyboardButton:
     return button(tr.gettext("🏠 Home"), cb.Home(), pack)
 
 
-def back_home_row(pack: Any, tr: Translator, back: cb.Callback | None) -> Row:
+def back_home_row(pack: ContentPack, tr: Translator, back: cb.Callback | None) -> Row:
     row: Row = []
     if back is not None:
         row.append(button(tr.gettext("⬅️ Back"), back, pack))
@@ -152,7 +153,7 @@ def command_name(tr: Translator, command: str) -> str:
     return names.get(command, command)
 
 
-def usage_page(pack: Any, tr: Translator, title: str, intro: str, command: str, examples: Sequence[str],
+def usage_page(pack: ContentPack, tr: Translator, title: str, intro: str, command: str, examples: Sequence[str],
                tail: str) -> Page:
     """A command sent without words: what to type, examples as code, and the first three to tap."""
     lines = ["<b>" + esc(title) + "</b>", esc(intro)]

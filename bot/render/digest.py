@@ -141,7 +141,7 @@ def subscribe_hint(tr: Translator) -> str:
 # The digest
 
 
-def _changes_line(pack: Any, changes: Sequence[FigureChange], tr: Translator) -> str:
+def _changes_line(pack: ContentPack, changes: Sequence[FigureChange], tr: Translator) -> str:
     shown = []
     for change in changes[:CHANGES_LISTED]:
         fig = change.figure
@@ -243,14 +243,14 @@ def render_digest(pack: ContentPack, digest: Digest, tr: Translator) -> Page:
 # Settings
 
 
-def _fields_summary(pack: Any, fields: tuple[str, ...], tr: Translator) -> str:
+def _fields_summary(pack: ContentPack, fields: tuple[str, ...], tr: Translator) -> str:
     chosen = [f for f in pack.fields.values() if f.id in fields]
     if not fields or not chosen or len(chosen) == len(pack.fields):
         return tr.gettext("all fields")
     return ", ".join(localized(f.title, tr) for f in chosen)
 
 
-def settings_page(pack: Any, view: DigestSettings, tr: Translator) -> Page:
+def settings_page(pack: ContentPack, view: DigestSettings, tr: Translator) -> Page:
     """The digest settings (or, when not subscribed, what the digest is and a subscribe button)."""
     title = "📰 <b>" + esc(tr.gettext("Daily digest")) + "</b>"
     about = esc(localized(pack.digest.about, tr)) if pack.digest.about is not None else ""
@@ -307,7 +307,7 @@ def settings_page(pack: Any, view: DigestSettings, tr: Translator) -> Page:
     return "\n".join(lines), markup(rows)
 
 
-def time_picker(pack: Any, current: int | None, tr: Translator, zone: str) -> Page:
+def time_picker(pack: ContentPack, current: int | None, tr: Translator, zone: str) -> Page:
     """Common times as buttons; any other time is typed with /subscribe HH:MM."""
     lines = ["🕖 <b>" + esc(tr.gettext("When should the digest come?")) + "</b>",
              esc(tr.gettext("Times are in {zone}.").format(zone=tr.zone(zone))),
@@ -325,7 +325,7 @@ def time_picker(pack: Any, current: int | None, tr: Translator, zone: str) -> Pa
 # Short answers (plain text escaped here, for the handlers)
 
 
-def subscribed_page(pack: Any, view: DigestSettings, tr: Translator) -> Page:
+def subscribed_page(pack: ContentPack, view: DigestSettings, tr: Translator) -> Page:
     """The confirmation of /subscribe, with a button to the settings."""
     return subscribed(view, tr), markup([[button(tr.gettext("⚙️ Digest settings"), DigestHome(), pack)]])
 

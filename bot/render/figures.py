@@ -96,19 +96,19 @@ def notes_on(pack: ContentPack, figure_ids: list[str]) -> list[Note]:
     return found
 
 
-def note_lines(pack: Any, notes: list[Any], tr: Translator) -> list[str]:
+def note_lines(pack: ContentPack, notes: list[Any], tr: Translator) -> list[str]:
     """``⚠️ Lưu ý: <title>`` for each note, under a card."""
     return ["⚠️ <b>" + esc(tr.gettext("Note:")) + "</b> " + esc(pack.note_text(n.id, tr.lang).title)
             for n in notes]
 
 
-def note_buttons(pack: Any, notes: list[Any], tr: Translator, here: cb.Callback, back: str) -> list[Row]:
+def note_buttons(pack: ContentPack, notes: list[Any], tr: Translator, here: cb.Callback, back: str) -> list[Row]:
     return [[button(tr.gettext("⚠️ Note: {title}").format(
         title=shorten(pack.note_text(n.id, tr.lang).title, 36)), cb.NoteCard(n.id, nav.push(pack, here, back)),
         pack)] for n in notes[:CARD_NOTES]]
 
 
-def original_target(pack: Any, fig: Any, back: str = nav.NATURAL) -> cb.Original:
+def original_target(pack: ContentPack, fig: Any, back: str = nav.NATURAL) -> cb.Original:
     """The part of the section's original text where the figure's sentence stands."""
     if fig.footnote is not None:
         part = part_of(pack, fig.source, footnote=fig.footnote)
@@ -117,7 +117,7 @@ def original_target(pack: Any, fig: Any, back: str = nav.NATURAL) -> cb.Original
     return cb.Original(fig.source, part, back)
 
 
-def group_of(pack: Any, section_id: str) -> str:
+def group_of(pack: ContentPack, section_id: str) -> str:
     """The ancestor (or the section itself) at GROUP_LEVEL that figures are listed under."""
     section = pack.sections[section_id]
     while section.level > GROUP_LEVEL and section.parent is not None:
@@ -142,7 +142,7 @@ def figure_places(pack: ContentPack) -> dict[str, tuple[str, int]]:
     return {fig.id: (group, n) for group, figs in figure_groups(pack) for n, fig in enumerate(figs)}
 
 
-def _figures_trail(pack: Any, tr: Translator) -> list[str]:
+def _figures_trail(pack: ContentPack, tr: Translator) -> list[str]:
     menu_entry = nav.entry_with(pack, "figures")
     return [localized(menu_entry.title, tr)] if menu_entry else []
 
@@ -171,7 +171,7 @@ def ranks(pack: ContentPack) -> frozenset[str]:
     return frozenset(found)
 
 
-def shown_value(pack: Any, fig: Any, tr: Translator) -> str | None:
+def shown_value(pack: ContentPack, fig: Any, tr: Translator) -> str | None:
     """Hedge, value and unit in the reader's language (plain), or None when the draft leaves it blank."""
     return figure_value(fig, tr, pack.figure_text(fig.id, tr.lang), rank=fig.id in ranks(pack))
 
@@ -197,19 +197,19 @@ def comparison_lines(pack: ContentPack, fig: Figure, tr: Translator) -> list[str
     return lines
 
 
-def figure_line(pack: Any, fig: Any, tr: Translator) -> str:
+def figure_line(pack: ContentPack, fig: Any, tr: Translator) -> str:
     """``• Label: <b>ước đạt 239.163 nghìn tỷ đồng</b> (2025)`` or the pending note."""
     words = pack.figure_text(fig.id, tr.lang)
     period = f" ({esc(words.period)})" if words.period else ""
     return f"• {esc(words.label)}: {value_html(pack, fig, tr)}{period}"
 
 
-def figure_button_label(pack: Any, fig: Any, tr: Translator, icon: str = "📊") -> str:
+def figure_button_label(pack: ContentPack, fig: Any, tr: Translator, icon: str = "📊") -> str:
     """``📊 Label``, shortened at a word (the list above the buttons gives each value)."""
     return shorten(f"{icon} {pack.figure_text(fig.id, tr.lang).label}")
 
 
-def figure_buttons(pack: Any, figures: list[Any], tr: Translator, back: str, icon: str = "📊") -> list[Row]:
+def figure_buttons(pack: ContentPack, figures: list[Any], tr: Translator, back: str, icon: str = "📊") -> list[Row]:
     """One button per figure; two that would read the same are told apart by their value or period."""
     labels = [figure_button_label(pack, f, tr, icon) for f in figures]
     texts = [pack.figure_text(f.id, tr.lang) for f in figures]
@@ -224,7 +224,7 @@ def figure_buttons(pack: Any, figures: list[Any], tr: Translator, back: str, ico
 # Lists
 
 
-def headline_page(pack: Any, tr: Translator, menu_entry: Any, page: int = 0) -> Page:
+def headline_page(pack: ContentPack, tr: Translator, menu_entry: Any, page: int = 0) -> Page:
     """The key-figures entry: headline figures with their values, then "all figures by section"."""
     figures = pack.headline_figures()
     title = localized(menu_entry.title, tr)
@@ -241,13 +241,13 @@ def headline_page(pack: Any, tr: Translator, menu_entry: Any, page: int = 0) -> 
     return "\n".join(lines), markup(rows)
 
 
-def group_title(pack: Any, section_id: str, tr: Translator) -> str:
+def group_title(pack: ContentPack, section_id: str, tr: Translator) -> str:
     """``I.1. Kinh tế`` / ``I.1. Economy``: how the report numbers a section, and its name."""
     label, title = pack.section_label(section_id, tr.lang), pack.section_title(section_id, tr.lang)
     return f"{label}. {title}" if label != title else title
 
 
-def groups_page(pack: Any, tr: Translator, page: int = 0) -> Page:
+def groups_page(pack: ContentPack, tr: Translator, page: int = 0) -> Page:
     groups = figure_groups(pack)
     shown, page, pages = page_slice(groups, page)
     title = tr.gettext("All figures by section")
@@ -263,7 +263,7 @@ def groups_page(pack: Any, tr: Translator, page: int = 0) -> Page:
     return "\n".join(lines), markup(rows)
 
 
-def section_figures_page(pack: Any, tr: Translator, section_id: str, page: int = 0) -> Page | None:
+def section_figures_page(pack: ContentPack, tr: Translator, section_id: str, page: int = 0) -> Page | None:
     groups = dict(figure_groups(pack))
     figures = groups.get(section_id)
     if not figures:
@@ -287,7 +287,7 @@ def section_figures_page(pack: Any, tr: Translator, section_id: str, page: int =
 # The card
 
 
-def quote_lines(pack: Any, quote: str, tr: Translator, intro: str | None = None) -> list[str]:
+def quote_lines(pack: ContentPack, quote: str, tr: Translator, intro: str | None = None) -> list[str]:
     """The report's exact words in a blockquote under ``intro``; a reader of another language sees
     ``Original (Vietnamese):`` instead, so the quote is never taken for a translation."""
     header = original_mark(pack, tr) or intro
@@ -295,7 +295,7 @@ def quote_lines(pack: Any, quote: str, tr: Translator, intro: str | None = None)
     return [*lines, f"<blockquote>{esc(quote)}</blockquote>"]
 
 
-def card_text(pack: Any, fig: Any, tr: Translator, *, with_quote: bool = False, trail: bool = True,
+def card_text(pack: ContentPack, fig: Any, tr: Translator, *, with_quote: bool = False, trail: bool = True,
               back: str = nav.NATURAL) -> str:
     """The figure card's HTML (no keyboard): also the body of inline results (``trail=False``)."""
     lang = tr.lang
@@ -331,7 +331,7 @@ def card_text(pack: Any, fig: Any, tr: Translator, *, with_quote: bool = False, 
     return "\n".join(lines)
 
 
-def figure_card(pack: Any, tr: Translator, figure_id: str, *, with_quote: bool = False,
+def figure_card(pack: ContentPack, tr: Translator, figure_id: str, *, with_quote: bool = False,
                 others: list[Any] | None = None, back: str = nav.TYPED) -> Page | None:
     """A figure card with its buttons; ``others`` adds "other matches" buttons (lookups).
 
@@ -359,7 +359,7 @@ def figure_card(pack: Any, tr: Translator, figure_id: str, *, with_quote: bool =
     return text, markup(rows)
 
 
-def _figure_back(pack: Any, fig: Any) -> cb.Callback | None:
+def _figure_back(pack: ContentPack, fig: Any) -> cb.Callback | None:
     """Back from a card: its page of the section list of all figures."""
     place = figure_places(pack).get(fig.id)
     if place is None:
@@ -367,7 +367,7 @@ def _figure_back(pack: Any, fig: Any) -> cb.Callback | None:
     return cb.FigureSection(place[0], place[1] // PAGE_SIZE)
 
 
-def lookup_examples(pack: Any, limit: int = 3) -> list[str]:
+def lookup_examples(pack: ContentPack, limit: int = 3) -> list[str]:
     """Lookups to show as examples: the first alias of headline figures (from the pack, never typed here)."""
     out: list[str] = []
     for fig in pack.headline_figures():
@@ -379,7 +379,7 @@ def lookup_examples(pack: Any, limit: int = 3) -> list[str]:
     return out
 
 
-def lookup_usage(pack: Any, tr: Translator, examples: list[str]) -> Page:
+def lookup_usage(pack: ContentPack, tr: Translator, examples: list[str]) -> Page:
     """/figure without a query: how to use it, with examples to tap."""
     return usage_page(pack, tr, tr.gettext("Look up a figure"),
                       tr.gettext("Send /figure followed by a few words, for example:"),

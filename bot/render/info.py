@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
-from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -27,7 +26,7 @@ LEGACY_LANG_PREFIX = "lang:"
 MAX_NAME_CHARS = 64
 
 
-def welcome(pack: Any, tr: Translator, first_name: str | None) -> str:
+def welcome(pack: ContentPack, tr: Translator, first_name: str | None) -> str:
     """The greeting above the main menu; names the document so nobody mistakes a draft for the final."""
     words = pack.meta_text(tr.lang)
     if first_name and len(first_name) > MAX_NAME_CHARS:  # Telegram's own limit; longer ones are forged
@@ -70,7 +69,7 @@ def help_page(commands: Sequence[tuple[str, str]], examples: Sequence[str], tr: 
     return "\n".join(lines), InlineKeyboardMarkup(buttons) if buttons else None
 
 
-def about_page(pack: Any, tr: Translator) -> Page:
+def about_page(pack: ContentPack, tr: Translator) -> Page:
     """What the document is (from pack.meta), its status, and the content version."""
     meta, words = pack.meta, pack.meta_text(tr.lang)
     status = tr.gettext("draft") if meta.status == "draft" else tr.gettext("final")

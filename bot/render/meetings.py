@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
+from bot.content import ContentPack
 from bot.i18n import Translator
 from bot.render import callbacks as cb
 from bot.render.common import Row, button
@@ -201,7 +202,7 @@ def post_header(meeting: Meeting, now: int, tz: tzinfo, readers_on: bool, tr: Tr
     return [*lines, ""]
 
 
-def post_rows(pack: object, meeting: Meeting, readers_on: bool, tr: Translator) -> list[Row]:
+def post_rows(pack: ContentPack, meeting: Meeting, readers_on: bool, tr: Translator) -> list[Row]:
     row: Row = []
     if readers_on:
         row.append(button(tr.gettext("✅ Read"), MeetingRead(meeting.id), pack))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.content import ContentPack
 from bot.i18n import Translator
 from bot.render import callbacks as cb
 from bot.render import nav
@@ -49,11 +50,11 @@ CARD_FIGURE_LINES = 12
 # Where things sit in the tree
 
 
-def entry(pack: Any, entry_id: str) -> Any | None:
+def entry(pack: ContentPack, entry_id: str) -> Any | None:
     return next((e for e in pack.menu if e.id == entry_id), None)
 
 
-def entry_items(pack: Any, menu_entry: Any, field: str | None = None) -> list[Any]:
+def entry_items(pack: ContentPack, menu_entry: Any, field: str | None = None) -> list[Any]:
     """The items an entry lists (of one field when given), in pack order."""
     items = pack.items_of_kind(*menu_entry.kinds)
     if field is not None:
@@ -61,18 +62,18 @@ def entry_items(pack: Any, menu_entry: Any, field: str | None = None) -> list[An
     return items
 
 
-def entry_fields(pack: Any, menu_entry: Any) -> list[Any]:
+def entry_fields(pack: ContentPack, menu_entry: Any) -> list[Any]:
     """The fields of a grouped entry that have at least one item, in menu.yaml order."""
     used = {i.field for i in entry_items(pack, menu_entry)}
     return [f for f in pack.fields.values() if f.id in used]
 
 
-def ungrouped_items(pack: Any, menu_entry: Any) -> list[Any]:
+def ungrouped_items(pack: ContentPack, menu_entry: Any) -> list[Any]:
     """Items of a grouped entry that carry no field (or an unknown one): listed directly."""
     return [i for i in entry_items(pack, menu_entry) if i.field not in pack.fields]
 
 
-def home_of_item(pack: Any, item: Any) -> cb.Callback | None:
+def home_of_item(pack: ContentPack, item: Any) -> cb.Callback | None:
     """The list an item card goes back to: its entry (and field group), at the page holding it."""
     for menu_entry in pack.menu:
         if item.kind not in menu_entry.kinds:
@@ -88,12 +89,12 @@ def home_of_item(pack: Any, item: Any) -> cb.Callback | None:
     return None
 
 
-def item_trail(pack: Any, item: Any, tr: Translator) -> list[str]:
+def item_trail(pack: ContentPack, item: Any, tr: Translator) -> list[str]:
     """Breadcrumb titles above an item card opened from its list."""
     return nav.item_home_trail(pack, item, tr)
 
 
-def item_label(pack: Any, item: Any, tr: Translator) -> str:
+def item_label(pack: ContentPack, item: Any, tr: Translator) -> str:
     return shorten(pack.item_text(item.id, tr.lang).title)
 
 
@@ -101,7 +102,7 @@ def item_label(pack: Any, item: Any, tr: Translator) -> str:
 # Screens
 
 
-def main_menu(pack: Any, tr: Translator) -> Page:
+def main_menu(pack: ContentPack, tr: Translator) -> Page:
     """The main menu: one button per menu.yaml entry, then the digest and language settings."""
     lines = [
         "🏠 <b>" + esc(tr.gettext("Main menu")) + "</b>",
@@ -115,7 +116,7 @@ def main_menu(pack: Any, tr: Translator) -> Page:
     return "\n".join(lines), markup(rows)
 
 
-def _items_buttons(pack: Any, items: list[Any], tr: Translator, back: str) -> list[Row]:
+def _items_buttons(pack: ContentPack, items: list[Any], tr: Translator, back: str) -> list[Row]:
     titles = [pack.item_text(i.id, tr.lang).title for i in items]
     labels = distinct([item_label(pack, i, tr) for i in items],
                       [[differing_words(t, titles), pack.section_label(i.source, tr.lang)]
@@ -123,12 +124,12 @@ def _items_buttons(pack: Any, items: list[Any], tr: Translator, back: str) -> li
     return [[button(label, cb.ItemCard(i.id, back), pack)] for label, i in zip(labels, items, strict=True)]
 
 
-def _notice_for(pack: Any, items: list[Any], tr: Translator) -> list[str]:
+def _notice_for(pack: ContentPack, items: list[Any], tr: Translator) -> list[str]:
     notice = status_notice(pack, tr) if any(pack.forward(i) for i in items) else None
     return ["", notice] if notice else []
 
 
-def menu_page(pack: Any, tr: Translator, entry_id: str, page: int = 0) -> Page | None:
+def menu_page(pack: ContentPack, tr: Translator, entry_id: str, page: int = 0) -> Page | None:
     """One main-menu entry; None when the entry no longer exists (stale button)."""
     menu_entry = entry(pack, entry_id)
     if menu_entry is None:
@@ -172,7 +173,7 @@ def menu_page(pack: Any, tr: Translator, entry_id: str, page: int = 0) -> Page |
     return "\n".join(lines), markup(rows)
 
 
-def group_page(pack: Any, tr: Translator, entry_id: str, field_id: str, page: int = 0) -> Page | None:
+def group_page(pack: ContentPack, tr: Translator, entry_id: str, field_id: str, page: int = 0) -> Page | None:
     """The items of one field inside a grouped entry."""
     menu_entry = entry(pack, entry_id)
     if menu_entry is None or field_id not in pack.fields:
@@ -197,7 +198,7 @@ def group_page(pack: Any, tr: Translator, entry_id: str, field_id: str, page: in
     return "\n".join(lines), markup(rows)
 
 
-def item_card(pack: Any, tr: Translator, item_id: str, back: str = nav.NATURAL,
+def item_card(pack: ContentPack, tr: Translator, item_id: str, back: str = nav.NATURAL,
               reader: ReaderLink | None = None) -> Page | None:
     """``reader``: how this chat opens the reader (bot/render/reader.py), for the 📖 button."""
     item = pack.items.get(item_id)
@@ -238,7 +239,8 @@ def item_card(pack: Any, tr: Translator, item_id: str, back: str = nav.NATURAL,
     return "\n".join(lines), markup(rows)
 
 
-def item_figures(pack: Any, tr: Translator, item_id: str, page: int = 0, back: str = nav.NATURAL) -> Page | None:
+def item_figures(pack: ContentPack, tr: Translator, item_id: str, page: int = 0,
+                 back: str = nav.NATURAL) -> Page | None:
     """Every figure an item cites, as buttons, paged."""
     item = pack.items.get(item_id)
     if item is None:
@@ -257,7 +259,7 @@ def item_figures(pack: Any, tr: Translator, item_id: str, page: int = 0, back: s
     return "\n".join(lines), markup(rows)
 
 
-def notes_list(pack: Any, tr: Translator, page: int = 0, menu_entry: Any = None) -> Page:
+def notes_list(pack: ContentPack, tr: Translator, page: int = 0, menu_entry: Any = None) -> Page:
     """The inconsistencies the report itself contains, one button each."""
     menu_entry = menu_entry or nav.entry_with(pack, "notes")
     title = localized(menu_entry.title, tr) if menu_entry else tr.gettext("Notes on the figures")
@@ -275,7 +277,7 @@ def notes_list(pack: Any, tr: Translator, page: int = 0, menu_entry: Any = None)
     return "\n".join(lines), markup(rows)
 
 
-def note_card(pack: Any, tr: Translator, note_id: str, back: str = nav.NATURAL) -> Page | None:
+def note_card(pack: ContentPack, tr: Translator, note_id: str, back: str = nav.NATURAL) -> Page | None:
     note = next((n for n in pack.notes if n.id == note_id), None)
     if note is None:
         return None

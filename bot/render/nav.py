@@ -39,7 +39,7 @@ _SEGMENT_RE = re.compile(r"^([a-z])(\d{1,4}(?:\.\d{1,4}){0,2})?$")
 class _Index:
     """Positions of everything a segment can name, in pack order (built once per pack)."""
 
-    def __init__(self, pack: Any) -> None:
+    def __init__(self, pack: ContentPack) -> None:
         self.entries = [e.id for e in pack.menu]
         self.fields = list(pack.fields)
         self.items = list(pack.items)
@@ -58,7 +58,7 @@ def _index(pack: ContentPack) -> _Index:
     return _Index(pack)
 
 
-def segment(pack: Any, here: cb.Callback) -> str | None:
+def segment(pack: ContentPack, here: cb.Callback) -> str | None:
     """The code of one screen, or None for screens Back cannot return to (search pages, settings)."""
     ix = _index(pack).pos
     try:
@@ -91,7 +91,7 @@ def segment(pack: Any, here: cb.Callback) -> str | None:
     return None
 
 
-def push(pack: Any, here: cb.Callback, back: str = NATURAL, limit: int = cb.BACK_LEN) -> str:
+def push(pack: ContentPack, here: cb.Callback, back: str = NATURAL, limit: int = cb.BACK_LEN) -> str:
     """The ``back`` for a button on screen ``here`` (itself opened with ``back``): here, then the way
     that led here, cut to ``limit`` characters."""
     seg = segment(pack, here)
@@ -123,7 +123,7 @@ def _at(values: list[str], n: int) -> str | None:
     return values[n] if 0 <= n < len(values) else None
 
 
-def decode(pack: Any, back: str) -> cb.Callback | None:
+def decode(pack: ContentPack, back: str) -> cb.Callback | None:
     """The screen a ``back`` code names (carrying the rest of the chain), or None when it names nothing."""
     parts = chain(back)
     if not parts or parts == [TYPED]:
@@ -165,7 +165,7 @@ def decode(pack: Any, back: str) -> cb.Callback | None:
     return None
 
 
-def back_target(pack: Any, back: str, natural: cb.Callback | None) -> cb.Callback | None:
+def back_target(pack: ContentPack, back: str, natural: cb.Callback | None) -> cb.Callback | None:
     """Where the Back button of a screen opened with ``back`` goes: None (no Back) for a typed answer."""
     if back == TYPED:
         return None
@@ -178,12 +178,12 @@ def back_target(pack: Any, back: str, natural: cb.Callback | None) -> cb.Callbac
 # Breadcrumbs: the titles of the way a cadre came
 
 
-def entry_with(pack: Any, flag: str) -> Any | None:
+def entry_with(pack: ContentPack, flag: str) -> Any | None:
     """The menu entry that shows the figures (``flag="figures"``) or the notes (``"notes"``)."""
     return next((e for e in pack.menu if getattr(e, flag)), None)
 
 
-def item_home_trail(pack: Any, item: Any, tr: Translator) -> list[str]:
+def item_home_trail(pack: ContentPack, item: Any, tr: Translator) -> list[str]:
     """The menu titles an item is listed under (entry, then field)."""
     for menu_entry in pack.menu:
         if item.kind in menu_entry.kinds:
@@ -194,12 +194,12 @@ def item_home_trail(pack: Any, item: Any, tr: Translator) -> list[str]:
     return []
 
 
-def _entry_title(pack: Any, flag: str, tr: Translator) -> list[str]:
+def _entry_title(pack: ContentPack, flag: str, tr: Translator) -> list[str]:
     found = entry_with(pack, flag)
     return [localized(found.title, tr)] if found else []
 
 
-def screen_trail(pack: Any, tr: Translator, data: cb.Callback | None) -> list[str]:
+def screen_trail(pack: ContentPack, tr: Translator, data: cb.Callback | None) -> list[str]:
     """The breadcrumb of a screen, itself included: what a card opened from it shows above its title."""
     lang = tr.lang
     if data is None or isinstance(data, cb.Home):
@@ -233,7 +233,7 @@ def screen_trail(pack: Any, tr: Translator, data: cb.Callback | None) -> list[st
     return []
 
 
-def card_trail(pack: Any, tr: Translator, back: str, natural: list[str]) -> list[str]:
+def card_trail(pack: ContentPack, tr: Translator, back: str, natural: list[str]) -> list[str]:
     """The breadcrumb of a card opened with ``back``: the trail of where it came from."""
     if back == TYPED:
         return []

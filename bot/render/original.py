@@ -26,7 +26,7 @@ from bot.render.text import PART_LIMIT, Block, esc, join_blocks, shorten, split_
 CHILD_BUTTONS = 8
 
 
-def section_blocks(pack: Any, section_id: str) -> list[Block]:
+def section_blocks(pack: ContentPack, section_id: str) -> list[Block]:
     """The section's paragraphs, then its footnotes; keys say where each came from."""
     section = pack.sections[section_id]
     blocks = [Block(p.display, "", ("line", p.line)) for p in section.paragraphs]
@@ -43,7 +43,7 @@ def original_parts(pack: ContentPack, section_id: str) -> list[list[Block]]:
     return split_blocks(section_blocks(pack, section_id), PART_LIMIT)
 
 
-def part_of(pack: Any, section_id: str, line: int | None = None, footnote: int | None = None,
+def part_of(pack: ContentPack, section_id: str, line: int | None = None, footnote: int | None = None,
             text: str | None = None) -> int:
     """Which part holds a source line, a footnote, or a piece of text (0 when unknown)."""
     parts = original_parts(pack, section_id)
@@ -58,14 +58,14 @@ def part_of(pack: Any, section_id: str, line: int | None = None, footnote: int |
     return 0
 
 
-def section_title(section: Any, pack: Any = None, lang: str | None = None) -> str:
+def section_title(section: Any, pack: ContentPack | None = None, lang: str | None = None) -> str:
     """``I.1. Kinh tế``: the report's numbering and the section's name (in the reader's language)."""
     label = pack.section_label(section.id, lang) if pack is not None else section.label
     title = pack.section_title(section.id, lang) if pack is not None else section.title
     return f"{label}. {title}" if label != title else title
 
 
-def original_mark(pack: Any, tr: Translator) -> str | None:
+def original_mark(pack: ContentPack, tr: Translator) -> str | None:
     """``Original (Vietnamese):`` when the reader's language is not the report's, else None."""
     if tr.lang == pack.meta.language:
         return None
@@ -76,7 +76,7 @@ def original_mark(pack: Any, tr: Translator) -> str | None:
 _NUMBERING_RE = re.compile(r"^[IVXLC\d.]+$")
 
 
-def _child_label(pack: Any, section_id: str, lang: str) -> str:
+def _child_label(pack: ContentPack, section_id: str, lang: str) -> str:
     """A subsection's button: ``1.2. Công nghiệp`` where the report numbers it, else its name alone
     (``Chỉ tiêu 9: …`` rather than ``II.2, chỉ tiêu (9). Chỉ tiêu 9: …``)."""
     section = pack.sections[section_id]
@@ -85,12 +85,12 @@ def _child_label(pack: Any, section_id: str, lang: str) -> str:
     return pack.section_title(section_id, lang)
 
 
-def _child_buttons(pack: Any, tr: Translator, children: list[str], back: str) -> list[Row]:
+def _child_buttons(pack: ContentPack, tr: Translator, children: list[str], back: str) -> list[Row]:
     return [[button("📜 " + shorten(_child_label(pack, c, tr.lang), 44), cb.Original(c, 0, back), pack)]
             for c in children]
 
 
-def original_page(pack: Any, tr: Translator, section_id: str, part: int = 0, back: str = "-",
+def original_page(pack: ContentPack, tr: Translator, section_id: str, part: int = 0, back: str = "-",
                   reader: ReaderLink | None = None) -> Page | None:
     """One part of a section's original text, with part navigation and the way up and down the tree;
     ``reader``: how this chat opens the reader (bot/render/reader.py), for the 📖 button."""
@@ -129,7 +129,7 @@ def original_page(pack: Any, tr: Translator, section_id: str, part: int = 0, bac
     return text, markup(rows)
 
 
-def subsections_page(pack: Any, tr: Translator, section_id: str, page: int = 0, back: str = "-") -> Page | None:
+def subsections_page(pack: ContentPack, tr: Translator, section_id: str, page: int = 0, back: str = "-") -> Page | None:
     """The subsections of a section, paged, each opening its original text."""
     section = pack.sections.get(section_id)
     if section is None or not section.children:

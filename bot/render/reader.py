@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote
 
 from telegram import InlineKeyboardButton, WebAppInfo
 
+from bot.content import ContentPack
 from bot.content.folding import fold
 from bot.i18n import Translator
 from bot.render.common import Page, Row, markup, status_notice
@@ -73,7 +73,7 @@ def reader_row(tr: Translator, link: ReaderLink | None, section_id: str | None) 
     return [found] if found is not None else []
 
 
-def read_page(pack: Any, tr: Translator, link: ReaderLink | None, section_id: str | None = None,
+def read_page(pack: ContentPack, tr: Translator, link: ReaderLink | None, section_id: str | None = None,
               unknown: str | None = None, group: bool = False) -> Page:
     """/read: what the reader is, and the button that opens it (at a section when one was named)."""
     lines = ["📖 <b>" + esc(tr.gettext("Read the whole report in the app")) + "</b>"]
@@ -100,7 +100,7 @@ def read_page(pack: Any, tr: Translator, link: ReaderLink | None, section_id: st
     return "\n".join(lines), markup([reader_row(tr, link, section_id)])
 
 
-def find_section(pack: Any, words: str) -> str | None:
+def find_section(pack: ContentPack, words: str) -> str | None:
     """The section a cadre names after /read: its number as the report writes it ("I.1.1", "II.3"), or
     words of its title typed with or without diacritics ("cong nghiep"); the first in the report's
     order, so a heading comes before its subsections."""

@@ -7,16 +7,17 @@ so each excerpt is escaped piece by piece around the spans (render.text.highligh
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from telegram import (
     InlineKeyboardButton,
+    InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InputTextMessageContent,
 )
 from telegram.constants import ParseMode
 
-from bot.content.search import scope
+from bot.content import ContentPack, Figure, Item
+from bot.content.search import Hit, scope
 from bot.i18n import Translator
 from bot.render import callbacks as cb
 from bot.render import nav
@@ -42,22 +43,22 @@ INLINE_PASSAGE_CHARS = 1500
 Spans = Callable[[str, str], list[tuple[int, int]]]
 
 
-def hit_reference(pack: Any, hit: Any, lang: str | None = None) -> str:
+def hit_reference(pack: ContentPack, hit: Hit, lang: str | None = None) -> str:
     return pack.reference(hit.id, hit.footnote, lang) if hit.id in pack.sections else hit.id
 
 
-def hit_target(pack: Any, hit: Any) -> cb.Original:
+def hit_target(pack: ContentPack, hit: Hit) -> cb.Original:
     """The part of the section's original text that holds the hit."""
     return cb.Original(hit.id, part_of(pack, hit.id, line=hit.line, footnote=hit.footnote))
 
 
-def search_usage(pack: Any, tr: Translator, examples: Sequence[str]) -> Page:
+def search_usage(pack: ContentPack, tr: Translator, examples: Sequence[str]) -> Page:
     return usage_page(pack, tr, tr.gettext("Search the report"),
                       tr.gettext("Send /search followed by a few words, for example:"), "search", examples,
                       tr.gettext("Words may be typed without diacritics."))
 
 
-def results_page(pack: Any, tr: Translator, query: str, hits: Sequence[Any], spans: Spans, token: str,
+def results_page(pack: ContentPack, tr: Translator, query: str, hits: Sequence[Hit], spans: Spans, token: str,
                  page: int = 0, partial: bool = False) -> Page:
     """One page of ranked passages: reference, excerpt with matches in bold, a button to open each.
     ``partial``: no passage holds every word asked, these hold some (said so above them)."""
@@ -79,14 +80,14 @@ def results_page(pack: Any, tr: Translator, query: str, hits: Sequence[Any], spa
     return "\n".join(lines), markup(rows)
 
 
-def result_id(kind: str, thing: Any) -> str:
+def result_id(thing: Figure | Hit) -> str:
     """Stable, unique and short (<= 64 bytes): ``f:<figure id>`` or ``p:<section>:<line>:<footnote>``."""
-    if kind == "figure":
-        return f"f:{thing.id}"
-    return f"p:{thing.id}:{thing.line or 0}:{thing.footnote or 0}"
+    if isinstance(thing, Hit):  # a passage
+        return f"p:{thing.id}:{thing.line or 0}:{thing.footnote or 0}"
+    return f"f:{thing.id}"
 
 
-def _article(result_id: str, title: str, text: str, description: str, keyboard: Any = None
+def _article(result_id: str, title: str, text: str, description: str, keyboard: InlineKeyboardMarkup | None = None
              ) -> InlineQueryResultArticle:
     return InlineQueryResultArticle(
         id=result_id,
@@ -97,48 +98,49 @@ def _article(result_id: str, title: str, text: str, description: str, keyboard: 
     )
 
 
-def figure_article(pack: Any, tr: Translator, fig: Any) -> InlineQueryResultArticle:
+def figure_article(pack: ContentPack, tr: Translator, fig: Figure) -> InlineQueryResultArticle:
     """A figure card to insert into any chat (no buttons: they would outlive the pack's fingerprint)."""
     words = pack.figure_text(fig.id, tr.lang)
     value = figure_value(fig, tr, words, rank=pack.role(fig) == "rank")
     description = value if value is not None else tr.gettext("not given yet")
     if words.period:
         description += f" ({words.period})"
-    return _article(result_id("figure", fig), "📊 " + words.label,
+    return _article(result_id(fig), "📊 " + words.label,
                     card_text(pack, fig, tr, with_quote=True, trail=False), description)
 
 
-def passage_article(pack: Any, tr: Translator, hit: Any) -> InlineQueryResultArticle:
+def passage_article(pack: ContentPack, tr: Translator, hit: Hit) -> InlineQueryResultArticle:
     """A passage with its reference, to insert into any chat.
 
     No bold: the people who read the inserted message did not search for anything."""
     ref = hit_reference(pack, hit, tr.lang)
     text, _ = excerpt(hit.text, [], INLINE_PASSAGE_CHARS)
     body = "\n".join([f"📜 <i>{esc(ref)}</i>", "", esc(text)])
-    return _article(result_id("passage", hit), "📜 " + ref, body, hit.text)
+    return _article(result_id(hit), "📜 " + ref, body, hit.text)
 
 
-def inline_results(pack: Any, tr: Translator, query: str, hits: Sequence[Any],
+def inline_results(pack: ContentPack, tr: Translator, query: str, hits: Sequence[Hit],
                    offset: int = 0, limit: int = INLINE_MAX) -> tuple[list[InlineQueryResultArticle], bool]:
     """One page of articles (figures and passages, ids unique) and whether more follow.
 
     An empty query shows the headline figures. Only the requested page is rendered."""
-    chosen: list[tuple[str, Any]] = []
+    chosen: list[Figure | Hit] = []  # figures, and passages (hits)
     seen: set[str] = set()
+    candidates: list[Figure | Hit]
     if not query.strip():
-        candidates = [("figure", f) for f in pack.headline_figures()]
+        candidates = list(pack.headline_figures())
     else:
-        candidates = [(h.kind, pack.figures[h.id] if h.kind == "figure" else h) for h in hits
+        candidates = [pack.figures[h.id] if h.kind == "figure" else h for h in hits
                       if (h.kind == "figure" and h.id in pack.figures)
                       or (h.kind == "passage" and h.id in pack.sections)]
-    for kind, thing in candidates:
-        rid = result_id(kind, thing)
+    for thing in candidates:
+        rid = result_id(thing)
         if rid not in seen and len(rid.encode()) <= 64:
             seen.add(rid)
-            chosen.append((kind, thing))
+            chosen.append(thing)
     page = chosen[offset : offset + limit]
-    articles = [figure_article(pack, tr, thing) if kind == "figure" else passage_article(pack, tr, thing)
-                for kind, thing in page]
+    articles = [passage_article(pack, tr, thing) if isinstance(thing, Hit) else figure_article(pack, tr, thing)
+                for thing in page]
     return articles, offset + limit < len(chosen)
 
 
@@ -148,17 +150,18 @@ def inline_results(pack: Any, tr: Translator, query: str, hits: Sequence[Any],
 NEAR_BUTTONS = 4
 
 
-def _near_rows(pack: Any, tr: Translator, near: Sequence[Any]) -> list[Row]:
+def _near_rows(pack: ContentPack, tr: Translator, near: Sequence[Hit]) -> list[Row]:
     figures = [pack.figures[h.id] for h in near if h.kind == "figure" and h.id in pack.figures]
     return [[button(figure_button_label(pack, f, tr), cb.FigureCard(f.id, nav.TYPED), pack)]
             for f in figures[:NEAR_BUTTONS]]
 
 
-def _honest_lines(pack: Any, tr: Translator, result: Any) -> list[str]:
+def _honest_lines(pack: ContentPack, tr: Translator, result: scope.Lookup | scope.TextSearch) -> list[str]:
     """What the report does not give, in words: another place, nobody's name, no figure on it."""
     if result.outcome == scope.OTHER_PLACE:
         return [esc(tr.gettext("The report only has figures for {province} province, not for {place}.").format(
             province=pack.meta_text(tr.lang).province, place=result.place))]
+    assert isinstance(result, scope.Lookup)  # a /search (TextSearch) comes here only for another place
     about = shorten(result.about, 80)
     lines = [esc(tr.gettext("The report has no figure on “{about}”.").format(about=about))]
     if result.person:
@@ -166,7 +169,7 @@ def _honest_lines(pack: Any, tr: Translator, result: Any) -> list[str]:
     return lines
 
 
-def honest_page(pack: Any, tr: Translator, result: Any, search: cb.SearchPage | None = None) -> Page:
+def honest_page(pack: ContentPack, tr: Translator, result: scope.Lookup, search: cb.SearchPage | None = None) -> Page:
     """Not in the report: say so, offer up to four near figures and a text search; never silence."""
     lines = ["ℹ️ " + _honest_lines(pack, tr, result)[0], *_honest_lines(pack, tr, result)[1:]]
     rows = _near_rows(pack, tr, result.near)
@@ -181,7 +184,7 @@ def honest_page(pack: Any, tr: Translator, result: Any, search: cb.SearchPage | 
     return "\n".join(lines), markup(rows)
 
 
-def missing_words_page(pack: Any, tr: Translator, query: str, result: Any) -> Page:
+def missing_words_page(pack: ContentPack, tr: Translator, query: str, result: scope.TextSearch) -> Page:
     """/search for words the report never uses: name them, offer near figures."""
     title = esc(tr.gettext("Search: “{query}”").format(query=shorten(query, 80)))
     words = ", ".join(f"“{w}”" for w in result.missing)
@@ -195,7 +198,7 @@ def missing_words_page(pack: Any, tr: Translator, query: str, result: Any) -> Pa
     return "\n".join(lines), markup(rows)
 
 
-def greeting_page(pack: Any, tr: Translator, thanks: bool) -> Page:
+def greeting_page(pack: ContentPack, tr: Translator, thanks: bool) -> Page:
     """A greeting or thanks: greet back in one line, with examples to tap."""
     if thanks:
         text = tr.gettext("You are welcome, comrade. Ask me anything else about the report, for example:")
@@ -210,7 +213,7 @@ def greeting_page(pack: Any, tr: Translator, thanks: bool) -> Page:
     return "\n".join(lines), markup(rows)
 
 
-def lookup_page(pack: Any, tr: Translator, result: Any, search: cb.SearchPage | None = None,
+def lookup_page(pack: ContentPack, tr: Translator, result: scope.Lookup, search: cb.SearchPage | None = None,
                 reader: ReaderLink | None = None) -> Page | None:
     """The answer to a figure question (private chat, /figure) from ``SearchIndex.lookup``: the figure
     card (other matches as buttons), the item card, or an honest "not in the report". None: usage."""
@@ -226,7 +229,7 @@ def lookup_page(pack: Any, tr: Translator, result: Any, search: cb.SearchPage | 
     return None
 
 
-def honest_article(pack: Any, tr: Translator, result: Any) -> InlineQueryResultArticle:
+def honest_article(pack: ContentPack, tr: Translator, result: scope.Lookup) -> InlineQueryResultArticle:
     """Inline mode, out of scope: one article that says so (and lists the near figures), rather than
     unrelated cards."""
     lines = _honest_lines(pack, tr, result)
@@ -240,12 +243,12 @@ def honest_article(pack: Any, tr: Translator, result: Any) -> InlineQueryResultA
     return _article(f"x:{result.outcome}", "ℹ️ " + title, "\n".join(lines), description)
 
 
-def greeting_article(pack: Any, tr: Translator, thanks: bool) -> InlineQueryResultArticle:
+def greeting_article(pack: ContentPack, tr: Translator, thanks: bool) -> InlineQueryResultArticle:
     text, _ = greeting_page(pack, tr, thanks)
     return _article("x:greeting", "👋 " + parse_plain(text.split("\n")[0]), text, ", ".join(lookup_examples(pack)))
 
 
-def item_article(pack: Any, tr: Translator, item: Any) -> InlineQueryResultArticle:
+def item_article(pack: ContentPack, tr: Translator, item: Item) -> InlineQueryResultArticle:
     """An item's card to insert into any chat (text only)."""
     words = pack.item_text(item.id, tr.lang)
     page = item_card(pack, tr, item.id, back=nav.TYPED)
@@ -261,13 +264,13 @@ def parse_plain(html: str) -> str:
     return html_module.unescape(re.sub(r"<[^>]+>", "", html))
 
 
-def inline_answer(pack: Any, tr: Translator, query: str, result: Any, passages: Sequence[Any],
+def inline_answer(pack: ContentPack, tr: Translator, query: str, result: scope.Lookup, passages: Sequence[Hit],
                   offset: int = 0, limit: int = INLINE_MAX) -> tuple[list[InlineQueryResultArticle], bool]:
     """Inline mode under the same rules as a private chat: the answering figures (or the item) first,
     then passages holding every word; out of scope, one article that says so (then such passages).
     Only the requested page is rendered."""
     lead: list[InlineQueryResultArticle] = []
-    hits: list[Any] = list(passages)
+    hits: list[Hit] = list(passages)
     if result.outcome == scope.FIGURE:
         hits = [*result.hits, *passages]
     elif result.outcome == scope.ITEM and result.hits[0].id in pack.items:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from bot.content.folding import aligned_tokens, canonical_number, is_accented, is_number, token_forms
-from bot.content.search.query import LOOSE
+from bot.content.search.vocab import LOOSE
 
 #: Columns of every FTS table: folded text, then the same text in exact form (diacritics kept). A kind
 #: leaves the ones it does not use empty. Aliases are written without diacritics, so they have no

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.content.folding import ORIGINAL_WORD_RE, canonical_number, exact_form, fold_chars, is_number, tokens
-from bot.content.search.query import LOOSE, MAX_QUERY_CHARS, MAX_QUERY_TOKENS
+from bot.content.search.query import MAX_QUERY_CHARS, MAX_QUERY_TOKENS
+from bot.content.search.vocab import LOOSE
 
 
 def highlight_spans(text: str, query: str) -> list[tuple[int, int]]:

@@ -19,7 +19,8 @@ import math
 import sqlite3
 import threading
 from collections import Counter, OrderedDict
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -30,21 +31,20 @@ from bot.content.search import rank, scope
 from bot.content.search.docs import COLUMNS, EXACT_COLUMNS, LOOSE_COLUMNS, Doc, Hit, make_field
 from bot.content.search.highlight import spans
 from bot.content.search.query import (
-    LOOSE,
     MAX_QUERY_CHARS,
     YEAR_RE,
     Query,
-    Vocabulary,
     analyze,
-    fold_term,
     item_number,
 )
 from bot.content.search.rank import RANKING, Ranking
+from bot.content.search.vocab import LOOSE, Vocabulary, fold_term
 
 if TYPE_CHECKING:
     from bot.content.model import ContentPack
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")  # what SearchIndex.cached computes
 
 KINDS = ("figure", "item", "passage")
 CACHE_SIZE = 512
@@ -411,7 +411,7 @@ class SearchIndex:
 
     # -- public API -------------------------------------------------------------------------------
 
-    def cached(self, key: tuple[Any, ...], compute: Any) -> Any:
+    def cached(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
         """``compute()`` once per key (answers are immutable; callers get copies of lists)."""
         with self._cache_lock:
             found = self._cache.get(key)
