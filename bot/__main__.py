@@ -139,12 +139,14 @@ def _poll(settings: Settings, pack: Any, catalogues: Any, store: Any) -> int:
 
     from bot import context as ctx
     from bot.app import ALLOWED_UPDATES, build_application
+    from bot.handlers.ops import SIGHUP_RELOAD
     from bot.handlers.read import ReaderStartError
     from bot.store import DatabaseProblem
     from bot.store.database import problem
 
     app = build_application(settings, pack=pack, catalogues=catalogues)
     app.bot_data[ctx.STORE] = store  # closed by post_shutdown
+    app.bot_data[SIGHUP_RELOAD] = True  # SIGHUP reloads the content pack (bot/handlers/ops.py)
     try:
         # run_polling's first request is getMe: a wrong token or URL raises here, before any update
         # (PTB's own traceback of it is dropped by bot/logs.py; the line below says what to do)

@@ -71,6 +71,7 @@ from bot.handlers import (
     inline,
     meetings,
     menu,
+    ops,
     quiz,
     read,
     search,
@@ -145,6 +146,8 @@ COMMANDS: tuple[Command, ...] = (
     # For BOT_ADMINS only (anyone else gets the unknown-command answer), so not listed.
     Command("comments", N_("Comments on the draft: counts and the workbook (administrators)"),
             comments_admin.comments_command, aliases=("tonghopgopy",), listed=False),
+    Command("reload", N_("Load the content pack again, check it, then serve it (administrators)"),
+            ops.reload_command, aliases=("tailai",), listed=False),
 )
 
 
@@ -271,6 +274,7 @@ async def _post_init(app: AnyApp) -> None:
     await meetings.setup(app)
     await quiz.setup(app)  # its tick job re-reads running quiz series: a restart resumes them
     await read.setup(app)  # the reader's web server and the menu button, when BOT_WEBAPP_URL is set
+    ops.install_sighup(app)  # `python -m bot run`: SIGHUP reloads the pack as /reload does
     await set_commands(app)
     if app.bot_data.get(FREEZE_GC):
         # The pack and the index live as long as the process: move them out of the collector's sight
@@ -286,6 +290,7 @@ async def _post_stop(app: AnyApp) -> None:
 
 
 async def _post_shutdown(app: AnyApp) -> None:
+    await ops.uninstall_sighup(app)
     await read.shutdown(app)
     await digest_runner.shutdown(app)
     await meetings.shutdown(app)
