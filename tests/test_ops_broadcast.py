@@ -78,17 +78,17 @@ async def test_preview_then_confirm_delivers_once_to_every_subscriber(admin_sett
         assert deliveries(fake) == Counter()  # nothing goes out before the confirmation
         await press_button(app, 0, user_id=ADMIN)
         await finish(app)
-        assert deliveries(fake) == Counter({c: 1 for c in [*PRIVATE, GROUP]})
-        sent = [c for c in fake.calls("sendMessage") if int(c.params["chat_id"]) == PRIVATE[0]][0]
+        assert deliveries(fake) == Counter(dict.fromkeys([*PRIVATE, GROUP], 1))
+        sent = next(c for c in fake.calls("sendMessage") if int(c.params["chat_id"]) == PRIVATE[0])
         assert sent.params["text"] == shown.params["text"] and "allow_paid_broadcast" not in sent.params
         final = fake.message(ADMIN, preview.result["message_id"])
         assert final is not None and "✅" in final["text"] and "6" in final["text"]
         # a second press on the same Confirm: answered, nothing sent again
         again = await press(app, preview.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"],
                             message=preview.result["message_id"], user_id=ADMIN)
-        answer = [c for c in again if c.method == "answerCallbackQuery"][0]
+        answer = next(c for c in again if c.method == "answerCallbackQuery")
         assert answer.params["text"] == view.answer_for(catalogues.get("vi"), "done")
-        assert deliveries(fake) == Counter({c: 1 for c in [*PRIVATE, GROUP]})
+        assert deliveries(fake) == Counter(dict.fromkeys([*PRIVATE, GROUP], 1))
 
 
 async def test_cancel_sends_nothing_and_a_later_confirm_is_refused(admin_settings, minipack, catalogues,
@@ -103,7 +103,7 @@ async def test_cancel_sends_nothing_and_a_later_confirm_is_refused(admin_setting
         await press_button(app, 1, user_id=ADMIN)
         assert "✖️" in fake.message(ADMIN, preview.result["message_id"])["text"]
         late = await press(app, confirm_data, message=preview.result["message_id"], user_id=ADMIN)
-        answer = [c for c in late if c.method == "answerCallbackQuery"][0]
+        answer = next(c for c in late if c.method == "answerCallbackQuery")
         assert answer.params["text"] == view.answer_for(catalogues.get("vi"), "cancelled")
         await finish(app)
         assert deliveries(fake) == Counter()
@@ -118,16 +118,16 @@ async def test_forged_stale_and_outsider_buttons_and_commands(admin_settings, mi
         # an administrator's forged id, an id that never existed
         for data in ("0000bc:999:y", "ffffbc:12:n"):
             calls = await press(app, data, user_id=ADMIN)
-            answer = [c for c in calls if c.method == "answerCallbackQuery"][0]
+            answer = next(c for c in calls if c.method == "answerCallbackQuery")
             assert answer.params["text"] == view.answer_for(vi, None)
         # an unknown action on a real draft
         preview = (await draft(app, "Thử"))[-1]
         bid = cb.parse(preview.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"])[1].bid
         calls = await press(app, cb.encode(view.BroadcastButton(bid, "z"), ""), user_id=ADMIN)
-        assert [c for c in calls if c.method == "answerCallbackQuery"][0].params["text"] == info.stale_button(vi)
+        assert next(c for c in calls if c.method == "answerCallbackQuery").params["text"] == info.stale_button(vi)
         # a member pressing the administrator's Confirm (a forwarded message): an unknown button, nothing sent
         calls = await press(app, cb.encode(view.BroadcastButton(bid, "y"), ""), user_id=MEMBER)
-        assert [c for c in calls if c.method == "answerCallbackQuery"][0].params["text"] == info.stale_button(vi)
+        assert next(c for c in calls if c.method == "answerCallbackQuery").params["text"] == info.stale_button(vi)
         # a member typing the command: the unknown-command answer
         for command in ("/broadcast xin chào", "/thongbao"):
             calls = await send(app, command, user_id=MEMBER)
@@ -167,7 +167,7 @@ async def test_a_blocked_chat_counts_as_blocked_and_a_revoked_one_is_skipped(set
         await finish(app)
         got = deliveries(fake)
         assert PRIVATE[0] not in got and PRIVATE[-1] not in got  # blocked; no longer admitted
-        assert got == Counter({c: 1 for c in [*PRIVATE[1:-1], GROUP]})
+        assert got == Counter(dict.fromkeys([*PRIVATE[1:-1], GROUP], 1))
         bid = int(cb.parse(preview.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"])[1].bid)
         tally = BroadcastRepository(app.bot_data["store"].db).tally(bid)
         assert (tally.sent, tally.blocked, tally.skipped, tally.failed) == (4, 1, 1, 0)
