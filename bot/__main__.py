@@ -150,7 +150,12 @@ def _poll(settings: Settings, pack: Any, catalogues: Any, store: Any) -> int:
     try:
         # run_polling's first request is getMe: a wrong token or URL raises here, before any update
         # (PTB's own traceback of it is dropped by bot/logs.py; the line below says what to do)
-        app.run_polling(allowed_updates=list(ALLOWED_UPDATES))
+        if settings.webhook_url:  # Telegram posts updates to us (bot/ops/webhook.py); the secret is checked
+            from bot.ops.webhook import webhook_args
+
+            app.run_webhook(**webhook_args(settings), allowed_updates=list(ALLOWED_UPDATES))
+        else:
+            app.run_polling(allowed_updates=list(ALLOWED_UPDATES))
     except InvalidToken:
         raise StartupError(
             "Telegram rejected TELEGRAM_BOT_TOKEN; copy the token again from @BotFather (/token)"
@@ -170,6 +175,10 @@ def _poll(settings: Settings, pack: Any, catalogues: Any, store: Any) -> int:
         raise StartupError(str(exc)) from None
     except ReaderStartError as exc:  # BOT_WEBAPP_LISTEN taken or not ours
         raise StartupError(str(exc)) from None
+    except OSError as exc:  # BOT_WEBHOOK_LISTEN taken or not ours
+        host, port = settings.webhook_listen
+        raise StartupError(f"the webhook server cannot listen on {host}:{port} ({exc.strerror or exc}); free that "
+                           "port or set BOT_WEBHOOK_LISTEN to another host:port") from None
     finally:
         if ctx.STORE in app.bot_data:  # start-up failed before post_shutdown could close it
             app.bot_data.pop(ctx.STORE).close()
@@ -213,7 +222,8 @@ def main(argv: list[str] | None = None) -> int:
             env.pop("TELEGRAM_BOT_TOKEN", None)  # the console never talks to Telegram
         settings = Settings.from_env(env)
         command = args.command or ("run" if settings.token else "console")
-        configure_logging(settings.log_level, [settings.token or ""], quiet_console=command != "run")
+        configure_logging(settings.log_level, [settings.token or "", settings.webhook_secret or ""],
+                          quiet_console=command != "run")
         if command == "check-content":
             return check_content(args.dir, settings)
         if command == "console":
