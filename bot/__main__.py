@@ -1,4 +1,4 @@
-"""`python -m bot [run|console|check-content [DIR]|backup PATH]`.
+"""`python -m bot [run|console|check-content [DIR]|backup PATH|health]`.
 
 No subcommand: the console when TELEGRAM_BOT_TOKEN is unset, live long polling when it is set.
 Every problem an operator can fix (token, content pack, data dir, database, catalogues, a second
@@ -34,13 +34,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         description="Telegram bot briefing cadres on a draft Political Report. "
         "Settings come from the environment (see README).",
     )
-    sub = parser.add_subparsers(dest="command", metavar="{run,console,check-content,backup}")
+    sub = parser.add_subparsers(dest="command", metavar="{run,console,check-content,backup,health}")
     sub.add_parser("run", help="live long polling (needs TELEGRAM_BOT_TOKEN)")
     sub.add_parser("console", help="talk to the bot in this terminal, no Telegram needed")
     check = sub.add_parser("check-content", help="validate a content pack and list every error")
     check.add_argument("dir", nargs="?", help="content pack folder (default: BOT_CONTENT_DIR or content/)")
     saving = sub.add_parser("backup", help="copy the database consistently, also while the bot runs")
     saving.add_argument("path", help="the copy's file name, or a folder for a time-stamped file in it")
+    sub.add_parser("health", help="read-only check of the database schema and the content pack (exit 0/1)")
     return parser.parse_args(argv)
 
 
@@ -214,8 +215,23 @@ def check_content(directory: str | None, settings: Settings) -> int:
     return validate(directory or str(settings.content_dir))
 
 
+def health(env: dict[str, str]) -> int:
+    """The container's HEALTHCHECK: exit 0 healthy, 1 unhealthy, one line either way."""
+    from bot.ops.health import check
+
+    try:
+        result = check(Settings.from_env(env))
+    except ConfigError as exc:
+        print(f"unhealthy: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 1
+    print(result.line, file=sys.stdout if result.ok else sys.stderr)
+    return 0 if result.ok else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.command == "health":
+        return health({k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"})
     try:
         env = dict(os.environ)
         if args.command in {"console", "check-content"}:
