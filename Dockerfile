@@ -10,7 +10,7 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY locales ./locales
 RUN pip wheel --wheel-dir /wheels . \
-    && pip install --no-index --find-links=/wheels Babel \
+    && pip install --no-index /wheels/[Bb]abel-*.whl \
     && pybabel compile --domain bot --directory locales \
     && find locales -name '*.po' -delete
 

@@ -89,7 +89,7 @@ def test_dockerfile_runs_as_a_user_with_a_volume_and_a_health_check():
     assert user and user[-1].split()[1] not in {"root", "0"}
     assert any(ln.startswith("VOLUME") and "/data" in ln for ln in final)
     assert any(ln.startswith("HEALTHCHECK") for ln in final)
-    check = " ".join(final[[i for i, ln in enumerate(final) if ln.startswith("HEALTHCHECK")][0]:][:3])
+    check = " ".join(final[next(i for i, ln in enumerate(final) if ln.startswith("HEALTHCHECK")):][:3])
     assert "bot" in check and "health" in check
     assert any("BOT_DATA_DIR=/data" in ln for ln in final)
     assert any("python:3.11-slim" in ln for ln in lines if ln.startswith("FROM"))
