@@ -79,6 +79,7 @@ from bot.handlers import (
     start,
 )
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, Catalogues
+from bot.ops import channel as digest_channel
 from bot.request import bot_api_requests
 from bot.store import Store
 
@@ -280,6 +281,7 @@ async def _post_init(app: AnyApp) -> None:
     await quiz.setup(app)  # its tick job re-reads running quiz series: a restart resumes them
     await read.setup(app)  # the reader's web server and the menu button, when BOT_WEBAPP_URL is set
     await broadcast.setup(app)  # broadcasts a stop interrupted go on
+    digest_channel.setup(app)  # BOT_DIGEST_CHANNEL: the day's digest as one post (bot/ops/channel.py)
     ops.install_sighup(app)  # `python -m bot run`: SIGHUP reloads the pack as /reload does
     await set_commands(app)
     if app.bot_data.get(FREEZE_GC):
