@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -79,14 +80,17 @@ class BroadcastService:
         pacer = WindowPacer(self.window, pace.budget, self.sleep)
         slots = asyncio.Semaphore(pace.concurrency)
         tasks: set[asyncio.Task[None]] = set()
-        shown = _Shown(self.window.clock(), self.repo.tally(broadcast_id).done)
+        start = self.repo.tally(broadcast_id)  # what earlier runs (before a restart) did
+        counts = Counter({"sent": start.sent, "failed": start.failed, "blocked": start.blocked,
+                          "skipped": start.skipped, "sending": start.uncertain})
+        shown = _Shown(self.window.clock(), start.done)
 
         async def one(sub: Subscription) -> None:
             try:
-                await self._deliver(broadcast, sub, pacer)
+                counts[await self._deliver(broadcast, sub, pacer)] += 1
             finally:
                 slots.release()
-            await self._maybe_show(broadcast, shown)
+            await self._maybe_show(broadcast, shown, counts)
 
         try:
             for sub in self.repo.iter_pending(broadcast_id):
@@ -110,29 +114,31 @@ class BroadcastService:
             await self.progress(broadcast, tally, True)
         return tally
 
-    async def _maybe_show(self, broadcast: Broadcast, shown: _Shown) -> None:
-        tally = self.repo.tally(broadcast.id)
+    async def _maybe_show(self, broadcast: Broadcast, shown: _Shown, counts: Counter[str]) -> None:
+        """Counted in memory (a COUNT per chat would make the run quadratic)."""
+        tally = Tally(counts["sent"], counts["failed"], counts["blocked"], counts["skipped"], counts["sending"])
         now = self.window.clock()
         step = max(1, int(broadcast.recipients * PROGRESS_STEP))
         if now - shown.at >= PROGRESS_EVERY or tally.done - shown.done >= step:
             shown.at, shown.done = now, tally.done
             await self.progress(broadcast, tally, False)
 
-    async def _deliver(self, broadcast: Broadcast, sub: Subscription, pacer: WindowPacer) -> None:
+    async def _deliver(self, broadcast: Broadcast, sub: Subscription, pacer: WindowPacer) -> str:
+        """Send to one chat; the ledger status it ended with ('none': another run had it, or stopping)."""
         BULK.set(True)  # paced here; the replies' limiter lets it pass (bot/digest/pacing.py)
         if not self.admitted(sub):
             await self.writer.run(self._w_repo.skip, broadcast.id, sub.chat_id, "not admitted")
-            return
+            return "skipped"
         attempts = 0
         claimed = False
         while True:
             await pacer.wait()
             if not claimed:
                 if self._stopping:
-                    return
+                    return "none"
                 claimed = await self.writer.run(self._w_repo.claim, broadcast.id, sub.chat_id)
                 if not claimed:
-                    return  # someone else has it: never twice
+                    return "none"  # someone else has it: never twice
             attempts += 1
             try:
                 message_id = await self.sender(sub.chat_id, broadcast.html, broadcast.paid)
@@ -140,34 +146,28 @@ class BroadcastService:
                 wait = float(exc.retry_after if isinstance(exc.retry_after, int | float)
                              else exc.retry_after.total_seconds())
                 if wait > MAX_RETRY_AFTER:
-                    await self._finish(broadcast, sub, "failed", error=f"429 retry_after={wait}")
-                    return
+                    return await self._finish(broadcast, sub, "failed", error=f"429 retry_after={wait}")
                 pacer.hold(wait)
                 attempts -= 1
                 continue
             except Forbidden as exc:
-                await self._finish(broadcast, sub, "blocked", error=f"403: {exc.message}", deactivate=True)
-                return
+                return await self._finish(broadcast, sub, "blocked", error=f"403: {exc.message}", deactivate=True)
             except BadRequest as exc:
                 gone = any(p in exc.message.lower() for p in GONE_PHRASES)
-                await self._finish(broadcast, sub, "blocked" if gone else "failed", error=f"400: {exc.message}",
-                                   deactivate=gone)
-                return
+                status = "blocked" if gone else "failed"
+                return await self._finish(broadcast, sub, status, error=f"400: {exc.message}", deactivate=gone)
             except (TimedOut, NetworkError) as exc:
                 if attempts >= MAX_ATTEMPTS:
-                    await self._finish(broadcast, sub, "failed", error=f"network: {exc.message}")
-                    return
+                    return await self._finish(broadcast, sub, "failed", error=f"network: {exc.message}")
                 await self.sleep(2.0 ** attempts)
                 continue
             except Exception as exc:  # noqa: BLE001 - one chat's failure must not stop the broadcast
                 log.warning("broadcast %s to chat %s failed: %s", broadcast.id, sub.chat_id, type(exc).__name__)
-                await self._finish(broadcast, sub, "failed", error=type(exc).__name__)
-                return
-            await self._finish(broadcast, sub, "sent", message_id=message_id)
-            return
+                return await self._finish(broadcast, sub, "failed", error=type(exc).__name__)
+            return await self._finish(broadcast, sub, "sent", message_id=message_id)
 
     async def _finish(self, broadcast: Broadcast, sub: Subscription, status: str, *, message_id: int | None = None,
-                      error: str | None = None, deactivate: bool = False) -> None:
+                      error: str | None = None, deactivate: bool = False) -> str:
         def write() -> None:
             self._w_repo.finish_chat(broadcast.id, sub.chat_id, status, message_id, error)
             if deactivate:
@@ -177,6 +177,8 @@ class BroadcastService:
             await self.writer.run(write)
         except sqlite3.Error as exc:  # the row stays 'sending': uncertain, never resent
             self.repo.db.report(exc, f"recording broadcast {broadcast.id} to chat {sub.chat_id}")
+            return "sending"
+        return status
 
 
 @dataclass
