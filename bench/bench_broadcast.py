@@ -49,7 +49,7 @@ class SimClock:
 
 
 def hms(seconds: float) -> str:
-    h, rest = divmod(int(round(seconds)), 3600)
+    h, rest = divmod(round(seconds), 3600)
     m, s = divmod(rest, 60)
     return f"{h}:{m:02d}:{s:02d}"
 
@@ -87,7 +87,7 @@ async def one_run(chats: int, paid: bool) -> None:
               f"{hms(clock.now)} simulated ({tally.sent / max(clock.now, 1e-9):,.1f}/s); wall {wall:,.1f} s "
               f"for our own code ({tally.sent / wall:,.0f} chats/s); fake API answered {api.sent:,}")
         await bot.shutdown()
-        store.writer.close() if hasattr(store.writer, "close") else None
+        store.writer.close()
         store.db.close()
 
 

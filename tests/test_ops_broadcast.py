@@ -235,3 +235,25 @@ async def test_a_crash_mid_broadcast_resumes_at_restart_and_nobody_gets_it_twice
     assert set(after) and set(after).isdisjoint(sent_before)
     edits = [c for c in second_fake.calls("editMessageText") if int(c.params["chat_id"]) == ADMIN]
     assert edits and "✅" in edits[-1].params["text"]
+
+
+async def test_progress_is_edited_as_it_goes_and_ends_with_the_count(admin_settings, minipack, catalogues,
+                                                                     handler_errors):
+    app = make_app(admin_settings, FakeBotAPI(), minipack, catalogues, handler_errors, time=FakeTime())
+    async with running(app):
+        fake = fake_api(app)
+        service = app.bot_data[digest_runner.DIGEST]
+        many = [5000 + n for n in range(60)]
+        for chat in many:
+            service.subscribe(chat, "private", "vi", chat)
+        preview = (await draft(app, "Tiến độ"))[-1]
+        await press_button(app, 0, user_id=ADMIN)
+        await finish(app)
+        edits = [c.params["text"] for c in fake.calls("editMessageText", chat_id=ADMIN)
+                 if c.params.get("message_id") == preview.result["message_id"]]
+        # the first edit on confirming, then every 10% (6 chats) or 5 seconds, then the final count
+        assert 5 <= len(edits) <= 14, edits
+        assert edits[0].startswith("📤") and "0/60" in edits[0]
+        assert any("30/60" in e or "36/60" in e for e in edits[1:-1])
+        assert edits[-1].startswith("✅") and "60" in edits[-1]
+        assert sum(1 for c in fake.calls("sendMessage") if int(c.params["chat_id"]) in many) == 60

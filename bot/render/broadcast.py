@@ -73,8 +73,10 @@ def preview(tr: Translator, broadcast_id: int, recipients: int, paid: bool) -> P
         lines.append("⭐ " + esc(tr.gettext("Paid broadcast (up to 1,000 messages a second): Telegram charges "
                                             "0.1 Star per message, about {stars} Stars from the bot's balance.")
                                  .format(stars=tr.number(round(stars, 1)))))
+    elif recipients < 29 * 60:
+        lines.append(esc(tr.gettext("At Telegram's free pace (about 30 a second) this takes less than a minute.")))
     else:
-        minutes = max(1, round(recipients / 29 / 60))
+        minutes = round(recipients / 29 / 60)
         lines.append(esc(tr.ngettext("At Telegram's free pace (about 30 a second) this takes about {n} minute.",
                                      "At Telegram's free pace (about 30 a second) this takes about {n} minutes.",
                                      minutes).format(n=tr.number(minutes))))
