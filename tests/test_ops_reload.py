@@ -25,6 +25,7 @@ from bot.render import figures as figures_view
 from bot.render import info
 from bot.render import ops as view
 from bot.simulate import fake_api, press, running, send
+from bot.store.digest_repo import SnapshotRepository
 from tests.conftest import FakeTime, make_app
 
 MINIPACK = Path(__file__).resolve().parent / "fixtures" / "minipack"
@@ -77,6 +78,8 @@ async def test_valid_changed_pack_is_swapped_in_with_its_index_and_caches(admin_
         assert app.bot_data[ctx.SEARCH] is not old_index
         assert figures_view.figure_groups.cache_info().currsize == 0
         assert CHARTS not in app.bot_data
+        # the new figure values are remembered, so tomorrow's digest can say what changed
+        assert SnapshotRepository(app.bot_data[ctx.STORE].db).load(new_pack.fingerprint)
         # the new wording is what a lookup finds now, through the new index
         answer = await send(app, "tăng trưởng cả nhiệm kỳ", user_id=MEMBER)
         assert any("cả nhiệm kỳ" in c.params.get("text", "") for c in answer if c.method == "sendMessage")
