@@ -63,7 +63,7 @@ async def test_valid_changed_pack_is_swapped_in_with_its_index_and_caches(admin_
         menu_id = menu[-1].result["message_id"]
         old_button = menu[-1].params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
         figures_view.figure_groups(old_pack)
-        assert figures_view.figure_groups.cache_info().currsize == 1
+        assert figures_view.figure_groups.cache_info().currsize >= 1
         app.bot_data[CHARTS] = object()  # a chart cache built from the old pack
         edit(pack_dir / "meta.yaml", 'version: "0.1.0"', 'version: "0.2.0"')
         edit(pack_dir / "figures" / "figures.yaml", "label: Tốc độ tăng trưởng kinh tế bình quân",
