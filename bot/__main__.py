@@ -1,4 +1,4 @@
-"""`python -m bot [run|console|check-content [DIR]|backup PATH]`.
+"""`python -m bot [run|console|check-content [DIR]|backup PATH|health]`.
 
 No subcommand: the console when TELEGRAM_BOT_TOKEN is unset, live long polling when it is set.
 Every problem an operator can fix (token, content pack, data dir, database, catalogues, a second
@@ -34,13 +34,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         description="Telegram bot briefing cadres on a draft Political Report. "
         "Settings come from the environment (see README).",
     )
-    sub = parser.add_subparsers(dest="command", metavar="{run,console,check-content,backup}")
+    sub = parser.add_subparsers(dest="command", metavar="{run,console,check-content,backup,health}")
     sub.add_parser("run", help="live long polling (needs TELEGRAM_BOT_TOKEN)")
     sub.add_parser("console", help="talk to the bot in this terminal, no Telegram needed")
     check = sub.add_parser("check-content", help="validate a content pack and list every error")
     check.add_argument("dir", nargs="?", help="content pack folder (default: BOT_CONTENT_DIR or content/)")
     saving = sub.add_parser("backup", help="copy the database consistently, also while the bot runs")
     saving.add_argument("path", help="the copy's file name, or a folder for a time-stamped file in it")
+    sub.add_parser("health", help="read-only check of the database schema and the content pack (exit 0/1)")
     return parser.parse_args(argv)
 
 
@@ -139,16 +140,23 @@ def _poll(settings: Settings, pack: Any, catalogues: Any, store: Any) -> int:
 
     from bot import context as ctx
     from bot.app import ALLOWED_UPDATES, build_application
+    from bot.handlers.ops import SIGHUP_RELOAD
     from bot.handlers.read import ReaderStartError
     from bot.store import DatabaseProblem
     from bot.store.database import problem
 
     app = build_application(settings, pack=pack, catalogues=catalogues)
     app.bot_data[ctx.STORE] = store  # closed by post_shutdown
+    app.bot_data[SIGHUP_RELOAD] = True  # SIGHUP reloads the content pack (bot/handlers/ops.py)
     try:
         # run_polling's first request is getMe: a wrong token or URL raises here, before any update
         # (PTB's own traceback of it is dropped by bot/logs.py; the line below says what to do)
-        app.run_polling(allowed_updates=list(ALLOWED_UPDATES))
+        if settings.webhook_url:  # Telegram posts updates to us (bot/ops/webhook.py); the secret is checked
+            from bot.ops.webhook import webhook_args
+
+            app.run_webhook(**webhook_args(settings), allowed_updates=list(ALLOWED_UPDATES))
+        else:
+            app.run_polling(allowed_updates=list(ALLOWED_UPDATES))
     except InvalidToken:
         raise StartupError(
             "Telegram rejected TELEGRAM_BOT_TOKEN; copy the token again from @BotFather (/token)"
@@ -168,6 +176,10 @@ def _poll(settings: Settings, pack: Any, catalogues: Any, store: Any) -> int:
         raise StartupError(str(exc)) from None
     except ReaderStartError as exc:  # BOT_WEBAPP_LISTEN taken or not ours
         raise StartupError(str(exc)) from None
+    except OSError as exc:  # BOT_WEBHOOK_LISTEN taken or not ours
+        host, port = settings.webhook_listen
+        raise StartupError(f"the webhook server cannot listen on {host}:{port} ({exc.strerror or exc}); free that "
+                           "port or set BOT_WEBHOOK_LISTEN to another host:port") from None
     finally:
         if ctx.STORE in app.bot_data:  # start-up failed before post_shutdown could close it
             app.bot_data.pop(ctx.STORE).close()
@@ -203,15 +215,31 @@ def check_content(directory: str | None, settings: Settings) -> int:
     return validate(directory or str(settings.content_dir))
 
 
+def health(env: dict[str, str]) -> int:
+    """The container's HEALTHCHECK: exit 0 healthy, 1 unhealthy, one line either way."""
+    from bot.ops.health import check
+
+    try:
+        result = check(Settings.from_env(env))
+    except ConfigError as exc:
+        print(f"unhealthy: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 1
+    print(result.line, file=sys.stdout if result.ok else sys.stderr)
+    return 0 if result.ok else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.command == "health":
+        return health({k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"})
     try:
         env = dict(os.environ)
         if args.command in {"console", "check-content"}:
             env.pop("TELEGRAM_BOT_TOKEN", None)  # the console never talks to Telegram
         settings = Settings.from_env(env)
         command = args.command or ("run" if settings.token else "console")
-        configure_logging(settings.log_level, [settings.token or ""], quiet_console=command != "run")
+        configure_logging(settings.log_level, [settings.token or "", settings.webhook_secret or ""],
+                          quiet_console=command != "run")
         if command == "check-content":
             return check_content(args.dir, settings)
         if command == "console":

@@ -61,6 +61,7 @@ from bot.digest import runner as digest_runner
 from bot.digest.pacing import MeteredRateLimiter, TrafficWindow
 from bot.handlers import (
     briefing,
+    broadcast,
     charts,
     chats,
     comments,
@@ -73,12 +74,14 @@ from bot.handlers import (
     inline,
     meetings,
     menu,
+    ops,
     quiz,
     read,
     search,
     start,
 )
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, Catalogues
+from bot.ops import channel as digest_channel
 from bot.request import bot_api_requests
 from bot.store import Store
 
@@ -147,6 +150,10 @@ COMMANDS: tuple[Command, ...] = (
     # For BOT_ADMINS only (anyone else gets the unknown-command answer), so not listed.
     Command("comments", N_("Comments on the draft: counts and the workbook (administrators)"),
             comments_admin.comments_command, aliases=("tonghopgopy",), listed=False),
+    Command("reload", N_("Load the content pack again, check it, then serve it (administrators)"),
+            ops.reload_command, aliases=("tailai",), listed=False),
+    Command("broadcast", N_("An announcement to every subscriber, after a preview (administrators)"),
+            broadcast.broadcast_command, aliases=("thongbao",), listed=False),
 )
 
 
@@ -181,6 +188,8 @@ def register_handlers(app: AnyApp) -> None:
     app.add_handler(PollAnswerHandler(quiz.on_poll_answer), group=FEATURES)
     app.add_handler(CallbackQueryHandler(quiz.button, pattern=quiz.is_quiz_data), group=FEATURES)
     app.add_handler(CallbackQueryHandler(charts.button, pattern=charts.is_chart_data), group=FEATURES)
+    # OPS: Confirm/Cancel under a broadcast's preview (any fingerprint: a reload must not void it).
+    app.add_handler(CallbackQueryHandler(broadcast.button, pattern=broadcast.is_broadcast_data), group=FEATURES)
     # Housekeeping: blocked / let back in, and a group that became a supergroup.
     app.add_handler(ChatMemberHandler(chats.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER), group=FEATURES)
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chats.migrated), group=FEATURES)
@@ -274,6 +283,9 @@ async def _post_init(app: AnyApp) -> None:
     await meetings.setup(app)
     await quiz.setup(app)  # its tick job re-reads running quiz series: a restart resumes them
     await read.setup(app)  # the reader's web server and the menu button, when BOT_WEBAPP_URL is set
+    await broadcast.setup(app)  # broadcasts a stop interrupted go on
+    digest_channel.setup(app)  # BOT_DIGEST_CHANNEL: the day's digest as one post (bot/ops/channel.py)
+    ops.install_sighup(app)  # `python -m bot run`: SIGHUP reloads the pack as /reload does
     await set_commands(app)
     if app.bot_data.get(FREEZE_GC):
         # The pack and the index live as long as the process: move them out of the collector's sight
@@ -286,9 +298,12 @@ async def _post_stop(app: AnyApp) -> None:
     """While the bot can still send: a digest run claims no more chats and its requests in flight end."""
     await digest_runner.shutdown(app)
     await meetings.shutdown(app)
+    await broadcast.shutdown(app)
 
 
 async def _post_shutdown(app: AnyApp) -> None:
+    await ops.uninstall_sighup(app)
+    await broadcast.shutdown(app)
     await read.shutdown(app)
     await digest_runner.shutdown(app)
     await meetings.shutdown(app)

@@ -36,6 +36,11 @@ VARIABLES: dict[str, str] = {
     "BOT_COMMENTS": "on | off: cadres may comment on the draft (default on)",
     "BOT_COMMENTS_UNTIL": "last day comments are taken, e.g. 2026-11-30 (BOT_TIMEZONE); unset = open",
     "BOT_COMMENTS_NAMED": "1: comment exports carry Telegram ids; 0 (default): a pseudonym per export",
+    "BOT_WEBHOOK_URL": "public https:// URL Telegram posts updates to; unset = long polling",
+    "BOT_WEBHOOK_LISTEN": "host:port the webhook server listens on behind the proxy (default 127.0.0.1:8443)",
+    "BOT_WEBHOOK_SECRET": "secret token every webhook request must carry (1-256 of A-Za-z0-9_-); required with the URL",
+    "BOT_DIGEST_CHANNEL": "@channelname or -100… id of a channel the bot administers: the day's digest as one post",
+    "BOT_PAID_BROADCAST": "1: /broadcast uses Telegram's paid broadcasts (up to 1000/s, costs Stars); default 0",
 }
 
 
@@ -138,6 +143,45 @@ def _date(name: str, raw: str | None) -> date | None:
                           "fix or unset it") from None
 
 
+# --- running it: webhook, digest channel (bot/ops) ----------------------------------------------
+
+DEFAULT_WEBHOOK_PORT = 8443
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_CHANNEL_RE = re.compile(r"^(@[A-Za-z][A-Za-z0-9_]{3,31}|-100[0-9]{5,16})$")
+
+
+def _webhook(url: str | None, listen: str | None, secret: str | None) -> tuple[str | None, tuple[str, int], str | None]:
+    """BOT_WEBHOOK_URL (https, as Telegram requires), BOT_WEBHOOK_LISTEN, BOT_WEBHOOK_SECRET."""
+    if url is not None:
+        parts = urlsplit(url)
+        if (parts.scheme != "https" or not parts.hostname or parts.username or parts.password
+                or parts.query or parts.fragment or not _HOST_RE.match(parts.hostname)):
+            raise ConfigError(f"BOT_WEBHOOK_URL must be a public https:// address such as "
+                              f"https://bot.example.org/telegram, without ?query or #fragment (got {url!r}); "
+                              "fix or unset it to use long polling")
+        if secret is None:
+            raise ConfigError("BOT_WEBHOOK_URL is set but BOT_WEBHOOK_SECRET is not; set it to a random string of "
+                              "1-256 letters, digits, _ or - (e.g. `openssl rand -hex 32`)")
+    if secret is not None and not _SECRET_RE.match(secret):
+        raise ConfigError("BOT_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and - "
+                          "(e.g. `openssl rand -hex 32`)")
+    host, port = "127.0.0.1", DEFAULT_WEBHOOK_PORT
+    if listen is not None:
+        try:
+            host, port = _listen(listen)
+        except ConfigError:
+            raise ConfigError(f"BOT_WEBHOOK_LISTEN must be host:port such as 127.0.0.1:8443 "
+                              f"(port 1-65535; got {listen!r})") from None
+    return url, (host, port), secret
+
+
+def _channel(raw: str | None) -> str | None:
+    if raw is not None and not _CHANNEL_RE.match(raw):
+        raise ConfigError(f"BOT_DIGEST_CHANNEL must be a channel's @username or its -100… id, such as "
+                          f"@bantin_baocao or -1001234567890 (got {raw!r}); fix or unset it")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable; built by from_env() in main, or directly in tests."""
@@ -161,6 +205,12 @@ class Settings:
     comments: bool = True
     comments_until: date | None = None
     comments_named: bool = False
+    # RUNNING IT (bot/ops): webhook instead of polling, the digest channel, paid broadcasts.
+    webhook_url: str | None = None
+    webhook_listen: tuple[str, int] = ("127.0.0.1", DEFAULT_WEBHOOK_PORT)
+    webhook_secret: str | None = None
+    digest_channel: str | None = None
+    paid_broadcast: bool = False
 
     def admits(self, user_id: int | None) -> bool:
         """open: everyone. allowlist/invite: administrators and BOT_ALLOWLIST only (invite codes: not yet)."""
@@ -224,6 +274,12 @@ class Settings:
         comments_until = _date("BOT_COMMENTS_UNTIL", get("BOT_COMMENTS_UNTIL"))
         comments_named = _switch("BOT_COMMENTS_NAMED", get("BOT_COMMENTS_NAMED"), False)
 
+        webhook_url, webhook_listen, webhook_secret = _webhook(
+            get("BOT_WEBHOOK_URL"), get("BOT_WEBHOOK_LISTEN"), get("BOT_WEBHOOK_SECRET"))
+        if webhook_url is not None and webapp_url is not None and webhook_listen == webapp_listen:
+            host, port = webhook_listen
+            raise ConfigError(f"BOT_WEBHOOK_LISTEN and BOT_WEBAPP_LISTEN are both {host}:{port}; the webhook and "
+                              "the reader are two servers: give them different ports")
         locales = get("BOT_LOCALES_DIR")
         return cls(
             token=token,
@@ -242,4 +298,9 @@ class Settings:
             comments=comments,
             comments_until=comments_until,
             comments_named=comments_named,
+            webhook_url=webhook_url,
+            webhook_listen=webhook_listen,
+            webhook_secret=webhook_secret,
+            digest_channel=_channel(get("BOT_DIGEST_CHANNEL")),
+            paid_broadcast=_switch("BOT_PAID_BROADCAST", get("BOT_PAID_BROADCAST"), False),
         )

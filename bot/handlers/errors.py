@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -11,6 +12,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 
 from bot.context import BotContext
 from bot.handlers.chats import move_chat
+from bot.ops.alerts import ALERTS, AdminAlerts, report
 from bot.render import info
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,7 @@ async def on_error(update: object, context: BotContext) -> None:
         store.db.report(error, f"handling update {update_id}")
     else:
         log.error("update %s raised %s", update_id, type(error).__name__, exc_info=error)
+        await _tell_admins(context, update)
     if not isinstance(update, Update):
         return
     text = info.apology(context.tr)
@@ -56,3 +59,15 @@ async def on_error(update: object, context: BotContext) -> None:
             await context.bot.send_message(update.effective_chat.id, text)
     except TelegramError as exc:  # the apology must never raise in its turn
         log.warning("update %s: could not send the apology: %s", update_id, exc)
+
+
+async def _tell_admins(context: BotContext, update: object) -> None:
+    """The administrators hear of it (type and update kind only), at most once per kind every ten minutes."""
+    alerts: AdminAlerts | None = context.bot_data.get(ALERTS)
+    if alerts is None:
+        window = context.bot_data.get("traffic_window")
+        alerts = context.bot_data[ALERTS] = AdminAlerts(window.clock if window is not None else time.monotonic)
+    try:
+        await report(context.bot, alerts, context.settings.admins, context.tr_for(None), context.error, update)
+    except Exception:  # noqa: BLE001 - reporting an error must never raise another
+        log.warning("could not report an error to the administrators", exc_info=False)

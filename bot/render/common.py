@@ -149,6 +149,8 @@ def command_name(tr: Translator, command: str) -> str:
         "read": tr.pgettext("command", "read"),
         "comment": tr.pgettext("command", "comment"),
         "comments": tr.pgettext("command", "comments"),
+        "reload": tr.pgettext("command", "reload"),
+        "broadcast": tr.pgettext("command", "broadcast"),
     }
     return names.get(command, command)
 

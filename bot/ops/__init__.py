@@ -1,0 +1,1 @@
+"""Running the bot: content reloads, announcements to every subscriber, the digest channel, health."""
