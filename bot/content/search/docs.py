@@ -83,6 +83,9 @@ class Doc:
     name_tokens: tuple[tuple[str, ...], ...] = ()  # label and each alias, folded words in order
     name_weights: tuple[tuple[dict[str, float], float], ...] = ()  # per name: word -> rarity, and their sum
     name_years: frozenset[str] = frozenset()
+    units: frozenset[str] = frozenset()  # unit markers of the lexicon its unit or label holds ("%", "/năm")
+    unit_words: frozenset[str] = frozenset()  # its unit's words, folded ("truong"): what it counts
+    sector: bool = False  # its label names a sector of the economy (the lexicon's sector words)
     # items
     item_kind: str | None = None
     number: int | None = None  # an item's number as its title gives it ("Đột phá 2: ...")

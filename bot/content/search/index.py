@@ -72,6 +72,11 @@ def _fts_phrase(alt: tuple[str, ...]) -> str:
     return '"' + " ".join(alt) + '"'
 
 
+def _holds(words: list[str], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return any(tuple(words[k : k + n]) == phrase for k in range(len(words) - n + 1))
+
+
 class SearchIndex:
     """In-memory index; build once with :meth:`build`, then query from any thread."""
 
@@ -141,6 +146,10 @@ class SearchIndex:
                 value_tokens=frozenset(index_tokens(fig.value or "")),
                 name_words=tuple(frozenset(index_tokens(n)) for n in names),
                 name_tokens=tuple(tuple(tokens(n)) for n in names),
+                units=frozenset(str(e.value) for es in self.lexicon.units.entries.values() for e in es
+                                if str(e.value).lower() in f"{fig.unit or ''} {fig.label}".lower()),
+                unit_words=frozenset(tokens(fig.unit or "")),
+                sector=any(_holds(tokens(fig.label), phrase) for phrase in self.lexicon.sector_words),
             )
             self._add(
                 doc,
