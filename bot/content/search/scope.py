@@ -93,9 +93,9 @@ def lookup(index: SearchIndex, text: str) -> Lookup:
     answers: list[tuple[float, Doc]] = []
     first = None
     named = _named(index, q, ranked[:ANSWER_DEPTH])
+    context, placement = index.ranking.field_strength["figure"]["context"], index.ranking.placement
     for n, (s, d) in enumerate(ranked[:ANSWER_DEPTH]):
-        if named and any(group_strength(d, g, index.ranking.placement) <= index.ranking.field_strength["figure"]["context"]
-                         for g in named):
+        if named and any(group_strength(d, g, placement) <= context for g in named):
             continue  # a concept another figure is named by is, in this one, only a word of its context
         if first is not None and n > first + NEAR:
             break  # other answers are offered among the next few only
