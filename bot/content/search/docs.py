@@ -85,6 +85,7 @@ class Doc:
     name_years: frozenset[str] = frozenset()
     units: frozenset[str] = frozenset()  # unit markers of the lexicon its unit or label holds ("%", "/năm")
     unit_words: frozenset[str] = frozenset()  # its unit's words, folded ("truong"): what it counts
+    latest: bool = False  # a result (not a target) for the latest year the report gives results for
     sector: bool = False  # its label names a sector of the economy (the lexicon's sector words)
     # items
     item_kind: str | None = None

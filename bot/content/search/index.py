@@ -256,6 +256,10 @@ class SearchIndex:
                 db.executemany(f"INSERT INTO {table}(rowid, {', '.join(columns)}) VALUES ({marks})", rows)
         db.commit()
         self._name_strings = [name for name, _ in self._names]
+        results = [d for d in self._docs["figure"] if d.figure_kind not in rank.TARGET_KINDS]
+        latest = max((y for d in results for y in d.period_years), default=None)
+        for doc in results:
+            doc.latest = latest in doc.period_years
         for doc in self._docs["figure"]:
             weights = [{w: self.name_idf(w) for w in words} for words in doc.name_words]
             doc.name_weights = tuple((w, sum(w.values())) for w in weights)

@@ -83,6 +83,10 @@ class Ranking:
                                   "(its unit), so a count before the share of the same thing")
     now_target: float = weight(-0.2, "'hiện nay', 'bây giờ', 'now' without target words: the latest result, "
                                       "and a target is no answer at all (it is not achieved yet)")
+    now_latest: float = weight(0.12, "'hiện nay', 'bây giờ' without target words: a result for the latest year "
+                                     "the report gives results for (2025) before older ones and other kinds")
+    name_share: float = weight(0.1, "how much of the figure's name the question covers (IDF-weighted): 'bao "
+                                    "nhiêu phần trăm trường đạt chuẩn' is the rate, not the rate 'cao hơn cả nước'")
     past_target: float = weight(-0.15, "'đã', 'nhiệm kỳ qua', 'đã qua' without target words: the completed "
                                         "term's result before a target")
     other_sector: float = weight(-0.08, "the figure is one sector's ('dịch vụ', 'công nghiệp') and the question "
@@ -194,6 +198,10 @@ def figure_bonus(doc: Doc, q: Query, r: Ranking) -> float:
         bonus += r.counted
     if doc.sector and not q.sector:
         bonus += r.other_sector
+    if q.now and not q.target and doc.latest:
+        bonus += r.now_latest
+    if r.name_share:
+        bonus += r.name_share * name_cover(doc, q)
     if doc.headline:
         bonus += r.headline
     return bonus

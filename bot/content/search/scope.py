@@ -116,7 +116,7 @@ def _named(index: SearchIndex, q: Query, ranked: list[tuple[float, Doc]]) -> lis
     """Required concepts that some leading figure has in its label or an alias: "đô thị hóa" names the
     2030 target; a figure merely cited by that target's item (its context) is not about it."""
     names = index.ranking.field_strength["figure"]["title"]
-    whole = [d for _, d in ranked if not missing(d, q, index.ranking.placement)]
+    whole = [d for _, d in ranked if all(g.year for g in missing(d, q, index.ranking.placement))]  # a year aside
     return [g for g in q.required if any(group_strength(d, g) >= names for d in whole)]
 
 
