@@ -256,8 +256,9 @@ class SearchIndex:
                 db.executemany(f"INSERT INTO {table}(rowid, {', '.join(columns)}) VALUES ({marks})", rows)
         db.commit()
         self._name_strings = [name for name, _ in self._names]
-        results = [d for d in self._docs["figure"] if d.figure_kind not in rank.TARGET_KINDS]
-        latest = max((y for d in results for y in d.period_years), default=None)
+        results = [d for d in self._docs["figure"] if d.figure_kind in rank.RESULT_KINDS]
+        # the year the report's results are for: most of them (a few span the next term, "2021-2030")
+        latest = next(iter(Counter(max(d.period_years) for d in results if d.period_years).most_common(1)), (None,))[0]
         for doc in results:
             doc.latest = latest in doc.period_years
         for doc in self._docs["figure"]:

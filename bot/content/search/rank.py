@@ -26,6 +26,7 @@ from bot.content.search.docs import Doc
 from bot.content.search.query import Group, Query
 
 TARGET_KINDS = frozenset({"target", "previous_target"})  # figure roles (kinds.yaml)
+RESULT_KINDS = frozenset({"result", "count", "rank"})  # what was achieved (not a gap, a rise, a baseline)
 UNIT_STRENGTH = 0.8  # words asking for a unit are had by a figure in that unit, as strongly as in its unit column
 _ZEROS = (0.0,) * 64  # default values for map(dict.get, words, _ZEROS)
 
