@@ -42,6 +42,7 @@ WORD_LISTS = (
     "past_words",
     "count_words",
     "sector_words",
+    "indicator_words",
 )
 PLACE_SCOPES = ("provinces", "country", "world")
 HOME = "home"  # value of the optional word that is the pack's own province (see SearchLexicon.with_home)
@@ -137,6 +138,7 @@ class SearchLexicon:
     past_words: PhraseTable = field(default_factory=PhraseTable)  # ask about the term behind: a result
     count_words: PhraseTable = field(default_factory=PhraseTable)  # "bao nhiêu" + noun: counted in that noun
     sector_words: PhraseTable = field(default_factory=PhraseTable)  # a figure naming one, unasked, is narrower
+    indicator_words: PhraseTable = field(default_factory=PhraseTable)  # answered only by a figure named so
     units: PhraseTable = field(default_factory=PhraseTable)  # value: the unit marker the words ask for
 
     @cached_property

@@ -57,6 +57,7 @@ class Group:
     home: bool = False  # the pack's own province: never part of what was asked
     rank: bool = False  # rank words ("xếp thứ", "top"): a figure placing the province has them (Doc.placement)
     optional: bool = False  # helps ranking, never required (home province, "tỉnh", "hiện nay")
+    named: bool = False  # an indicator of the lexicon ("chỉ số sản xuất công nghiệp"): a figure must be named so
     unit: str | None = None  # words that ask for a unit ("mỗi năm": "/năm"): had by a figure in that unit
     number: str | None = None  # the query token, when the concept is a number
     year: str | None = None
@@ -507,6 +508,7 @@ class _Reader:
                 group.rank = self.entry_at(self.lex.rank_words, i, n) is not None
                 unit = self.entry_at(self.lex.units, i, n, check=False)
                 group.unit = unit.value if unit is not None else None
+                group.named = self.entry_at(self.lex.indicator_words, i, n, check=False) is not None
                 q.groups.append(group)
                 flat += [t.folded for t in span]
             else:

@@ -138,6 +138,9 @@ def answers_question(index: SearchIndex, doc: Doc, q: Query, places: list[PlaceM
     Chí Minh"). Cheap tests first."""
     if q.empty or missing(doc, q, index.ranking.placement):
         return False
+    body = index.ranking.field_strength["figure"]["body"]
+    if any(g.named and group_strength(doc, g) <= body for g in q.required):
+        return False  # an indicator its sentence only mentions: the IIP ranks first, the 20,1% is growth
     if q.now and not q.target and index.ranking.now_target and doc.figure_kind in TARGET_KINDS:
         return False  # "hiện nay": a target is not achieved yet, so it does not answer
     if not all(names_place(doc, p) for p in places):
