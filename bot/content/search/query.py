@@ -287,7 +287,7 @@ class _Reader:
 
     # Tables that take words out of the concepts, in priority order when two match equally long.
     CONSUMING = ("greetings", "thanks", "person_words", "items", "places", "question_words", "stopwords",
-                 "optional_words", "target_words")
+                 "optional_words", "target_words", "past_words")
 
     def __init__(self, lexicon: SearchLexicon, vocab: Vocabulary, tokens: list[Token]) -> None:
         self.lex = lexicon
@@ -497,7 +497,7 @@ class _Reader:
                 n += used
             elif name in ("question_words", "stopwords"):
                 dropped += [t.folded for t in span]
-            elif name in ("optional_words", "target_words") and not is_number(span[0].folded):
+            elif name in ("optional_words", "target_words", "past_words") and not is_number(span[0].folded):
                 # "phấn đấu", "kế hoạch": they tell what kind of figure is meant (see flags), not which
                 group = self.phrase_group(span, optional=True)
                 group.home = entry is not None and entry.value == HOME

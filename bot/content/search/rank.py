@@ -86,7 +86,7 @@ class Ranking:
                                       "and a target is no answer at all (it is not achieved yet)")
     now_latest: float = weight(0.12, "'hiện nay', 'bây giờ' without target words: a result for the latest year "
                                      "the report gives results for (2025) before older ones and other kinds")
-    name_share: float = weight(0.1, "how much of the figure's name the question covers (IDF-weighted): 'bao "
+    name_share: float = weight(0.05, "how much of the figure's name the question covers (IDF-weighted): 'bao "
                                     "nhiêu phần trăm trường đạt chuẩn' is the rate, not the rate 'cao hơn cả nước'")
     past_target: float = weight(-0.15, "'đã', 'nhiệm kỳ qua', 'đã qua' without target words: the completed "
                                         "term's result before a target")
