@@ -148,9 +148,11 @@ class SearchIndex:
                 name_tokens=tuple(tuple(tokens(n)) for n in names),
                 units=frozenset(str(e.value) for es in self.lexicon.units.entries.values() for e in es
                                 if str(e.value).lower() in f"{fig.unit or ''} {fig.label}".lower()),
-                unit_words=frozenset(tokens(fig.unit or "")),
+                unit_words=frozenset(tokens(fig.unit or "")),  # emptied below for a share or a rate
                 sector=any(_holds(tokens(fig.label), phrase) for phrase in self.lexicon.sector_words),
             )
+            if doc.units:  # "% số xã", "%/năm": a share or a rate, not a count of what its unit names
+                doc.unit_words = frozenset()
             self._add(
                 doc,
                 title=fig.label,

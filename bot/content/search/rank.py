@@ -27,7 +27,8 @@ from bot.content.search.query import Group, Query
 
 TARGET_KINDS = frozenset({"target", "previous_target"})  # figure roles (kinds.yaml)
 RESULT_KINDS = frozenset({"result", "count", "rank"})  # what was achieved (not a gap, a rise, a baseline)
-UNIT_STRENGTH = 0.8  # words asking for a unit are had by a figure in that unit, as strongly as in its unit column
+UNIT_STRENGTH = 1.0  # words asking for a unit are had by a figure in that unit as if its name said them:
+# "tăng mỗi năm" is answered by a rate in "%/năm" as fully as by a label saying "hằng năm"
 _ZEROS = (0.0,) * 64  # default values for map(dict.get, words, _ZEROS)
 
 
