@@ -93,7 +93,8 @@ def lookup(index: SearchIndex, text: str) -> Lookup:
     answers: list[tuple[float, Doc]] = []
     first = None
     named = _named(index, q, ranked[:ANSWER_DEPTH])
-    context, placement = index.ranking.field_strength["figure"]["context"], index.ranking.placement
+    strengths, placement = index.ranking.field_strength["figure"], index.ranking.placement
+    context = strengths["context"] if strengths["context"] < strengths["title"] else 0.0  # 0: columns made alike
     for n, (s, d) in enumerate(ranked[:ANSWER_DEPTH]):
         if named and any(group_strength(d, g, placement) <= context for g in named):
             continue  # a concept another figure is named by is, in this one, only a word of its context
@@ -138,7 +139,8 @@ def answers_question(index: SearchIndex, doc: Doc, q: Query, places: list[PlaceM
     Chí Minh"). Cheap tests first."""
     if q.empty or missing(doc, q, index.ranking.placement):
         return False
-    body = index.ranking.field_strength["figure"]["body"]
+    strengths = index.ranking.field_strength["figure"]
+    body = strengths["body"] if strengths["body"] < strengths["title"] else 0.0  # 0: columns made alike
     if any(g.named and group_strength(doc, g) <= body for g in q.required):
         return False  # an indicator its sentence only mentions: the IIP ranks first, the 20,1% is growth
     if q.now and not q.target and index.ranking.now_target and doc.figure_kind in TARGET_KINDS:
