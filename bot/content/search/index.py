@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, process
 from bot.content.folding import aligned_tokens, fold, index_tokens, is_accented, tokens
 from bot.content.lexicon import SearchLexicon
 from bot.content.passages import has_words
-from bot.content.search import rank, scope
+from bot.content.search import docs, rank, scope
 from bot.content.search.docs import COLUMNS, EXACT_COLUMNS, LOOSE_COLUMNS, Doc, Hit, make_field
 from bot.content.search.highlight import spans
 from bot.content.search.query import (
@@ -60,8 +60,7 @@ COMMON_SHARE = 0.3
 #: rapidfuzz QRatio for the label-likeness fallback when FTS finds nothing, and for "did you mean".
 FUZZY_CUTOFF = 75
 SUGGEST_CUTOFF = 55
-#: A pack this small gains nothing from choosing rare concepts: every word selects candidates.
-SMALL_KIND = 100
+SMALL_KIND = 100  # a pack this small gains nothing from choosing rare concepts: every word selects candidates
 
 
 def _fts_phrase(alt: tuple[str, ...]) -> str:
@@ -72,11 +71,6 @@ def _fts_phrase(alt: tuple[str, ...]) -> str:
     return '"' + " ".join(alt) + '"'
 
 
-def _holds(words: list[str], phrase: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    return any(tuple(words[k : k + n]) == phrase for k in range(len(words) - n + 1))
-
-
 class SearchIndex:
     """In-memory index; build once with :meth:`build`, then query from any thread."""
 
@@ -84,8 +78,7 @@ class SearchIndex:
                  ranking: Ranking = RANKING) -> None:
         self.lexicon = lexicon or SearchLexicon()
         self.ranking = ranking
-        # The index never changes once built, so answers can be remembered: inline mode and
-        # result pages ask the same query again and again.
+        # The index never changes once built, so answers are remembered: inline mode asks them again and again.
         self.cache_size = cache_size
         self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._cache_lock = threading.Lock()
@@ -146,13 +139,8 @@ class SearchIndex:
                 value_tokens=frozenset(index_tokens(fig.value or "")),
                 name_words=tuple(frozenset(index_tokens(n)) for n in names),
                 name_tokens=tuple(tuple(tokens(n)) for n in names),
-                units=frozenset(str(e.value) for es in self.lexicon.units.entries.values() for e in es
-                                if str(e.value).lower() in f"{fig.unit or ''} {fig.label}".lower()),
-                unit_words=frozenset(tokens(fig.unit or "")),  # emptied below for a share or a rate
-                sector=any(_holds(tokens(fig.label), phrase) for phrase in self.lexicon.sector_words),
+                **docs.unit_traits(fig.unit or "", fig.label, self.lexicon),
             )
-            if doc.units:  # "% số xã", "%/năm": a share or a rate, not a count of what its unit names
-                doc.unit_words = frozenset()
             self._add(
                 doc,
                 title=fig.label,
@@ -258,11 +246,7 @@ class SearchIndex:
                 db.executemany(f"INSERT INTO {table}(rowid, {', '.join(columns)}) VALUES ({marks})", rows)
         db.commit()
         self._name_strings = [name for name, _ in self._names]
-        results = [d for d in self._docs["figure"] if d.figure_kind in rank.RESULT_KINDS]
-        # the year the report's results are for: most of them (a few span the next term, "2021-2030")
-        latest = next(iter(Counter(max(d.period_years) for d in results if d.period_years).most_common(1)), (None,))[0]
-        for doc in results:
-            doc.latest = latest in doc.period_years
+        docs.mark_latest([d for d in self._docs["figure"] if d.figure_kind in rank.RESULT_KINDS])
         for doc in self._docs["figure"]:
             weights = [{w: self.name_idf(w) for w in words} for words in doc.name_words]
             doc.name_weights = tuple((w, sum(w.values())) for w in weights)

@@ -29,6 +29,7 @@ TARGET_KINDS = frozenset({"target", "previous_target"})  # figure roles (kinds.y
 RESULT_KINDS = frozenset({"result", "count", "rank"})  # what was achieved (not a gap, a rise, a baseline)
 UNIT_STRENGTH = 1.0  # words asking for a unit are had by a figure in that unit as if its name said them:
 # "tăng mỗi năm" is answered by a rate in "%/năm" as fully as by a label saying "hằng năm"
+NAMED_STRENGTH = 0.8  # a named indicator (IIP, CPI) counts only in a figure's label, aliases or unit
 _ZEROS = (0.0,) * 64  # default values for map(dict.get, words, _ZEROS)
 
 
@@ -135,6 +136,8 @@ def group_strength(doc: Doc, group: Group, placement: float = 0.0) -> float:
     best = max(map(get, group.singles, _ZEROS)) if group.singles else 0.0
     if group.unit and group.unit in doc.units and best < UNIT_STRENGTH:
         best = UNIT_STRENGTH
+    if group.named and best < NAMED_STRENGTH:
+        return 0.0  # a named indicator its sentence only mentions: the figure is not about it
     if group.rank and doc.placement and placement > best:
         best = placement
     for phrase in group.phrases:
