@@ -596,3 +596,116 @@ def test_every_weight_has_a_reason_and_can_be_switched_off(index: SearchIndex) -
     other = index.with_ranking(RANKING.without("value"))
     assert other.ranking.value == 0.0 and index.ranking.value == RANKING.value
     assert other.docs("figure") is index.docs("figure"), "the same data, ranked otherwise"
+
+
+# -- how cadres ask (searchfix): each mechanism on questions written from the report's sentences -------
+
+
+def answer(index: SearchIndex, question: str) -> str | None:
+    found = index.lookup(question)
+    return found.answer.id if found.answer else None
+
+
+def test_now_asks_for_the_latest_result_and_a_target_is_no_answer(shipped: SearchIndex) -> None:
+    """"Tỷ lệ lao động qua đào tạo năm 2025 đạt 80%" vs the 2030 target 90%: "hiện nay" is the 2025
+    result; "Tỷ lệ xã đạt chuẩn nông thôn mới" 2025 before the margin over the target; a concept the
+    report gives only as a target ("tỷ trọng đóng góp của TFP", 2030) is not in the report *now*."""
+    assert shipped.analyze("ty le lao dong qua dao tao hien nay").now
+    assert answer(shipped, "ty le lao dong qua dao tao hien nay") == "lao-dong-qua-dao-tao-2025"
+    assert answer(shipped, "ty le lao dong qua dao tao bay gio") == "lao-dong-qua-dao-tao-2025"
+    assert answer(shipped, "ty le xa dat chuan nong thon moi hien nay") == "ntm-xa-ty-le-2025"
+    assert answer(shipped, "giuong benh tren 10.000 dan hien nay") == "giuong-benh-van-dan-2025"
+    tfp = shipped.lookup("tfp dong gop vao grdp hien nay")
+    assert tfp.outcome == sc.NOT_FOUND and "mt2030-tfp" in [h.id for h in tfp.near], "offered, not the answer"
+    assert answer(shipped, "tfp dong gop vao grdp 2030") == "mt2030-tfp", "without 'hiện nay' the target answers"
+    off = shipped.with_ranking(RANKING.without("now_target"))
+    assert answer(off, "tfp dong gop vao grdp hien nay") == "mt2030-tfp", "switched off: the target answers"
+
+
+def test_next_term_asks_for_a_target(shipped: SearchIndex) -> None:
+    """"nhiệm kỳ tới", "sắp tới", "next term": Chỉ tiêu 8 (lao động qua đào tạo 90%), Chỉ tiêu 6."""
+    assert answer(shipped, "nhiem ky toi ty le lao dong qua dao tao") == "mt2030-lao-dong-qua-dao-tao"
+    assert answer(shipped, "giuong benh tren van dan nhiem ky toi") == "mt2030-giuong-benh"
+    assert answer(shipped, "bhyt next term") == "mt2030-bhyt"
+
+
+def test_per_year_words_are_had_by_a_rate_per_year(shipped: SearchIndex) -> None:
+    """"tốc độ tăng bình quân 6,3%/năm" of local spending: "tăng mỗi năm" asks that rate, which has no
+    words "mỗi năm" but its unit "%/năm"; a figure in another unit does not have them."""
+    q = shipped.analyze("chi ngan sach dia phuong tang moi nam bao nhieu")
+    assert "/năm" in q.units and [g.unit for g in q.groups if g.written == "moi nam"] == ["/năm"]
+    rate = next(d for d in shipped.docs("figure") if d.id == "chi-ngan-sach-tang-binh-quan")
+    total = next(d for d in shipped.docs("figure") if d.id == "chi-ngan-sach-2025")
+    assert not rank_missing(rate, q) and rank_missing(total, q)
+    assert answer(shipped, "chi ngan sach dia phuong tang moi nam bao nhieu") == "chi-ngan-sach-tang-binh-quan"
+    assert answer(shipped, "thu noi dia tang hang nam bao nhieu") == "thu-noi-dia-tang-binh-quan"
+    assert answer(shipped, "budget revenue growth per year") == "thu-ngan-sach-tang-binh-quan"
+    # the 2030 target's label says "bình quân hằng năm"; the 8,7%/năm of 2021-2025 has it by its unit, as fully
+    assert answer(shipped, "thu ngan sach tang moi nam bao nhieu") == "thu-ngan-sach-tang-binh-quan"
+
+
+def test_past_words_and_per_year_growth_prefer_the_completed_term(shipped: SearchIndex) -> None:
+    """"Tốc độ tăng trưởng GRDP bình quân trên địa bàn đạt 14%/năm" (2021-2025) vs Chỉ tiêu 1 (15%/năm,
+    2025-2030): a question about the term behind, or a per-year growth with no period, is the 14%."""
+    assert shipped.analyze("nhiem ky qua tang truong grdp binh quan").past
+    assert answer(shipped, "nhiem ky qua tang truong grdp binh quan") == "grdp-tang-truong-2021-2025"
+    assert answer(shipped, "giai doan vua qua tang truong kinh te binh quan moi nam") == "grdp-tang-truong-2021-2025"
+    assert answer(shipped, "tang truong dich vu nhiem ky vua qua") == "dich-vu-tang-truong-grdp"
+
+
+def test_count_noun_prefers_the_count_and_percent_the_share(shipped: SearchIndex) -> None:
+    """"226 trường đạt chuẩn quốc gia mức độ 2, đạt 30,2%": "bao nhiêu trường" is the 226 (unit
+    "trường"), "tỷ lệ" or "bao nhiêu phần trăm" the 30,2%; "161/182 xã" vs 88,46% likewise."""
+    q = shipped.analyze("bao nhieu truong dat chuan quoc gia muc do 2")
+    assert "truong" in q.counted
+    assert answer(shipped, "bao nhieu truong dat chuan quoc gia muc do 2") == "truong-chuan-qg-muc-2-so"
+    assert answer(shipped, "ty le truong dat chuan quoc gia muc do 2 nam 2025") == "truong-chuan-qg-muc-2-ty-le"
+    assert answer(shipped, "bao nhieu xa dat chuan nong thon moi") == "ntm-xa-2025"
+    # "19 xã đạt chuẩn NTM kiểu mẫu", not the 2030 target "24,6% số xã": a share's unit counts nothing
+    assert answer(shipped, "bao nhieu xa dat ntm kieu mau") == "ntm-kieu-mau-xa"
+    assert shipped.analyze("xa dat nong thon moi bao nhieu phan tram").units == {"%"}
+    assert answer(shipped, "xa dat nong thon moi bao nhieu phan tram") == "ntm-xa-ty-le-2025"
+    assert answer(shipped, "bao nhieu phan tram truong dat chuan quoc gia muc do 1") == "truong-chuan-qg-muc-1-ty-le"
+
+
+def test_growth_without_a_sector_is_the_economys(shipped: SearchIndex) -> None:
+    """"Tốc độ tăng trưởng kinh tế (GRDP) bình quân hằng năm đạt 15%" vs the sectors' 17,4%, 8,4% …:
+    "tăng trưởng" alone is the economy's; naming the sector still finds the sector's."""
+    assert not shipped.analyze("tang truong binh quan giai doan 2025-2030").sector
+    assert answer(shipped, "tang truong binh quan giai doan 2025-2030") == "mt2030-grdp-tang-truong"
+    assert answer(shipped, "muc tieu tang truong kinh te nhiem ky toi") == "mt2030-grdp-tang-truong"
+    assert answer(shipped, "tang truong dich vu giai doan 2025-2030") == "dich-vu-tang-truong-2025-2030"
+
+
+def test_a_named_indicator_is_answered_only_by_a_figure_named_so(shipped: SearchIndex) -> None:
+    """"Chỉ số sản xuất công nghiệp của tỉnh luôn đứng đầu cả nước; tốc độ tăng trưởng bình quân đạt
+    20,1%/năm": the IIP is given only as a rank, with no figure; the 20,1% is industry growth (issue 8)."""
+    for question in ("iip tang binh quan bao nhieu", "chi so san xuat cong nghiep binh quan 5 nam"):
+        found = shipped.lookup(question)
+        assert found.outcome == sc.NOT_FOUND, question
+    assert "cong-nghiep-tang-truong-2021-2025" not in [h.id for h in shipped.figures("iip", 3)]
+    assert answer(shipped, "tang truong cong nghiep binh quan 2021-2025") == "cong-nghiep-tang-truong-2021-2025"
+    assert answer(shipped, "pci nam 2022 xep thu may") in ("pci-2022-xep-hang", "dp2-pci-xep-hang-2022")
+
+
+def test_a_concept_another_figure_is_named_by_is_not_answered_from_context(shipped: SearchIndex) -> None:
+    """"Tỷ lệ đô thị hóa đạt trên 68,4%" (target 13) cites the 57,1% urban population share, which is
+    not the urbanisation rate (issue 8): the share does not answer "đô thị hóa" from that citation."""
+    found = shipped.lookup("ty le do thi hoa nam 2025")
+    assert found.outcome == sc.NOT_FOUND
+    assert {"mt2030-do-thi-hoa", "ty-le-do-thi-2025"} <= {h.id for h in found.near}
+    assert answer(shipped, "ty le do thi hoa 2030") == "mt2030-do-thi-hoa"
+    assert answer(shipped, "ty le dan so do thi 2025") == "ty-le-do-thi-2025"
+
+
+def test_both_neighbours_decide_how_a_stopword_is_read(shipped: SearchIndex) -> None:
+    """"trong" between two words: the report's pairs on both sides are counted together, so one pair
+    read "trọng" on one side does not outvote more pairs read "trong" on the other."""
+    from bot.content.lexicon import Entry
+    from bot.content.search.query import Token
+
+    toks = [Token(w, w, w) for w in ("cao", "trong", "nong")]
+    entry = shipped.lexicon.stopwords.match(["trong"], ["trong"])
+    assert isinstance(entry, Entry)
+    assert not shipped.vocab.other_reading(toks, 1, entry, True), "cao trong (4) outweighs trọng nông (2)"
+    assert shipped.vocab.other_reading(toks, 1, entry, True, bound={0}), "a bound neighbour tells nothing"

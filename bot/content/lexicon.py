@@ -38,10 +38,15 @@ WORD_LISTS = (
     "greetings",
     "thanks",
     "ordinal_markers",
+    "now_words",
+    "past_words",
+    "count_words",
+    "sector_words",
+    "indicator_words",
 )
 PLACE_SCOPES = ("provinces", "country", "world")
 HOME = "home"  # value of the optional word that is the pack's own province (see SearchLexicon.with_home)
-TOP_KEYS = frozenset({"synonyms", *WORD_LISTS, "places", "items", "ordinals"})
+TOP_KEYS = frozenset({"synonyms", *WORD_LISTS, "places", "items", "ordinals", "units"})
 
 
 @dataclass(frozen=True)
@@ -129,12 +134,18 @@ class SearchLexicon:
     places: PhraseTable = field(default_factory=PhraseTable)  # value: Place
     items: PhraseTable = field(default_factory=PhraseTable)  # value: ItemWords
     ordinals: PhraseTable = field(default_factory=PhraseTable)  # value: int
+    now_words: PhraseTable = field(default_factory=PhraseTable)  # ask for the latest result, not a target
+    past_words: PhraseTable = field(default_factory=PhraseTable)  # ask about the term behind: a result
+    count_words: PhraseTable = field(default_factory=PhraseTable)  # "bao nhiêu" + noun: counted in that noun
+    sector_words: PhraseTable = field(default_factory=PhraseTable)  # a figure naming one, unasked, is narrower
+    indicator_words: PhraseTable = field(default_factory=PhraseTable)  # answered only by a figure named so
+    units: PhraseTable = field(default_factory=PhraseTable)  # value: the unit marker the words ask for
 
     @cached_property
     def phrase_lists(self) -> dict[Phrase, frozenset[str]]:
         """Folded phrase -> the lists it is in (list names, "synonyms"): one look-up per span of a query."""
         out: dict[Phrase, set[str]] = {}
-        for name in (*WORD_LISTS, "places", "items", "ordinals"):
+        for name in (*WORD_LISTS, "places", "items", "ordinals", "units"):
             for phrase in getattr(self, name):
                 out.setdefault(phrase, set()).add(name)
         for phrase in self.synonyms:
@@ -217,6 +228,7 @@ class _Reader:
             places=self.places(data),
             items=self.items(data),
             ordinals=self.ordinals(data),
+            units=self.units(data),
             **lists,
         )
 
@@ -273,6 +285,16 @@ class _Reader:
                           "by_subject: true")
             value = ItemWords(tuple(str(k) for k in kinds), bool(spec.get("by_subject", False)))
             entries += [_entry(str(w), value) for w in words]
+        return PhraseTable.of(entries)
+
+    def units(self, data: Mapping[str, Any]) -> PhraseTable:
+        raw = data.get("units") or {}
+        if not isinstance(raw, Mapping) or not all(isinstance(w, list) for w in raw.values()):
+            self.fail(data, "units", "'units' must map a unit marker to the words that ask for it, e.g. "
+                                     "'/năm': [mỗi năm, hằng năm]")
+        entries = []
+        for marker, words in raw.items():
+            entries += [_entry(str(w), str(marker)) for w in words]
         return PhraseTable.of(entries)
 
     def ordinals(self, data: Mapping[str, Any]) -> PhraseTable:

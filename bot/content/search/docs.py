@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Any
 
-from bot.content.folding import aligned_tokens, canonical_number, is_accented, is_number, token_forms
+from bot.content.folding import aligned_tokens, canonical_number, is_accented, is_number, token_forms, tokens
+from bot.content.lexicon import SearchLexicon
 from bot.content.search.vocab import LOOSE
 
 #: Columns of every FTS table: folded text, then the same text in exact form (diacritics kept). A kind
@@ -83,6 +86,10 @@ class Doc:
     name_tokens: tuple[tuple[str, ...], ...] = ()  # label and each alias, folded words in order
     name_weights: tuple[tuple[dict[str, float], float], ...] = ()  # per name: word -> rarity, and their sum
     name_years: frozenset[str] = frozenset()
+    units: frozenset[str] = frozenset()  # unit markers of the lexicon its unit or label holds ("%", "/năm")
+    unit_words: frozenset[str] = frozenset()  # its unit's words, folded ("truong"): what it counts
+    latest: bool = False  # a result (not a target) for the latest year the report gives results for
+    sector: bool = False  # its label names a sector of the economy (the lexicon's sector words)
     # items
     item_kind: str | None = None
     number: int | None = None  # an item's number as its title gives it ("Đột phá 2: ...")
@@ -98,3 +105,21 @@ class Doc:
             if all(p in bigrams for p in pairs):
                 return strength
         return 0.0
+
+
+def unit_traits(unit: str, label: str, lexicon: SearchLexicon) -> dict[str, Any]:
+    """A figure's unit markers ("%", "/năm" where its unit or label holds them), the words of its unit
+    when it counts something (not for a share or a rate: "% số xã"), and whether its label names a sector."""
+    text = f"{unit} {label}".lower()
+    units = frozenset(str(e.value) for es in lexicon.units.entries.values() for e in es if str(e.value).lower() in text)
+    words = tokens(label)
+    sector = any(any(tuple(words[k : k + len(p)]) == p for k in range(len(words) - len(p) + 1))
+                 for p in lexicon.sector_words)
+    return {"units": units, "unit_words": frozenset() if units else frozenset(tokens(unit)), "sector": sector}
+
+
+def mark_latest(results: list[Doc]) -> None:
+    """Mark the results for the year most results are for (a few span the next term, "2021-2030")."""
+    years = Counter(max(d.period_years) for d in results if d.period_years).most_common(1)
+    for doc in results:
+        doc.latest = bool(years) and years[0][0] in doc.period_years

@@ -27,7 +27,7 @@ from rapidfuzz import fuzz, process
 from bot.content.folding import aligned_tokens, fold, index_tokens, is_accented, tokens
 from bot.content.lexicon import SearchLexicon
 from bot.content.passages import has_words
-from bot.content.search import rank, scope
+from bot.content.search import docs, rank, scope
 from bot.content.search.docs import COLUMNS, EXACT_COLUMNS, LOOSE_COLUMNS, Doc, Hit, make_field
 from bot.content.search.highlight import spans
 from bot.content.search.query import (
@@ -60,8 +60,7 @@ COMMON_SHARE = 0.3
 #: rapidfuzz QRatio for the label-likeness fallback when FTS finds nothing, and for "did you mean".
 FUZZY_CUTOFF = 75
 SUGGEST_CUTOFF = 55
-#: A pack this small gains nothing from choosing rare concepts: every word selects candidates.
-SMALL_KIND = 100
+SMALL_KIND = 100  # a pack this small gains nothing from choosing rare concepts: every word selects candidates
 
 
 def _fts_phrase(alt: tuple[str, ...]) -> str:
@@ -79,8 +78,7 @@ class SearchIndex:
                  ranking: Ranking = RANKING) -> None:
         self.lexicon = lexicon or SearchLexicon()
         self.ranking = ranking
-        # The index never changes once built, so answers can be remembered: inline mode and
-        # result pages ask the same query again and again.
+        # The index never changes once built, so answers are remembered: inline mode asks them again and again.
         self.cache_size = cache_size
         self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._cache_lock = threading.Lock()
@@ -141,6 +139,7 @@ class SearchIndex:
                 value_tokens=frozenset(index_tokens(fig.value or "")),
                 name_words=tuple(frozenset(index_tokens(n)) for n in names),
                 name_tokens=tuple(tuple(tokens(n)) for n in names),
+                **docs.unit_traits(fig.unit or "", fig.label, self.lexicon),
             )
             self._add(
                 doc,
@@ -247,6 +246,7 @@ class SearchIndex:
                 db.executemany(f"INSERT INTO {table}(rowid, {', '.join(columns)}) VALUES ({marks})", rows)
         db.commit()
         self._name_strings = [name for name, _ in self._names]
+        docs.mark_latest([d for d in self._docs["figure"] if d.figure_kind in rank.RESULT_KINDS])
         for doc in self._docs["figure"]:
             weights = [{w: self.name_idf(w) for w in words} for words in doc.name_words]
             doc.name_weights = tuple((w, sum(w.values())) for w in weights)

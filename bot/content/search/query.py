@@ -50,6 +50,8 @@ class Group:
     home: bool = False  # the pack's own province: never part of what was asked
     rank: bool = False  # rank words ("xếp thứ", "top"): a figure placing the province has them (Doc.placement)
     optional: bool = False  # helps ranking, never required (home province, "tỉnh", "hiện nay")
+    named: bool = False  # an indicator of the lexicon ("chỉ số sản xuất công nghiệp"): a figure must be named so
+    unit: str | None = None  # words that ask for a unit ("mỗi năm": "/năm"): had by a figure in that unit
     number: str | None = None  # the query token, when the concept is a number
     year: str | None = None
     written: str = ""  # the words as the cadre typed them
@@ -110,6 +112,11 @@ class Query:
     dropped: frozenset[str] = frozenset()  # folded words dropped as stopwords or question words
     bigrams: tuple[str, ...] = ()  # content words side by side: "xay dung dang" is not "dang xay dung"
     placing: tuple[Phrase, ...] = ()  # asks a rank: the lexicon's rank words, which a placing name may hold
+    now: bool = False  # asks for the present ("hiện nay", "now"): the latest result, not a target
+    past: bool = False  # asks about the term behind ("đã", "nhiệm kỳ qua"): a result, not a target
+    units: frozenset[str] = frozenset()  # unit markers asked for ("phần trăm": "%", "mỗi năm": "/năm")
+    counted: frozenset[str] = frozenset()  # the noun after "bao nhiêu"/"mấy": what is counted ("trường")
+    sector: bool = False  # names a sector of the economy ("công nghiệp", "dịch vụ")
 
     @property
     def empty(self) -> bool:
@@ -176,7 +183,7 @@ class _Reader:
 
     # Tables that take words out of the concepts, in priority order when two match equally long.
     CONSUMING = ("greetings", "thanks", "person_words", "items", "places", "question_words", "stopwords",
-                 "optional_words", "target_words")
+                 "optional_words", "target_words", "past_words")
 
     def __init__(self, lexicon: SearchLexicon, vocab: Vocabulary, tokens: list[Token]) -> None:
         self.lex = lexicon
@@ -228,6 +235,31 @@ class _Reader:
                         folded[i : i + n], [t.exact for t in self.tokens[i : i + n]]) is not None:
                     return True
         return False
+
+    def flagged(self, name: str) -> list[tuple[int, int, Entry]]:
+        """Every span of the query that spells an entry of list ``name``: (start, length, entry)."""
+        lists, folded, table = self.lex.phrase_lists, self.folded, getattr(self.lex, name)
+        out = []
+        for i in range(len(folded)):
+            for n in range(min(self.lex.phrase_starts.get(folded[i], 0), len(folded) - i), 0, -1):
+                if name in lists.get(tuple(folded[i : i + n]), ()):
+                    entry = table.match(folded[i : i + n], [t.exact for t in self.tokens[i : i + n]])
+                    if entry is not None:
+                        out.append((i, n, entry))
+                        break
+        return out
+
+    def counted(self) -> frozenset[str]:
+        """The words right after a count word ("bao nhiêu trường", "mấy huyện", "how many schools"):
+        what the cadre wants counted, to be found in a figure's unit."""
+        out: set[str] = set()
+        for i, n, _entry in self.flagged("count_words"):
+            j = i + n
+            if j < len(self.tokens) and not self.tokens[j].quote:
+                out.add(self.folded[j])
+                for word in self.lex.synonyms.get((self.folded[j],), ()):
+                    out.update(word)
+        return frozenset(out)
 
     def ordinal_at(self, i: int) -> tuple[int | None, int]:
         """The ordinal at ``i`` ("thứ hai", "số 7", "II", "3") and how many tokens it takes."""
@@ -361,7 +393,7 @@ class _Reader:
                 n += used
             elif name in ("question_words", "stopwords"):
                 dropped += [t.folded for t in span]
-            elif name in ("optional_words", "target_words") and not is_number(span[0].folded):
+            elif name in ("optional_words", "target_words", "past_words") and not is_number(span[0].folded):
                 # "phấn đấu", "kế hoạch": they tell what kind of figure is meant (see flags), not which
                 group = self.phrase_group(span, optional=True)
                 group.home = entry is not None and entry.value == HOME
@@ -370,12 +402,17 @@ class _Reader:
             elif name == "synonyms":
                 group = self.phrase_group(span)
                 group.rank = self.entry_at(self.lex.rank_words, i, n) is not None
+                unit = self.entry_at(self.lex.units, i, n, check=False)
+                group.unit = unit.value if unit is not None else None
+                group.named = self.entry_at(self.lex.indicator_words, i, n, check=False) is not None
                 q.groups.append(group)
                 flat += [t.folded for t in span]
             else:
                 groups = self.word_group(i, i == len(tokens) - 1)
                 if len(groups) == 1 and not groups[0].number:
                     groups[0].rank = self.entry_at(self.lex.rank_words, i, 1) is not None
+                    unit = self.entry_at(self.lex.units, i, 1, check=False)
+                    groups[0].unit = unit.value if unit is not None else None
                     if not groups[0].unknown:
                         singles[len(q.groups)] = i  # a plain word at token i: maybe half of a compound
                 q.groups += groups
@@ -392,6 +429,11 @@ class _Reader:
         q.dropped = frozenset(dropped)
         q.bigrams = tuple(dict.fromkeys(map(" ".join, pairwise(flat))))
         q.placing = tuple(self.lex.rank_words) if q.rank else ()
+        q.now = bool(self.flagged("now_words"))
+        q.past = bool(self.flagged("past_words"))
+        q.units = frozenset(str(e.value) for _i, _n, e in self.flagged("units"))
+        q.counted = self.counted()
+        q.sector = bool(self.flagged("sector_words"))
         return q
 
 

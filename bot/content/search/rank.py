@@ -26,6 +26,10 @@ from bot.content.search.docs import Doc
 from bot.content.search.query import Group, Query
 
 TARGET_KINDS = frozenset({"target", "previous_target"})  # figure roles (kinds.yaml)
+RESULT_KINDS = frozenset({"result", "count", "rank"})  # what was achieved (not a gap, a rise, a baseline)
+UNIT_STRENGTH = 1.0  # words asking for a unit are had by a figure in that unit as if its name said them:
+# "tăng mỗi năm" is answered by a rate in "%/năm" as fully as by a label saying "hằng năm"
+NAMED_STRENGTH = 0.8  # a named indicator (IIP, CPI) counts only in a figure's label, aliases or unit
 _ZEROS = (0.0,) * 64  # default values for map(dict.get, words, _ZEROS)
 
 
@@ -76,6 +80,20 @@ class Ranking:
     target_match: float = weight(0.2, "target words asked ('muc tieu', '2030') and this is a target")
     target_mismatch: float = weight(-0.1, "a target, but nobody asked for one: results first")
     headline: float = weight(0.03, "between equals, the headline figure a cadre more likely means")
+    unit_asked: float = weight(0.15, "the unit asked is the figure's: 'bao nhiêu phần trăm' a share in %, 'mỗi "
+                                     "năm' a rate per year ('%/năm'); such words are had by a figure in that unit")
+    counted: float = weight(0.15, "'bao nhiêu trường', 'mấy huyện': the noun asked is what the figure counts "
+                                  "(its unit), so a count before the share of the same thing")
+    now_target: float = weight(-0.2, "'hiện nay', 'bây giờ', 'now' without target words: the latest result, "
+                                      "and a target is no answer at all (it is not achieved yet)")
+    now_latest: float = weight(0.12, "'hiện nay', 'bây giờ' without target words: a result for the latest year "
+                                     "the report gives results for (2025) before older ones and other kinds")
+    name_share: float = weight(0.05, "how much of the figure's name the question covers (IDF-weighted): 'bao "
+                                    "nhiêu phần trăm trường đạt chuẩn' is the rate, not the rate 'cao hơn cả nước'")
+    past_target: float = weight(-0.15, "'đã', 'nhiệm kỳ qua', 'đã qua' without target words: the completed "
+                                        "term's result before a target")
+    other_sector: float = weight(-0.08, "the figure is one sector's ('dịch vụ', 'công nghiệp') and the question "
+                                         "names none: 'tăng trưởng' alone is the economy's")
     placement: float = weight(0.8, "rank words asked ('xếp thứ mấy', 'top mấy') are found in a figure that places "
                                    "the province, a rank or a group ('nhóm 10 tỉnh'), as strongly as in its unit")
     # -- scope: does the best figure answer the question? -------------------------------------------
@@ -116,6 +134,10 @@ def group_strength(doc: Doc, group: Group, placement: float = 0.0) -> float:
     and "nhóm 10 tỉnh dẫn đầu" is the report's answer even without the words "xếp thứ"."""
     get = doc.strength.get
     best = max(map(get, group.singles, _ZEROS)) if group.singles else 0.0
+    if group.unit and group.unit in doc.units and best < UNIT_STRENGTH:
+        best = UNIT_STRENGTH
+    if group.named and best < NAMED_STRENGTH:
+        return 0.0  # a named indicator its sentence only mentions: the figure is not about it
     if group.rank and doc.placement and placement > best:
         best = placement
     for phrase in group.phrases:
@@ -172,6 +194,19 @@ def figure_bonus(doc: Doc, q: Query, r: Ranking) -> float:
             bonus += r.value
     if doc.figure_kind in TARGET_KINDS:
         bonus += r.target_match if q.target else r.target_mismatch
+        if not q.target:
+            bonus += (r.now_target if q.now else 0.0) + (r.past_target if q.past else 0.0)
+    for unit in q.units:
+        if unit in doc.units:
+            bonus += r.unit_asked
+    if q.counted and q.counted & doc.unit_words:
+        bonus += r.counted
+    if doc.sector and not q.sector:
+        bonus += r.other_sector
+    if q.now and not q.target and doc.latest:
+        bonus += r.now_latest
+    if r.name_share:
+        bonus += r.name_share * name_cover(doc, q)
     if doc.headline:
         bonus += r.headline
     return bonus

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from bot.content.folding import canonical_number
 from bot.content.search.docs import Doc, Hit
 from bot.content.search.query import Group, PlaceMention, Query
-from bot.content.search.rank import group_strength, missing, name_cover, name_match
+from bot.content.search.rank import TARGET_KINDS, group_strength, missing, name_cover, name_match
 
 if TYPE_CHECKING:
     from bot.content.search.index import SearchIndex
@@ -92,7 +92,12 @@ def lookup(index: SearchIndex, text: str) -> Lookup:
     places = [p for p in q.places if p.place.scope != "country"]
     answers: list[tuple[float, Doc]] = []
     first = None
+    named = _named(index, q, ranked[:ANSWER_DEPTH])
+    strengths, placement = index.ranking.field_strength["figure"], index.ranking.placement
+    context = strengths["context"] if strengths["context"] < strengths["title"] else 0.0  # 0: columns made alike
     for n, (s, d) in enumerate(ranked[:ANSWER_DEPTH]):
+        if named and any(group_strength(d, g, placement) <= context for g in named):
+            continue  # a concept another figure is named by is, in this one, only a word of its context
         if first is not None and n > first + NEAR:
             break  # other answers are offered among the next few only
         if answers_question(index, d, q, places):
@@ -106,6 +111,14 @@ def lookup(index: SearchIndex, text: str) -> Lookup:
     if unnamed and not _in_text(index, q):
         return Lookup(OTHER_PLACE, near=near, about=q.about, place=unnamed[0].place.name)
     return Lookup(NOT_FOUND, near=near, about=q.about or text)
+
+
+def _named(index: SearchIndex, q: Query, ranked: list[tuple[float, Doc]]) -> list[Group]:
+    """Required concepts that some leading figure has in its label or an alias: "đô thị hóa" names the
+    2030 target; a figure merely cited by that target's item (its context) is not about it."""
+    names = index.ranking.field_strength["figure"]["title"]
+    whole = [d for _, d in ranked if all(g.year for g in missing(d, q, index.ranking.placement))]  # a year aside
+    return [g for g in q.required if any(group_strength(d, g) >= names for d in whole)]
 
 
 def _in_text(index: SearchIndex, q: Query) -> bool:
@@ -126,6 +139,12 @@ def answers_question(index: SearchIndex, doc: Doc, q: Query, places: list[PlaceM
     Chí Minh"). Cheap tests first."""
     if q.empty or missing(doc, q, index.ranking.placement):
         return False
+    strengths = index.ranking.field_strength["figure"]
+    body = strengths["body"] if strengths["body"] < strengths["title"] else 0.0  # 0: columns made alike
+    if any(g.named and group_strength(doc, g) <= body for g in q.required):
+        return False  # an indicator its sentence only mentions: the IIP ranks first, the 20,1% is growth
+    if q.now and not q.target and index.ranking.now_target and doc.figure_kind in TARGET_KINDS:
+        return False  # "hiện nay": a target is not achieved yet, so it does not answer
     if not all(names_place(doc, p) for p in places):
         return False
     if any(n in doc.value_tokens or canonical_number(n) in doc.value_tokens for n in q.numbers):

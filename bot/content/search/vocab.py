@@ -99,6 +99,7 @@ class Vocabulary:
         """
         spelling = entry.exact[0]
         told = False
+        same_total = other_total = 0  # both neighbours weigh in: "cao trong" (4) outweighs "trọng nông" (2)
         for j, first in ((i - 1, False), (i + 1, True)):
             if not 0 <= j < len(tokens) or tokens[j].quote or j in bound:
                 continue
@@ -112,9 +113,11 @@ class Vocabulary:
                     same += count
                 else:
                     other += count
-            if other > same:
-                return True
+            same_total += same
+            other_total += other
             told = told or same > 0
+        if other_total > same_total:
+            return True
         if by_word and not told:
             counts = self.spellings.get(tokens[i].folded, Counter())
             return sum(counts.values()) > 3 * counts.get(spelling, 0)
