@@ -13,7 +13,7 @@ import sqlite3
 from typing import Any
 
 from telegram import Update
-from telegram.ext import filters
+from telegram.ext import ApplicationHandlerStop, filters
 
 from bot import context as ctx
 from bot.access import codes
@@ -81,14 +81,14 @@ async def invite_link(update: Update, context: BotContext) -> None:
     if not codes.well_formed(code):
         log.info("user %s opened a malformed invite link", user.id)
         await message.reply_text(view.forged(tr))
-        return
+        raise ApplicationHandlerStop  # not admitted: nothing after this (group 2's /start) is for them
     store = context.store
     try:
         outcome, invite = await store.writer.run(_redeem, store.writer.db, codes.digest(code), user.id)
     except sqlite3.Error as exc:
         store.db.report(exc, "checking an invite link")
         await message.reply_text(view.busy(tr))
-        return
+        raise ApplicationHandlerStop from None
     if outcome in (Redeemed.ADMITTED, Redeemed.ALREADY):
         access.admit(user.id)
         log.info("user %s admitted by invite #%s", user.id, invite.id if invite else "?")
@@ -98,6 +98,7 @@ async def invite_link(update: Update, context: BotContext) -> None:
         return
     log.info("user %s refused: invite #%s is %s", user.id, invite.id if invite else "-", outcome.value)
     await message.reply_text(view.refused(outcome, invite, tr, context.settings.timezone))
+    raise ApplicationHandlerStop
 
 
 def _redeem(db: Any, code_hash: str, user_id: int) -> tuple[Redeemed, Invite | None]:

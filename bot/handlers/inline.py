@@ -42,7 +42,8 @@ async def inline_query(update: Update, context: BotContext) -> None:
         passages = found.hits if found.outcome == scope.PASSAGES else ()
         page, more = inline_answer(pack, tr, text, result, passages, offset, INLINE_MAX)
         if offset == 0 and result.outcome not in (scope.GREETING, scope.THANKS, scope.EMPTY):
-            note_lookup(context, text, found=result.outcome not in (scope.NOT_FOUND, scope.OTHER_PLACE) or bool(passages))
+            missing = result.outcome in (scope.NOT_FOUND, scope.OTHER_PLACE) and not passages
+            note_lookup(context, text, found=not missing)  # /stats: texts and counts, no user
     else:
         page, more = inline_results(pack, tr, "", [], offset, INLINE_MAX)
     # Personal: the labels around the report's text follow each user's language, so Telegram must
