@@ -35,10 +35,13 @@ def add_probe(app: Any) -> None:
 
 @asynccontextmanager
 async def started(settings: Any, pack: Any, catalogues: Any, search: Any, *, fake: FakeBotAPI | None = None,
-                  time: FakeTime | None = None) -> AsyncIterator[tuple[Any, FakeBotAPI]]:
+                  time: FakeTime | None = None, bot_data: dict[str, Any] | None = None
+                  ) -> AsyncIterator[tuple[Any, FakeBotAPI]]:
+    """The bot as production builds it; `bot_data` is injected before it starts (a digest clock)."""
     fake = fake or FakeBotAPI()
     errors: list[BaseException] = []
     app = make_app(settings, fake, pack, catalogues, errors, search, time)
+    app.bot_data.update(bot_data or {})
     add_probe(app)
     async with running(app):
         yield app, fake

@@ -23,7 +23,7 @@ from bot.context import BotContext
 from bot.handlers import start
 from bot.handlers.gate import access_of
 from bot.render import access as view
-from bot.store import Store
+from bot.store import Database, Store
 from bot.store.access_repo import AccessRepository, Invite, Redeemed
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ async def invite_link(update: Update, context: BotContext) -> None:
     raise ApplicationHandlerStop
 
 
-def _redeem(db: Any, code_hash: str, user_id: int) -> tuple[Redeemed, Invite | None]:
+def _redeem(db: Database, code_hash: str, user_id: int) -> tuple[Redeemed, Invite | None]:
     """In the writer's transaction: check the code, count a use, admit; with the invite for the answer."""
     repo = AccessRepository(db)
     outcome, _ = repo.redeem(code_hash, user_id)

@@ -55,8 +55,11 @@ def parse_invite_args(args: list[str]) -> tuple[int, int] | str:
         return "many"
     numbers: list[int] = []
     for arg in args:
-        if not arg.isascii() or not arg.lstrip("-+").isdigit() or len(arg) > 9:
-            return "range" if arg.lstrip("-+").isdigit() else f"number:{arg}"
+        digits = arg[1:] if arg[:1] in ("-", "+") else arg
+        if not (digits.isascii() and digits.isdigit()):
+            return f"number:{arg}"
+        if len(digits) > 9:  # huge: out of range, without building a huge int
+            return "range"
         numbers.append(int(arg))
     uses = numbers[0] if numbers else DEFAULT_USES
     days = numbers[1] if len(numbers) > 1 else DEFAULT_DAYS
