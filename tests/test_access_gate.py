@@ -191,3 +191,24 @@ async def test_the_gate_stays_closed_while_the_database_is_locked(settings, cont
         finally:
             locker.execute("ROLLBACK")
             locker.close()
+
+
+def test_bot_allowlist_takes_group_ids_and_bot_admins_does_not() -> None:
+    from bot.config import ConfigError, Settings
+
+    env = {"BOT_ACCESS": "allowlist", "BOT_ALLOWLIST": "5, -1001234567890, -4001", "BOT_ADMINS": "7"}
+    assert Settings.from_env(env).allowlist == frozenset({5, -1001234567890, -4001})
+    for bad in ({**env, "BOT_ADMINS": "-7"}, {**env, "BOT_ALLOWLIST": "--5"}, {**env, "BOT_ALLOWLIST": "-"}):
+        with pytest.raises(ConfigError):
+            Settings.from_env(bad)
+
+
+async def test_a_group_in_bot_allowlist_is_open_to_all_its_members(settings, content_pack, catalogues,
+                                                                   search_index) -> None:
+    settings_ = dataclasses.replace(restricted(settings, "allowlist"), allowlist=frozenset({INSIDER, GROUP}))
+    async with started(settings_, content_pack, catalogues, search_index) as (app, _):
+        before = len(probed(app))
+        calls = await send(app, "/help", user_id=OUTSIDER, chat_id=GROUP, chat_type="supergroup")
+        assert len(probed(app)) == before + 1 and "leaveChat" not in [c.method for c in calls]
+        assert await send(app, "grdp", user_id=OUTSIDER) != []  # privately, still an outsider: told
+        assert len(probed(app)) == before + 1
