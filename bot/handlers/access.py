@@ -55,14 +55,20 @@ async def setup(app: Any) -> None:
 async def shutdown(app: Any) -> None:
     recorder: LookupRecorder | None = app.bot_data.get(LOOKUPS)
     if recorder is not None:
+        recorder.stop_typing()
         await recorder.settle()
 
 
-def note_lookup(context: BotContext, query: str, found: bool) -> None:
-    """Count a lookup (text only, no user): a dictionary update here, written later by the writer."""
+def note_lookup(context: BotContext, query: str, found: bool, *, typing: int | None = None) -> None:
+    """Count a lookup (text only, no user): a dictionary update here, written later by the writer.
+    `typing`: the sender of an inline query, whose next query may only extend this one."""
     recorder: LookupRecorder | None = context.bot_data.get(LOOKUPS)
-    if recorder is not None:
+    if recorder is None:
+        return
+    if typing is None:
         recorder.note(query, found)
+    else:
+        recorder.typing(typing, query, found)
 
 
 async def invite_link(update: Update, context: BotContext) -> None:

@@ -43,7 +43,7 @@ async def inline_query(update: Update, context: BotContext) -> None:
         page, more = inline_answer(pack, tr, text, result, passages, offset, INLINE_MAX)
         if offset == 0 and result.outcome not in (scope.GREETING, scope.THANKS, scope.EMPTY):
             missing = result.outcome in (scope.NOT_FOUND, scope.OTHER_PLACE) and not passages
-            note_lookup(context, text, found=not missing)  # /stats: texts and counts, no user
+            note_lookup(context, text, found=not missing, typing=query.from_user.id)  # /stats: no user kept
     else:
         page, more = inline_results(pack, tr, "", [], offset, INLINE_MAX)
     # Personal: the labels around the report's text follow each user's language, so Telegram must
