@@ -168,6 +168,9 @@ async def test_revoke_and_remove_answer_bad_and_unknown_ids(start) -> None:
         assert "Không có lời mời #42" in text((await send(app, "/revoke 42", user_id=ADMIN))[-1])
         number, _ = await make_invite(app)
         await send(app, f"/revoke #{number}", user_id=ADMIN)
+        pasted, code = await make_invite(app)  # the link itself, pasted back, names its invite
+        calls = await send(app, f"/thuhoi https://t.me/x?start={code}", user_id=ADMIN)
+        assert f"Đã thu hồi lời mời #{pasted}" in text(calls[-1])
         assert "trước đó" in text((await send(app, f"/revoke {number}", user_id=ADMIN))[-1])
         for typed in ("/remove", "/remove abc", "/remove 0", "/remove 1 2"):
             assert "Cách dùng: /xoaquyen" in text((await send(app, typed, user_id=ADMIN))[-1])

@@ -141,13 +141,25 @@ def _chat_id(args: list[str]) -> int | None:
     return int(arg)
 
 
+def _pasted(context: BotContext, args: list[str]) -> int | None:
+    """The number of the invite whose link (or code) an administrator pasted, found by its hash."""
+    if len(args) != 1:
+        return None
+    code = args[0].rpartition("start=")[2]
+    if not codes.well_formed(code):
+        return None
+    invite = AccessRepository(context.store.db).find(codes.digest(code))
+    return invite.id if invite is not None else None
+
+
 async def revoke_command(update: Update, context: BotContext) -> None:
     if not await _admin_in_private(update, context, "revoke"):
         return
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    invite_id = _number(list(context.args or []))
+    args = list(context.args or [])
+    invite_id = _number(args) or _pasted(context, args)
     if invite_id is None:
         await message.reply_text(view.revoke_usage(context.tr))
         return

@@ -6,7 +6,10 @@ counts only (bot/access/lookups.py).
 
 from __future__ import annotations
 
-from datetime import datetime
+import asyncio
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -16,8 +19,20 @@ from bot.handlers import fallback
 from bot.handlers.comments_admin import is_admin
 from bot.handlers.gate import access_of
 from bot.render import stats as view
+from bot.store import Database
 from bot.store.access_repo import AccessRepository
-from bot.store.stats_repo import StatsRepository
+from bot.store.stats_repo import Figures, StatsRepository
+
+Admitted = Callable[[int, str, "int | None"], bool]
+Lookups = list[tuple[str, int]]
+
+
+def read_all(path: Path | str, today: date, admitted: Admitted) -> tuple[Figures, Lookups, Lookups]:
+    """In a thread, on a connection of its own: 90,000 subscribers are counted without stalling the loop."""
+    with Database(path).open(migrate=False) as db:
+        figures = StatsRepository(db).figures(today, admitted)
+        repo = AccessRepository(db)
+        return figures, repo.top_lookups(view.LOOKUPS_SHOWN), repo.top_lookups(view.LOOKUPS_SHOWN, missed=True)
 
 
 async def stats_command(update: Update, context: BotContext) -> None:
@@ -35,8 +50,6 @@ async def stats_command(update: Update, context: BotContext) -> None:
         return access.admits(chat_id) or access.admits(subscribed_by)
 
     today = datetime.now(context.settings.timezone).date()
-    figures = StatsRepository(context.store.db).figures(today, admitted)
-    repo = AccessRepository(context.store.db)
-    found, missed = repo.top_lookups(view.LOOKUPS_SHOWN), repo.top_lookups(view.LOOKUPS_SHOWN, missed=True)
+    figures, found, missed = await asyncio.to_thread(read_all, context.store.db.path, today, admitted)
     await message.reply_text(view.stats_page(figures, found, missed, len(access), access.mode,
                                              context.pack.meta.version, context.tr))

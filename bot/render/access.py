@@ -146,7 +146,8 @@ def invites_page(invites: list[Invite], total: int, now: int, tz: tzinfo, tr: Tr
 
 
 def revoke_usage(tr: Translator) -> str:
-    return esc(tr.gettext("Usage: /revoke <number>, the invite's number in /invites (e.g. /revoke 3)."))
+    return esc(tr.gettext("Usage: /revoke <number>, the invite's number in /invites (e.g. /revoke 3), or "
+                          "the invite link itself."))
 
 
 def revoked(outcome: Revoked, invite_id: int, tr: Translator) -> str:
