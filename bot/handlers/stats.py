@@ -21,6 +21,7 @@ from bot.handlers.gate import access_of
 from bot.render import stats as view
 from bot.store import Database
 from bot.store.access_repo import AccessRepository
+from bot.store.database import WRITER_BUSY_MS
 from bot.store.stats_repo import Figures, StatsRepository
 
 Admitted = Callable[[int, str, "int | None"], bool]
@@ -29,7 +30,7 @@ Lookups = list[tuple[str, int]]
 
 def read_all(path: Path | str, today: date, admitted: Admitted) -> tuple[Figures, Lookups, Lookups]:
     """In a thread, on a connection of its own: 90,000 subscribers are counted without stalling the loop."""
-    with Database(path).open(migrate=False) as db:
+    with Database(path, busy_ms=WRITER_BUSY_MS).open(migrate=False) as db:  # a thread may wait
         figures = StatsRepository(db).figures(today, admitted)
         repo = AccessRepository(db)
         return figures, repo.top_lookups(view.LOOKUPS_SHOWN), repo.top_lookups(view.LOOKUPS_SHOWN, missed=True)
