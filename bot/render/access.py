@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from bot.i18n import Translator
+from bot.render.common import command_name
 from bot.render.text import esc
 from bot.store.access_repo import Invite, Redeemed, Revoked
 
@@ -78,7 +79,7 @@ def busy(tr: Translator) -> str:
 
 def private_only(command: str, tr: Translator) -> str:
     return esc(tr.gettext("Send /{command} in a private chat with the bot: invite links are not for a group.")
-               .format(command=command))
+               .format(command=command_name(tr, command)))
 
 
 def invite_usage(tr: Translator, problem: str | None, max_uses: int, max_days: int) -> str:

@@ -148,6 +148,11 @@ def command_name(tr: Translator, command: str) -> str:
         "read": tr.pgettext("command", "read"),
         "comment": tr.pgettext("command", "comment"),
         "comments": tr.pgettext("command", "comments"),
+        "invite": tr.pgettext("command", "invite"),
+        "invites": tr.pgettext("command", "invites"),
+        "revoke": tr.pgettext("command", "revoke"),
+        "remove": tr.pgettext("command", "remove"),
+        "stats": tr.pgettext("command", "stats"),
     }
     return names.get(command, command)
 
