@@ -27,6 +27,7 @@ async def test_stats_counts_lookups_found_and_missed_without_user_ids(settings, 
         await send(app, "/search sân bay vũ trụ", user_id=2003)
         await send(app, "xin chào", user_id=2003)  # a greeting is not a lookup
         await send(app, "/subscribe 7:00", user_id=2001)
+        await send(app, "/help", user_id=ADMIN)  # noted before /stats reads: the count does not race
         recorder = app.bot_data["lookup_recorder"]
         await recorder.settle()
         await settle(app)
@@ -40,7 +41,7 @@ async def test_stats_counts_lookups_found_and_missed_without_user_ids(settings, 
         assert "xin chào" not in shown
         assert "Hôm nay: 0 đã gửi, 0 lỗi, 0 chưa rõ" in shown
         assert content_pack.meta.version in shown
-        assert "Người dùng: 4 đang dùng (tổng cộng 4)" in shown  # the administrator is noted after
+        assert "Người dùng: 5 đang dùng (tổng cộng 5)" in shown  # four users and the administrator
         with sqlite3.connect(settings_.database_path) as conn:
             columns = [r[1] for r in conn.execute("PRAGMA table_info(lookup_stats)")]
             assert columns == ["query", "found", "missed", "last_at"]  # no user, no chat
