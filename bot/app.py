@@ -52,6 +52,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot import context as ctx
+from bot.access.policy import ACCESS, Access
 from bot.config import Settings
 from bot.content import ContentPack
 from bot.content.pack import load_pack
@@ -60,6 +61,8 @@ from bot.context import BotContext
 from bot.digest import runner as digest_runner
 from bot.digest.pacing import MeteredRateLimiter, TrafficWindow
 from bot.handlers import (
+    access,
+    access_admin,
     briefing,
     broadcast,
     charts,
@@ -79,6 +82,7 @@ from bot.handlers import (
     read,
     search,
     start,
+    stats,
 )
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, Catalogues
 from bot.ops import channel as digest_channel
@@ -154,6 +158,16 @@ COMMANDS: tuple[Command, ...] = (
             ops.reload_command, aliases=("tailai",), listed=False),
     Command("broadcast", N_("An announcement to every subscriber, after a preview (administrators)"),
             broadcast.broadcast_command, aliases=("thongbao",), listed=False),
+    Command("invite", N_("An invite link and QR code: /invite [people] [days] (administrators)"),
+            access_admin.invite_command, aliases=("moi",), listed=False),
+    Command("invites", N_("Invites made, uses left, expiry (administrators)"), access_admin.invites_command,
+            aliases=("dsmoi",), listed=False),
+    Command("revoke", N_("Withdraw an invite: /revoke <number> (administrators)"), access_admin.revoke_command,
+            aliases=("thuhoi",), listed=False),
+    Command("remove", N_("Take back an invite's admission: /remove <id> (administrators)"),
+            access_admin.remove_command, aliases=("xoaquyen",), listed=False),
+    Command("stats", N_("Users, subscribers, digests, lookups (administrators)"), stats.stats_command,
+            aliases=("thongke",), listed=False),
 )
 
 
@@ -162,6 +176,8 @@ def register_handlers(app: AnyApp) -> None:
     app.bot_data[gate.OPEN_COMMANDS] = frozenset(
         name for c in COMMANDS if c.open for name in (c.name, *c.aliases))
 
+    # ACCESS: an invite link opened, /start inv... (the gate lets an outsider's through to here).
+    app.add_handler(MessageHandler(access.INVITE_LINK, access.invite_link), group=FEATURES)
     # READER: a group's 📖 link lands here as /start read-<section> (before /start's own row).
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.Regex(r"^/start(@\w+)?\s+read(-\w+)?\s*$")
                                    & filters.UpdateType.MESSAGE, read.start_link), group=FEATURES)
@@ -260,6 +276,7 @@ def build_application(
     app = builder.build()
     app.bot_data[ctx.WINDOW] = window
     app.bot_data[gate.FLOOD] = gate.FloodGuard(arrivals or clock)
+    app.bot_data[ACCESS] = Access(settings)  # admissions made at run time are loaded in post_init
     app.bot_data[ctx.SETTINGS] = settings
     app.bot_data[ctx.CATALOGUES] = catalogues
     app.bot_data["commands"] = COMMANDS
@@ -279,6 +296,7 @@ async def _post_init(app: AnyApp) -> None:
         app.bot_data[ctx.STORE] = Store.open(settings.database_path)
     if ctx.SEARCH not in app.bot_data:
         app.bot_data[ctx.SEARCH] = SearchIndex.build(app.bot_data[ctx.PACK])
+    await access.setup(app)  # invite admissions into memory, before any update or digest
     await digest_runner.setup(app)
     await meetings.setup(app)
     await quiz.setup(app)  # its tick job re-reads running quiz series: a restart resumes them
@@ -307,6 +325,7 @@ async def _post_shutdown(app: AnyApp) -> None:
     await read.shutdown(app)
     await digest_runner.shutdown(app)
     await meetings.shutdown(app)
+    await access.shutdown(app)  # lookup counts gathered are handed to the writer
     store: Store | None = app.bot_data.pop(ctx.STORE, None)
     if store is not None:
         await store.settle()  # bookkeeping still queued is written (or reported) before closing

@@ -29,7 +29,8 @@ VARIABLES: dict[str, str] = {
     "BOT_TIMEZONE": f"IANA time zone for schedules (default {DEFAULT_TIMEZONE})",
     "BOT_ADMINS": "comma-separated Telegram user ids of administrators",
     "BOT_ACCESS": "open | allowlist | invite (default open)",
-    "BOT_ALLOWLIST": "comma-separated Telegram user ids allowed when BOT_ACCESS=allowlist",
+    "BOT_ALLOWLIST": "comma-separated Telegram user and group ids (groups: -100...) admitted when BOT_ACCESS is "
+                     "allowlist or invite",
     "BOT_LOG_LEVEL": "DEBUG | INFO | WARNING | ERROR (default INFO)",
     "BOT_WEBAPP_URL": "public HTTPS URL of the reader (Mini App); unset = no reader",
     "BOT_WEBAPP_LISTEN": "host:port the reader's web server listens on (default 127.0.0.1:8080)",
@@ -68,11 +69,15 @@ _USER_ID_RE = re.compile(r"[0-9]{1,16}")
 MAX_USER_ID = 2**52 - 1
 
 
-def _ids(name: str, raw: str) -> frozenset[int]:
+def _ids(name: str, raw: str, *, groups: bool = False) -> frozenset[int]:
+    """User ids; with `groups`, also group ids (negative: -100... for a supergroup)."""
     ids: set[int] = set()
     for part in raw.replace(";", ",").split(","):
         part = part.strip()
         if not part:
+            continue
+        if groups and part.startswith("-") and _USER_ID_RE.fullmatch(part[1:]) and 0 < int(part[1:]) <= 10**13:
+            ids.add(int(part))
             continue
         if not _USER_ID_RE.fullmatch(part) or not 0 < int(part) <= MAX_USER_ID:
             raise ConfigError(
@@ -213,7 +218,8 @@ class Settings:
     paid_broadcast: bool = False
 
     def admits(self, user_id: int | None) -> bool:
-        """open: everyone. allowlist/invite: administrators and BOT_ALLOWLIST only (invite codes: not yet)."""
+        """open: everyone. allowlist/invite: administrators and BOT_ALLOWLIST. The running bot asks
+        bot/access/policy.py's Access instead, which adds the ids admitted by invites."""
         if self.access == "open":
             return True
         return user_id is not None and (user_id in self.admins or user_id in self.allowlist)
@@ -256,7 +262,7 @@ class Settings:
         access = (get("BOT_ACCESS") or "open").lower()
         if access not in ACCESS_MODES:
             raise ConfigError(f"BOT_ACCESS must be one of {', '.join(ACCESS_MODES)} (got {access!r})")
-        allowlist = _ids("BOT_ALLOWLIST", get("BOT_ALLOWLIST") or "")
+        allowlist = _ids("BOT_ALLOWLIST", get("BOT_ALLOWLIST") or "", groups=True)
         admins = _ids("BOT_ADMINS", get("BOT_ADMINS") or "")
         if access != "open" and not allowlist and not admins:
             raise ConfigError(

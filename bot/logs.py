@@ -27,6 +27,10 @@ INIT_DATA_FIELDS = re.compile(
     r"\b(tgWebAppData|user|hash|signature|auth_date|query_id|chat_instance|chat_type|start_param|receiver|chat|q)"
     r"(=|%3D)[^&\s'\"]*")
 REDACTED_INIT_DATA = "tma <INITDATA>"
+#: An invite code (bot/access/codes.py) admits whoever holds it: python-telegram-bot logs the text of
+#: the /invite answer and of the /start update at DEBUG, so the code's shape is redacted too.
+INVITE_SHAPE = re.compile(r"(?<![A-Za-z0-9_-])inv[A-Za-z0-9_-]{36}(?![A-Za-z0-9_-])")
+REDACTED_INVITE = "inv<INVITE>"
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
@@ -37,6 +41,7 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
             text = text.replace(secret, REDACTED)
     text = INIT_DATA_SHAPE.sub(REDACTED_INIT_DATA, text)
     text = INIT_DATA_FIELDS.sub(lambda m: f"{m.group(1)}{m.group(2)}<REDACTED>", text)
+    text = INVITE_SHAPE.sub(REDACTED_INVITE, text)
     return TOKEN_SHAPE.sub(REDACTED, text)
 
 

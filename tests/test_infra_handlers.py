@@ -230,11 +230,14 @@ async def test_allowlist_refuses_strangers(settings, fake_api, content_pack, cat
         assert html.escape("<") not in calls[0].text
         calls = await send(app, "/start", user_id=5)
         assert len(calls) == 2
-        assert await feed(app, {"message": {"message_id": 1, "date": 0, "chat": {"id": GROUP, "type": "group",
-                                                                                  "title": "g"},
-                                            "from": {"id": 6, "is_bot": False, "first_name": "x"},
-                                            "text": "/help", "entities": [{"type": "bot_command",
-                                                                           "offset": 0, "length": 5}]}}) == []
+        calls = await feed(app, {"message": {"message_id": 1, "date": 0, "chat": {"id": GROUP, "type": "group",
+                                                                                 "title": "g"},
+                                             "from": {"id": 6, "is_bot": False, "first_name": "x"},
+                                             "text": "/help", "entities": [{"type": "bot_command",
+                                                                            "offset": 0, "length": 5}]}})
+        # A group nobody admitted (issue 13): the bot says so, with no content, and leaves.
+        assert [c.method for c in calls] == ["sendMessage", "leaveChat"]
+        assert "/help" not in calls[0].text and str(GROUP) in plain(calls[0].text)
     assert errors == []
 
 

@@ -21,6 +21,7 @@ from telegram.constants import ChatType
 from telegram.ext import Application, CallbackContext
 
 from bot import context as ctx
+from bot.access.policy import ACCESS, Access
 from bot.config import Settings
 from bot.content import ContentPack
 from bot.digest.compose import Digest
@@ -58,11 +59,14 @@ def digest_language(store: Store | None, sub: Subscription) -> str:
     return resolve_language(user_lang, sub.lang)
 
 
-def admitted(settings: Settings, sub: Subscription) -> bool:
-    """At send time: a private chat's digest goes to an admitted user; a group's, if the one who
-    subscribed it is still admitted. After a restart with a shorter BOT_ALLOWLIST, revoked chats
-    get nothing (their subscription stays, and resumes if they are admitted again)."""
-    return settings.admits(sub.chat_id if sub.chat_type == ChatType.PRIVATE else sub.subscribed_by)
+def admitted(access: Access, sub: Subscription) -> bool:
+    """At send time: a private chat's digest goes to an admitted user; a group's, if the group is
+    admitted or the one who subscribed it still is (as the gate judges a group). After a restart with a
+    shorter BOT_ALLOWLIST, or /remove, revoked chats get nothing (their subscription stays, and resumes
+    if they are admitted again)."""
+    if sub.chat_type == ChatType.PRIVATE:
+        return access.admits(sub.chat_id)
+    return access.admits(sub.chat_id) or access.admits(sub.subscribed_by)
 
 
 def make_sender(bot: Bot, pack: Callable[[], ContentPack], catalogues: Catalogues,
@@ -87,6 +91,7 @@ async def setup(app: AnyApp) -> DigestService:
     """post_init: the service over the store's database, the pack remembered, the jobs scheduled."""
     settings: Settings = app.bot_data[ctx.SETTINGS]
     store: Store = app.bot_data[ctx.STORE]
+    access: Access = app.bot_data.setdefault(ACCESS, Access(settings))
     sender = make_sender(app.bot, lambda: app.bot_data[ctx.PACK], app.bot_data[ctx.CATALOGUES],
                          lambda sub: digest_language(store, sub))
     service = DigestService(
@@ -94,7 +99,7 @@ async def setup(app: AnyApp) -> DigestService:
         policy=app.bot_data.get(POLICY) or DeliveryPolicy(),
         clock=app.bot_data.get(CLOCK), sleep=app.bot_data.get(SLEEP) or asyncio.sleep,
         window=app.bot_data[ctx.WINDOW], writer=store.writer,  # see bot/digest/pacing.py, bot/store/writer.py
-        admitted=lambda sub: admitted(settings, sub),  # access is checked at send time
+        admitted=lambda sub: admitted(access, sub),  # access is checked at send time, from memory
     )
     service.remember_pack()
     app.bot_data[DIGEST] = service

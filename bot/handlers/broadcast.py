@@ -16,6 +16,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot import context as ctx
+from bot.access.policy import ACCESS, Access
 from bot.config import Settings
 from bot.context import BotContext
 from bot.digest import runner as digest_runner
@@ -69,8 +70,9 @@ async def setup(app: Any) -> BroadcastService:
         except TelegramError as exc:  # deleted, not modified...: the count goes on regardless
             log.debug("broadcast %s: progress not shown (%s)", broadcast.id, exc)
 
+    access: Access = app.bot_data.setdefault(ACCESS, Access(settings))  # who is admitted now, as the gate sees it
     service = BroadcastService(BroadcastRepository(store.db), store.writer, send, progress,
-                               lambda sub: digest_runner.admitted(settings, sub), app.bot_data[ctx.WINDOW],
+                               lambda sub: digest_runner.admitted(access, sub), app.bot_data[ctx.WINDOW],
                                sleep=app.bot_data.get(digest_runner.SLEEP) or asyncio.sleep)
     app.bot_data[SERVICE] = service
     for broadcast in service.repo.sending():

@@ -15,6 +15,7 @@ from telegram import Update
 from bot.content.search import scope
 from bot.context import BotContext
 from bot.handlers import read
+from bot.handlers.access import note_lookup
 from bot.handlers.common import answer_query
 from bot.handlers.search import remember
 from bot.render import callbacks as cb
@@ -31,6 +32,9 @@ def lookup(context: BotContext, query: str, reader: ReaderLink | None = None) ->
     result = context.search.lookup(query) if query else None
     if result is None:
         return figures.lookup_usage(pack, tr, figures.lookup_examples(pack))
+    missing = result.outcome in (scope.NOT_FOUND, scope.OTHER_PLACE)
+    if result.outcome not in (scope.GREETING, scope.THANKS, scope.EMPTY):
+        note_lookup(context, query, found=not missing)  # /stats: texts and counts, no user
     # Only an honest "not in the report" offers to search the text, so only then is the query kept.
     search = cb.SearchPage(remember(context, query)) if result.outcome in (scope.NOT_FOUND, scope.OTHER_PLACE) else None
     return (render.lookup_page(pack, tr, result, search, reader=reader)

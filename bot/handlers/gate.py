@@ -4,9 +4,13 @@
 2. Chat housekeeping (the bot blocked or let back in, a group upgraded to a supergroup) goes on,
    whoever sent it: its handlers only update rows that already exist.
 3. Flood protection per user (administrators exempt): past the rate, one "slow down", then silence.
-4. Access (BOT_ACCESS) from the settings held in memory: no database on the way, so a locked, full or
-   damaged database cannot open the door. An update without a sender is refused under a restricted
-   access; /unsubscribe is open to anyone, so a revoked member can always stop their digest.
+4. Access (BOT_ACCESS) from memory (bot/access/policy.py: the settings and the ids admitted since,
+   loaded at start): no database on the way, so a locked, full or damaged database cannot open the
+   door. An update without a sender is refused under a restricted access; /unsubscribe is open to
+   anyone, so a revoked member can always stop their digest; an invite link (/start inv...) goes on to
+   its handler (bot/handlers/access.py), which checks the code. In a group, the group's own admission
+   or the sender's will do; an outsider in a group nobody admitted makes the bot say so once and leave.
+   An outsider is told once how to get access (remembered in memory, bounded), then met with silence.
 5. Only an admitted user is noted, as a write that can wait (bot/store/repo.py): nothing is ever
    stored about an outsider.
 Any error in here stops the update with ApplicationHandlerStop: the gate fails closed (PTB would
@@ -22,13 +26,16 @@ from dataclasses import dataclass
 from enum import Enum
 
 from telegram import Update, User
-from telegram.constants import ChatType
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import ApplicationHandlerStop
 
+from bot.access import codes
+from bot.access.policy import ACCESS, Access
 from bot.context import BotContext
 from bot.i18n import resolve_language
 from bot.logs import Throttled
-from bot.render import info
+from bot.render import access as access_view
+from bot.store.access_repo import admit_group, move_admission
 
 log = logging.getLogger(__name__)
 trouble = Throttled(log, 60.0)
@@ -108,6 +115,12 @@ class Verdict(Enum):
     STOP = "stop"            # not for us: stop without a word
     REFUSE = "refuse"        # an outsider: say the bot is private
     SLOW_DOWN = "slow"       # over the rate: say it once
+    LEAVE = "leave"          # a group nobody admitted: say so once, and leave it
+    ADMIT_GROUP = "admit"    # an administrator added the bot to a group: the group is admitted
+
+
+GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
+INSIDE = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
 
 async def gate(update: Update, context: BotContext) -> None:
@@ -121,39 +134,85 @@ async def gate(update: Update, context: BotContext) -> None:
         _note(update, context)
         return
     if verdict is Verdict.PASS_QUIETLY:
+        await _follow_migration(update, context)
         return
-    if verdict in (Verdict.REFUSE, Verdict.SLOW_DOWN):
-        try:
+    if verdict is Verdict.ADMIT_GROUP:
+        await _admit_group(update, context)
+        return
+    try:
+        if verdict in (Verdict.REFUSE, Verdict.SLOW_DOWN):
             await _tell(update, context, verdict)
-        except Exception as exc:  # noqa: BLE001 - the update stops all the same
-            log.info("update %s: could not tell the sender (%s)", update.update_id, exc)
+        elif verdict is Verdict.LEAVE:
+            await _leave(update, context)
+    except Exception as exc:  # noqa: BLE001 - the update stops all the same
+        log.info("update %s: could not tell the sender (%s)", update.update_id, exc)
     raise ApplicationHandlerStop
 
 
 def decide(update: Update, context: BotContext) -> Verdict:
-    """The verdict, from the update and the settings alone (no I/O)."""
+    """The verdict, from the update and what is held in memory alone (no I/O)."""
     if not (update.message or update.callback_query or update.inline_query or update.my_chat_member
-            or update.poll_answer):
+            or update.poll_answer or update.chosen_inline_result or update.chat_member):
         return Verdict.STOP  # edits, channel posts...: re-answering an edit would repeat or contradict
-    if update.my_chat_member is not None or _migration(update):
+    access = access_of(context)
+    if update.my_chat_member is not None:
+        return _membership(update, access)
+    if _migration(update):
         return Verdict.PASS_QUIETLY
-    settings = context.settings
     user = update.effective_user
     if user is None:
-        return Verdict.PASS_QUIETLY if settings.access == "open" else Verdict.STOP
-    if user.id not in settings.admins:
+        return Verdict.PASS_QUIETLY if not access.restricted else Verdict.STOP
+    if user.id not in access.settings.admins:
         flood = _flood_guard(context).check(user.id)
         if flood is Flood.QUIET:
             return Verdict.STOP
         if flood is Flood.WARN:
             log.info("user %s is flooding: told to slow down, muted for %.0f s", user.id, FLOOD_MUTE)
             return Verdict.SLOW_DOWN
-    if settings.admits(user.id):
+    chat = update.effective_chat
+    group = chat is not None and chat.type in GROUPS
+    if (group and chat is not None and access.admits(chat.id)) or access.admits(user.id):
         return Verdict.PASS
-    if _open_command(update, context):
+    if _open_command(update, context) or (not group and _invite_link(update)):
         return Verdict.PASS_QUIETLY
-    log.info("update %s from user %s refused (BOT_ACCESS=%s)", update.update_id, user.id, settings.access)
-    return Verdict.REFUSE
+    log.info("update %s from user %s refused (BOT_ACCESS=%s)", update.update_id, user.id, access.mode)
+    return Verdict.LEAVE if group else Verdict.REFUSE
+
+
+def access_of(context: BotContext) -> Access:
+    """The Access built in build_application (bot_data); from the settings alone if it is missing."""
+    access: Access | None = context.bot_data.get(ACCESS)
+    if access is None:
+        access = context.bot_data[ACCESS] = Access(context.settings)
+    return access
+
+
+def _membership(update: Update, access: Access) -> Verdict:
+    """The bot's own membership changed. Blocked, removed, let back in: housekeeping. Added to a group
+    nobody admitted: by an administrator, the group is admitted; by an insider, it stays (insiders use
+    it there); by anyone else, it says so and leaves."""
+    change = update.my_chat_member
+    if change is None or not access.restricted or change.chat.type not in GROUPS:
+        return Verdict.PASS_QUIETLY
+    if change.new_chat_member.status not in INSIDE or change.old_chat_member.status in INSIDE:
+        return Verdict.PASS_QUIETLY
+    adder = change.from_user.id
+    if access.is_admin(adder) and not access.admits(change.chat.id):
+        return Verdict.ADMIT_GROUP
+    if access.admits(change.chat.id) or access.admits(adder):
+        return Verdict.PASS_QUIETLY
+    log.info("added to group %s by user %s, who is not admitted: leaving", change.chat.id, adder)
+    return Verdict.LEAVE
+
+
+def _invite_link(update: Update) -> bool:
+    """/start <something shaped like an invite> in a private chat: its handler checks the code."""
+    message = update.message
+    if message is None or not message.text:
+        return False
+    parts = message.text.split()
+    return (len(parts) == 2 and parts[0].partition("@")[0].lower() == "/start"
+            and codes.LOOKS_LIKE.match(parts[1]) is not None)
 
 
 def _flood_guard(context: BotContext) -> FloodGuard:
@@ -195,17 +254,76 @@ def _note(update: Update, context: BotContext) -> None:
 
 
 async def _tell(update: Update, context: BotContext, verdict: Verdict) -> None:
-    """The one answer an outsider or a flooder gets, in their Telegram language (nothing read from the
-    database for them)."""
+    """The one answer an outsider (once) or a flooder gets, in their Telegram language (nothing read
+    from the database for them)."""
     user: User | None = update.effective_user
     context.lang = resolve_language(None, user.language_code if user else None)
     tr = context.tr
-    text = (tr.gettext("You are sending too much too fast. Please wait a minute, then try again.")
-            if verdict is Verdict.SLOW_DOWN else info.not_allowed(user.id if user else 0, tr))
+    uid = user.id if user else 0
     chat = update.effective_chat
+    if verdict is Verdict.SLOW_DOWN:
+        text = tr.gettext("You are sending too much too fast. Please wait a minute, then try again.")
+        if update.callback_query:
+            await update.callback_query.answer(text[:200])
+        elif update.inline_query:
+            await update.inline_query.answer([], cache_time=0, is_personal=True)
+        elif update.message and chat is not None:
+            await update.message.reply_text(text)
+        return
+    access = access_of(context)
+    if update.inline_query:
+        await update.inline_query.answer([], cache_time=0, is_personal=True)  # every time: no content
+    elif update.callback_query:
+        first = access.told.first_time(uid)
+        await update.callback_query.answer(access_view.outsider_alert(access.mode, uid, tr) if first else None,
+                                           show_alert=first)
+    elif update.message and chat is not None and chat.type == ChatType.PRIVATE and access.told.first_time(uid):
+        await update.message.reply_text(access_view.outsider(access.mode, uid, tr))
+
+
+async def _leave(update: Update, context: BotContext) -> None:
+    """A group nobody admitted: say so (once per group) and leave."""
+    chat = update.effective_chat
+    if chat is None:
+        return
     if update.callback_query:
-        await update.callback_query.answer(text[:200] if verdict is Verdict.SLOW_DOWN else None)
-    elif update.inline_query:
-        await update.inline_query.answer([], cache_time=0, is_personal=True)
-    elif update.message and chat is not None and (chat.type == ChatType.PRIVATE or verdict is Verdict.SLOW_DOWN):
-        await update.message.reply_text(text)
+        await update.callback_query.answer()
+    access = access_of(context)
+    if access.groups_told.first_time(chat.id):
+        context.lang = resolve_language(None, update.effective_user.language_code if update.effective_user else None)
+        await context.bot.send_message(chat.id, access_view.group_not_admitted(chat.id, context.tr))
+    await context.bot.leave_chat(chat.id)
+    log.info("left group %s: not admitted (BOT_ACCESS=%s)", chat.id, access.mode)
+
+
+async def _admit_group(update: Update, context: BotContext) -> None:
+    """An administrator added the bot to a group: admitted in memory now, in SQLite through the writer."""
+    change = update.my_chat_member
+    if change is None:
+        return
+    access_of(context).admit(change.chat.id)
+    log.info("group %s admitted: added by administrator %s", change.chat.id, change.from_user.id)
+    store = context.bot_data.get("store")
+    if store is not None:
+        try:
+            await store.writer.run(admit_group, store.writer.db, change.chat.id, change.from_user.id)
+        except Exception as exc:  # noqa: BLE001 - admitted in memory; the durable copy is reported
+            trouble.error(f"admit:{type(exc).__name__}", f"group {change.chat.id} admitted, not recorded ({exc})")
+
+
+async def _follow_migration(update: Update, context: BotContext) -> None:
+    """A group admitted as a group became a supergroup: the admission follows the new id."""
+    message = update.message
+    if message is None or not message.migrate_to_chat_id:
+        return
+    access = access_of(context)
+    old, new = message.chat.id, message.migrate_to_chat_id
+    if not access.invited(old):
+        return
+    access.admit(new)
+    store = context.bot_data.get("store")
+    if store is not None:
+        try:
+            await store.writer.run(move_admission, store.writer.db, old, new)
+        except Exception as exc:  # noqa: BLE001 - admitted in memory; the durable copy is reported
+            trouble.error(f"admit:{type(exc).__name__}", f"group {new} admitted, not recorded ({exc})")

@@ -12,6 +12,7 @@ from telegram import Update
 
 from bot.content.search import scope
 from bot.context import BotContext
+from bot.handlers.access import note_lookup
 from bot.handlers.common import MAX_QUERY_CHARS
 from bot.render.search import INLINE_MAX, inline_answer, inline_results
 
@@ -40,6 +41,9 @@ async def inline_query(update: Update, context: BotContext) -> None:
         found = index.text_search(text, limit=MAX_HITS)
         passages = found.hits if found.outcome == scope.PASSAGES else ()
         page, more = inline_answer(pack, tr, text, result, passages, offset, INLINE_MAX)
+        if offset == 0 and result.outcome not in (scope.GREETING, scope.THANKS, scope.EMPTY):
+            missing = result.outcome in (scope.NOT_FOUND, scope.OTHER_PLACE) and not passages
+            note_lookup(context, text, found=not missing, typing=query.from_user.id)  # /stats: no user kept
     else:
         page, more = inline_results(pack, tr, "", [], offset, INLINE_MAX)
     # Personal: the labels around the report's text follow each user's language, so Telegram must

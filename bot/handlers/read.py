@@ -19,6 +19,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot import context as ctx
+from bot.access.policy import ACCESS
 from bot.config import Settings
 from bot.context import BotContext
 from bot.i18n import DEFAULT_LANGUAGE, Catalogues
@@ -94,7 +95,8 @@ async def setup(app: Any) -> None:
     store = app.bot_data.get(ctx.STORE)
     server = ReaderServer(settings, app.bot_data[ctx.PACK], catalogues, app.bot_data.get(ctx.SEARCH),
                           token=app.bot.token,
-                          language_of=store.users.get_language if store is not None else None)
+                          language_of=store.users.get_language if store is not None else None,
+                          admits=app.bot_data[ACCESS].admits if ACCESS in app.bot_data else None)
     host, port = settings.webapp_listen
     try:
         await server.start(host, port)

@@ -21,6 +21,7 @@ from telegram import Update
 from bot.content.search import scope
 from bot.context import BotContext
 from bot.handlers import read
+from bot.handlers.access import note_lookup
 from bot.handlers.common import answer_query
 from bot.render import callbacks as cb
 from bot.render import search as render
@@ -88,6 +89,8 @@ def results(context: BotContext, query: str, page: int = 0, token: str | None = 
         return (item_card(pack, tr, found.hits[0].id, reader=reader)
                 or render.search_usage(pack, tr, lookup_examples(pack)))
     hits = [h for h in found.hits if h.id in pack.sections]
+    if token is None and page == 0:  # a typed /search (not a page button): counted for /stats, no user
+        note_lookup(context, query, found=found.outcome not in (scope.NOT_FOUND, scope.OTHER_PLACE) and bool(hits))
     if found.outcome in (scope.NOT_FOUND, scope.OTHER_PLACE) or not hits:
         return render.missing_words_page(pack, tr, query, found)
     token = token or remember(context, query)

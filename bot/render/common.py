@@ -151,6 +151,11 @@ def command_name(tr: Translator, command: str) -> str:
         "comments": tr.pgettext("command", "comments"),
         "reload": tr.pgettext("command", "reload"),
         "broadcast": tr.pgettext("command", "broadcast"),
+        "invite": tr.pgettext("command", "invite"),
+        "invites": tr.pgettext("command", "invites"),
+        "revoke": tr.pgettext("command", "revoke"),
+        "remove": tr.pgettext("command", "remove"),
+        "stats": tr.pgettext("command", "stats"),
     }
     return names.get(command, command)
 

@@ -89,7 +89,7 @@ class ReaderServer:
 
     def __init__(self, settings: Settings, pack: ContentPack, catalogues: Catalogues, search: SearchIndex | None,
                  *, token: str, language_of: Callable[[int], str | None] | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, admits: Callable[[int], bool] | None = None) -> None:
         if not token:
             raise ValueError("the reader needs the bot token to check initData")
         self.settings = settings
@@ -98,6 +98,7 @@ class ReaderServer:
         self.assets = ReaderAssets(pack, catalogues)
         self._token = token
         self._language_of = language_of
+        self._admits = admits or settings.admits  # the bot's Access (invite admissions too) when running
         self._clock = clock
         self._flood = FloodGuard(time.monotonic, READER_BURST, READER_RATE, READER_MUTE)
         self.refusals = RefusalLog()
@@ -160,7 +161,7 @@ class ReaderServer:
                 response = _json(body, 401)
                 response.headers["WWW-Authenticate"] = "tma"
                 return response
-            if not self.settings.admits(reader.user_id):
+            if not self._admits(reader.user_id):
                 self.refusals.note("not admitted")
                 return _json({"error": "forbidden", "id": reader.user_id}, 403)
             if reader.user_id not in self.settings.admins and self._flood.check(reader.user_id) is not Flood.OK:
