@@ -91,7 +91,7 @@ async def test_group_series_with_several_players_ends_with_the_scoreboard(harnes
         lines = board.splitlines()
         assert lines[1] == "🥇 An: 3/3"
         assert lines[2] == "🥈 Chi: 2/3"
-        assert lines[3] == "🥉 Bình: 0/3"
+        assert lines[3] == "3. Bình: 0/3"  # a medal is for getting something right
         assert harness.pack.meta.status_notice.split(";")[0] in board
         # The series is over: a new one may start; nothing more is due.
         assert await harness.tick(app, GROUP_PAUSE * 3) == 0
@@ -110,7 +110,7 @@ async def test_group_standing_over_30_days(harness: Harness) -> None:
         top = await group_send(app, "/quiz top")
         text = texts(top)[0]
         assert "Bảng xếp hạng của nhóm, 30 ngày qua" in text
-        assert "🥇 An: đúng 1/1" in text and "🥈 Bình <b>: đúng 0/1" in text  # a name is escaped, not parsed
+        assert "🥇 An: đúng 1/1" in text and "2. Bình <b>: đúng 0/1" in text  # no medal for 0 right; a name is escaped (parse_html shows it)
         harness.clock.advance((STANDING_DAYS + 1) * 86400)
         later = texts(await group_send(app, "/quiz top"))[0]
         assert "Chưa có câu trả lời nào trong 30 ngày qua" in later
@@ -177,7 +177,7 @@ async def test_a_series_survives_a_restart_and_finishes(harness: Harness) -> Non
         await poll_answer(app, poll_id(resumed[0]), [correct(resumed[0])], user_id=ADMIN, first_name="An")
         await harness.tick(app, GROUP_PAUSE)
         board = parse_html(second_fake.last("sendMessage", GROUP).text)
-        assert "🥇 An: 2/2" in board and "🥈 Bình: 0/2" in board
+        assert "🥇 An: 2/2" in board and "2. Bình: 0/2" in board
     store = Store.open(harness.settings.database_path)
     try:
         rows = store.db.conn.execute("SELECT status, sent, total FROM quiz_series").fetchall()

@@ -181,7 +181,8 @@ def _standing_lines(standings: Sequence[Standing], tr: Translator, total: int | 
     for n, s in enumerate(standings[:TOP_PLAYERS]):
         if (s.correct, s.answered) != previous:
             rank, previous = n + 1, (s.correct, s.answered)
-        medal = MEDALS[rank - 1] if rank <= len(MEDALS) else f"{rank}."
+        # Ties share a place ("1." twice); a medal is for getting something right, not for 0 correct.
+        medal = MEDALS[rank - 1] if rank <= len(MEDALS) and s.correct > 0 else f"{rank}."
         score = f"{s.correct}/{total}" if total is not None else tr.gettext("{right} right of {answered}").format(
             right=s.correct, answered=s.answered)
         lines.append(f"{medal} {esc(shorten(s.name, 40))}: <b>{esc(score)}</b>")
