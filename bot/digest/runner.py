@@ -9,7 +9,6 @@ flight finish before the store closes.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -22,6 +21,7 @@ from telegram.ext import Application, CallbackContext
 
 from bot import context as ctx
 from bot.access.policy import ACCESS, Access
+from bot.background import wait_or_cancel
 from bot.config import Settings
 from bot.content import ContentPack
 from bot.digest.compose import Digest
@@ -161,10 +161,4 @@ async def shutdown(app: AnyApp) -> None:
     if service is not None:
         service.request_stop()
     task: asyncio.Task[Any] | None = app.bot_data.pop(RUN_TASK, None)
-    if task is not None and not task.done():
-        try:
-            await asyncio.wait_for(asyncio.shield(task), STOP_WAIT)
-        except TimeoutError:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+    await wait_or_cancel(task, STOP_WAIT)

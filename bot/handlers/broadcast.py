@@ -7,7 +7,6 @@ Broadcasts confirmed but not finished are resumed when the bot starts.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import Any
 
@@ -17,6 +16,7 @@ from telegram.error import TelegramError
 
 from bot import context as ctx
 from bot.access.policy import ACCESS, Access
+from bot.background import wait_or_cancel
 from bot.config import Settings
 from bot.context import BotContext
 from bot.digest import runner as digest_runner
@@ -108,16 +108,7 @@ async def shutdown(app: Any) -> None:
         service.request_stop()
     tasks: dict[int, asyncio.Task[Tally]] = app.bot_data.pop(TASKS, {})
     for task in tasks.values():
-        if task.done():
-            continue
-        try:
-            await asyncio.wait_for(asyncio.shield(task), STOP_WAIT)
-        except TimeoutError:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        except asyncio.CancelledError:
-            pass
+        await wait_or_cancel(task, STOP_WAIT)
 
 
 def _text_after_command(text: str) -> str:

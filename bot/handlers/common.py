@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram.constants import ChatMemberStatus
+from telegram.error import BadRequest, TelegramError
 
 from bot.render.info import Page, too_long
 
 if TYPE_CHECKING:
     from bot.context import BotContext
+
+log = logging.getLogger(__name__)
+
+#: Who manages a group's meetings, digest and quiz settings.
+MANAGERS = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR})
 
 #: Longest query a lookup or search accepts; longer text gets a polite "too long" answer.
 MAX_QUERY_CHARS = 300
@@ -37,3 +44,22 @@ async def answer_query(update: Update, context: BotContext, query: str,
         return
     text, markup = answer(context, query)
     await message.reply_text(text, reply_markup=markup)
+
+
+async def is_group_admin(update: Update, context: BotContext) -> bool:
+    """An administrator or the owner of the chat (asked with getChatMember), or an anonymous
+    administrator, whose message Telegram sends on behalf of the group itself. Telegram not answering
+    counts as no: a setting is never changed on a guess."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None:
+        return False
+    if message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
+        return True
+    if user is None:
+        return False
+    try:
+        member = await context.bot.get_chat_member(chat.id, user.id)
+    except TelegramError as exc:
+        log.info("getChatMember %s/%s failed: %s", chat.id, user.id, exc)
+        return False
+    return member.status in MANAGERS

@@ -9,8 +9,7 @@ from __future__ import annotations
 import logging
 
 from telegram import CallbackQuery, Chat, Message, Update, User
-from telegram.constants import ChatMemberStatus, ChatType
-from telegram.error import TelegramError
+from telegram.constants import ChatType
 
 from bot.content.digest_spec import folded_word
 from bot.context import BotContext
@@ -18,7 +17,7 @@ from bot.digest import runner
 from bot.digest.schedule import local_today, minute_of_day
 from bot.digest.service import MINUTES_IN_A_DAY, DigestService, Notice
 from bot.digest.timeparse import TimeFormatError, parse_time
-from bot.handlers.common import edit_or_ignore
+from bot.handlers.common import edit_or_ignore, is_group_admin
 from bot.i18n import LANGUAGES, Translator
 from bot.render import callbacks as cb
 from bot.render import digest as view
@@ -29,7 +28,6 @@ from bot.render.menu import item_card
 
 log = logging.getLogger(__name__)
 
-MANAGERS = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
 
 
 def service_of(context: BotContext) -> DigestService:
@@ -45,22 +43,10 @@ def is_digest_data(data: object) -> bool:
 
 async def may_manage(update: Update, context: BotContext) -> bool:
     """Private chats: the user. Groups: administrators only (anonymous admins write as the group)."""
-    chat, user = update.effective_chat, update.effective_user
+    chat = update.effective_chat
     if chat is None:
         return False
-    if chat.type == ChatType.PRIVATE:
-        return True
-    message = update.message
-    if message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
-        return True
-    if user is None:
-        return False
-    try:
-        member = await context.bot.get_chat_member(chat.id, user.id)
-    except TelegramError as exc:
-        log.info("getChatMember %s/%s failed: %s", chat.id, user.id, exc)
-        return False
-    return member.status in MANAGERS
+    return chat.type == ChatType.PRIVATE or await is_group_admin(update, context)
 
 
 def _group(chat: Chat) -> bool:

@@ -9,7 +9,6 @@ writes as the group itself) schedule, cancel, read the readers or change the lea
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -17,16 +16,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import Bot, Message, Update
-from telegram.constants import ChatMemberStatus, ChatType
-from telegram.error import TelegramError
+from telegram.constants import ChatType
 
 from bot import context as ctx
+from bot.background import wait_or_cancel
 from bot.briefing import compose
 from bot.briefing.compose import Brief
 from bot.content import ContentPack
 from bot.content.briefings import fold
 from bot.context import BotContext
 from bot.handlers.briefing import brief_handout, deliver
+from bot.handlers.common import is_group_admin
 from bot.i18n import Catalogues, Translator
 from bot.meetings.pacing import ChatPacer
 from bot.meetings.service import MAX_UPCOMING, MeetingError, MeetingService, RunReport
@@ -56,7 +56,6 @@ TICK_SECONDS = 60  # a safety net: a post whose own job was lost still goes out 
 # lost so; the service itself refuses what is too late (never after the meeting has begun).
 LATE_OK = {"misfire_grace_time": None}
 STOP_WAIT = 30.0
-MANAGERS = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
 
 LIST_WORDS = {"list", "ds", "danh", "danhsach", "lich"}
 CANCEL_WORDS = {"cancel", "huy", "xoa", "delete"}
@@ -175,13 +174,7 @@ async def tick_now(app: Any) -> RunReport:
 
 async def shutdown(app: Any) -> None:
     task: asyncio.Task[Any] | None = app.bot_data.pop(RUN_TASK, None)
-    if task is not None and not task.done():
-        try:
-            await asyncio.wait_for(asyncio.shield(task), STOP_WAIT)
-        except TimeoutError:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+    await wait_or_cancel(task, STOP_WAIT)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -213,21 +206,8 @@ def is_meeting_data(data: object) -> bool:
 
 
 async def is_admin(update: Update, context: BotContext) -> bool:
-    """An administrator or the owner of the group (asked with getChatMember), or an anonymous
-    administrator, whose message Telegram sends on behalf of the group itself."""
-    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
-    if chat is None:
-        return False
-    if message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
-        return True
-    if user is None:
-        return False
-    try:
-        member = await context.bot.get_chat_member(chat.id, user.id)
-    except TelegramError as exc:
-        log.info("getChatMember %s/%s failed: %s", chat.id, user.id, exc)
-        return False
-    return member.status in MANAGERS
+    """Meetings are a group's: its administrators schedule them (bot/handlers/common.is_group_admin)."""
+    return await is_group_admin(update, context)
 
 
 def example(context: BotContext) -> str:

@@ -15,13 +15,14 @@ from collections.abc import Callable
 from typing import Any, Literal, cast
 
 from telegram import Bot, InputPollOption, Poll, Update
-from telegram.constants import ChatMemberStatus, ChatType
+from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot import context as ctx
 from bot.content import ContentPack
 from bot.content.folding import fold
 from bot.context import BotContext
+from bot.handlers.common import is_group_admin
 from bot.i18n import Catalogues
 from bot.render import callbacks as cb
 from bot.render import quiz as view
@@ -48,7 +49,6 @@ SCHEDULE = "quiz_schedule"    # False: no tick job (tests call tick_now)
 TICK_JOB = "QUIZ_TICK"
 TICK_SECONDS = 5      # how late a group's next question may be: a few seconds on a 30-second pause
 FIRST_TICK = 3.0      # seconds after start: series interrupted by a restart carry on
-MANAGERS = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
 #: Words after /quiz (compared folded, so "dừng" and "dung" both work).
 TOP_WORDS = {"top", "bxh", "xephang", "bang xep hang", "standing"}
 STOP_WORDS = {"stop", "dung", "ket thuc", "end"}
@@ -141,20 +141,11 @@ async def tick_now(app: Any) -> int:
 
 
 async def is_admin(update: Update, context: BotContext) -> bool:
-    """Administrators of the group (anonymous admins write as the group itself)."""
-    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
-    if chat is None or user is None:
+    """Private chats: the user. Groups: administrators (anonymous admins write as the group itself)."""
+    chat = update.effective_chat
+    if chat is None or update.effective_user is None:
         return False
-    if chat.type == ChatType.PRIVATE:
-        return True
-    if message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
-        return True
-    try:
-        member = await context.bot.get_chat_member(chat.id, user.id)
-    except TelegramError as exc:
-        log.info("could not check admin rights of %s in %s: %s", user.id, chat.id, exc)
-        return False
-    return member.status in MANAGERS
+    return chat.type == ChatType.PRIVATE or await is_group_admin(update, context)
 
 
 def parse_args(args: list[str]) -> tuple[str, int | None, str]:
