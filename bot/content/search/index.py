@@ -1,9 +1,9 @@
 """One search index over the pack: figures, items and source passages, built in memory at start-up.
 
-SQLite FTS5 (standard library) selects candidates with BM25 over folded text and, in parallel
-columns, over the exact text with its diacritics (see :mod:`bot.content.folding`), so
-``grdp binh quan dau nguoi`` finds ``GRDP bình quân đầu người`` and ``trồng`` does not find
-``trong``. rapidfuzz corrects typos against the index vocabulary before FTS sees the query, and
+An inverted index scored with BM25 as SQLite FTS5 scores it (:mod:`.bm25`) selects candidates over
+the folded text and, in parallel tables, over the exact text with its diacritics (see
+:mod:`bot.content.folding`), so ``grdp binh quan dau nguoi`` finds ``GRDP bình quân đầu người`` and
+``trồng`` does not find ``trong``. rapidfuzz corrects typos against the index vocabulary first, and
 matches figure labels when FTS finds nothing (such hits are ``fuzzy``: offered, never the answer).
 Candidates are ordered by :mod:`bot.content.search.rank`; whether the best one answers the
 question at all is decided by :mod:`bot.content.search.scope`.
@@ -16,7 +16,6 @@ from __future__ import annotations
 import copy
 import logging
 import math
-import sqlite3
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable
@@ -27,7 +26,7 @@ from rapidfuzz import fuzz, process
 from bot.content.folding import aligned_tokens, fold, index_tokens, is_accented, tokens
 from bot.content.lexicon import SearchLexicon
 from bot.content.passages import has_words
-from bot.content.search import docs, rank, scope
+from bot.content.search import bm25, docs, rank, scope
 from bot.content.search.docs import COLUMNS, EXACT_COLUMNS, LOOSE_COLUMNS, Doc, Hit, make_field
 from bot.content.search.highlight import spans
 from bot.content.search.query import (
@@ -48,27 +47,29 @@ T = TypeVar("T")  # what SearchIndex.cached computes
 
 KINDS = ("figure", "item", "passage")
 CACHE_SIZE = 512
-#: FTS candidates re-ranked per kind: enough that BM25's order cannot hide the intended figure
+#: BM25 candidates re-ranked per kind: enough that BM25's order cannot hide the intended figure
 #: (the evaluation scores the same from 25 up to 50), few enough to keep a query fast.
-CANDIDATES = {"figure": 30, "item": 20, "passage": 20}
+CANDIDATES = {"figure": 20, "item": 20, "passage": 20}
 #: Figure bonuses move figures by a few tenths at most: only this many leaders can change places.
-RERANK = 20
-#: The rarest concepts of a query select the FTS candidates; every concept still counts in ranking.
+RERANK = 10
+#: The rarest concepts of a query select the BM25 candidates; every concept still counts in ranking.
 FTS_GROUPS = 4
 #: A word in more than this share of a kind's documents does not select candidates (``nam``, ``ty le``).
 COMMON_SHARE = 0.3
-#: rapidfuzz QRatio for the label-likeness fallback when FTS finds nothing, and for "did you mean".
+#: rapidfuzz QRatio for the label-likeness fallback when BM25 finds nothing, and for "did you mean".
 FUZZY_CUTOFF = 75
 SUGGEST_CUTOFF = 55
 SMALL_KIND = 100  # a pack this small gains nothing from choosing rare concepts: every word selects candidates
 
 
-def _fts_phrase(alt: tuple[str, ...]) -> str:
-    """One alternative as an FTS5 expression. Terms hold only letters, digits, '.' and ',' (see
-    folding.TOKEN_RE), so no quote can appear; a loose term is searched in the alias column only."""
+ALIASES = COLUMNS.index("aliases")
+
+
+def _phrase(alt: tuple[str, ...]) -> bm25.Phrase:
+    """One alternative as a BM25 phrase: a loose term is searched in the alias column only."""
     if any(t.startswith(LOOSE) for t in alt):
-        return f'aliases : "{" ".join(t.removeprefix(LOOSE) for t in alt)}"'
-    return '"' + " ".join(alt) + '"'
+        return tuple(t.removeprefix(LOOSE) for t in alt), ALIASES
+    return alt, None
 
 
 class SearchIndex:
@@ -82,8 +83,9 @@ class SearchIndex:
         self.cache_size = cache_size
         self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._cache_lock = threading.Lock()
-        self._db = sqlite3.connect(":memory:", check_same_thread=False)
-        self._lock = threading.Lock()
+        # Per kind: the folded text (what most queries, typed without diacritics, need) and the exact
+        # text (only for words typed with them), so that BM25 scores no more columns than asked.
+        self._tables = {k: (bm25.Table(COLUMNS), bm25.Table(EXACT_COLUMNS)) for k in KINDS}
         self._docs: dict[str, list[Doc]] = {k: [] for k in KINDS}
         self._kind_df: dict[str, Counter[str]] = {k: Counter() for k in KINDS}
         self._name_df: Counter[str] = Counter()
@@ -91,7 +93,6 @@ class SearchIndex:
         self._names: list[tuple[str, str]] = []  # (folded label or alias, figure id)
         self._name_strings: list[str] = []
         self._labels: dict[str, str] = {}
-        self.fts_errors = 0
 
     # -- building -------------------------------------------------------------------------------
 
@@ -232,19 +233,13 @@ class SearchIndex:
         return watched
 
     def _finish(self) -> None:
-        db = self._db
-        # Two tables per kind: the folded text (what most queries, typed without diacritics, need) and
-        # the exact text (only for words typed with them), so that BM25 scores no more columns than asked.
         for kind in KINDS:
-            tables = ((f"fts_{kind}", COLUMNS, "fts"), (f"fts_{kind}_x", EXACT_COLUMNS, "fts_exact"))
-            for table, columns, form in tables:
-                db.execute(f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(columns)}, "
-                           "tokenize = \"unicode61 remove_diacritics 0 tokenchars '.,'\")")
-                rows = [(rowid, *(getattr(doc.fields[c], form) if c in doc.fields else "" for c in columns))
-                        for rowid, doc in enumerate(self._docs[kind])]
-                marks = ", ".join("?" * (len(columns) + 1))
-                db.executemany(f"INSERT INTO {table}(rowid, {', '.join(columns)}) VALUES ({marks})", rows)
-        db.commit()
+            folded, exact = self._tables[kind]
+            for doc in self._docs[kind]:  # row number = position in self._docs[kind]
+                folded.add([doc.fields[c].fts if c in doc.fields else "" for c in COLUMNS])
+                exact.add([doc.fields[c].fts_exact if c in doc.fields else "" for c in EXACT_COLUMNS])
+            folded.finish()
+            exact.finish()
         self._name_strings = [name for name, _ in self._names]
         docs.mark_latest([d for d in self._docs["figure"] if d.figure_kind in rank.RESULT_KINDS])
         for doc in self._docs["figure"]:
@@ -306,7 +301,7 @@ class SearchIndex:
     # -- retrieval and ranking --------------------------------------------------------------------
 
     def _fts_alts(self, kind: str, q: Query) -> list[tuple[str, ...]]:
-        """The phrases worth sending to FTS to select candidates.
+        """The phrases worth sending to BM25 to select candidates.
 
         Not those no document of ``kind`` has; and in a pack of some size, only the alternatives of
         the query's rarest concepts, and not words in most documents (``nam``, ``ty le``) unless
@@ -314,7 +309,12 @@ class SearchIndex:
         BM25 score the whole table for nothing (a sentence-long query matched 361 of 416 figures).
         """
         df = self._kind_df[kind]
-        groups = [[alt for alt in g.alts if all(w in df for w in alt)] for g in q.groups]
+        asked = q.groups
+        if kind == "figure" and self.ranking.placement and any(not g.rank for g in asked):
+            # A figure that places the province has the rank words without their text ("nhóm 10 tỉnh
+            # dẫn đầu" answers "xếp hạng giáo dục"): what the rank is of selects the candidates.
+            asked = [g for g in asked if not g.rank]
+        groups = [[alt for alt in g.alts if all(w in df for w in alt)] for g in asked]
         groups = [alts for alts in groups if alts]
         if len(self._docs[kind]) >= SMALL_KIND:
             common = COMMON_SHARE * len(self._docs[kind])
@@ -326,28 +326,19 @@ class SearchIndex:
 
     def _fts(self, kind: str, q: Query) -> list[tuple[int, float]]:
         """Candidates with their BM25 score scaled to 0..1: alternatives typed with diacritics are
-        searched in the exact text, the others in the folded text."""
+        searched in the exact text, the others in the folded text (a loose term, only in the aliases,
+        which have no exact text)."""
         alts = self._fts_alts(kind, q)
-        exact = [a for a in alts if any(is_accented(t) and not t.startswith(LOOSE) for t in a)]
+        exact = [a for a in alts if any(is_accented(t) for t in a) and not any(t.startswith(LOOSE) for t in a)]
         folded = [a for a in alts if a not in exact]
         weights = self.ranking.bm25_columns[kind]
+        exact_weights = [weights[COLUMNS.index(c)] for c in EXACT_COLUMNS]
         scored: dict[int, float] = {}
-        for table, chosen, columns in ((f"fts_{kind}", folded, COLUMNS), (f"fts_{kind}_x", exact, EXACT_COLUMNS)):
+        for table, chosen, column_weights in zip(self._tables[kind], (folded, exact), (weights, exact_weights),
+                                                 strict=True):
             if not chosen:
                 continue
-            match = " OR ".join(_fts_phrase(alt) for alt in chosen)
-            column_weights = ", ".join(str(weights[COLUMNS.index(c)]) for c in columns)
-            sql = (f"SELECT rowid, -bm25({table}, {column_weights}) AS s FROM {table} "
-                   f"WHERE {table} MATCH ? ORDER BY s DESC LIMIT {CANDIDATES[kind]}")
-            with self._lock:
-                try:
-                    rows = self._db.execute(sql, (match,)).fetchall()
-                except sqlite3.Error:
-                    # Queries are built from sanitised terms, so this is a bug: say so loudly, and still
-                    # let the handler answer (with what the other kinds found).
-                    self.fts_errors += 1
-                    log.exception("search: FTS5 rejected %r for %s", match, kind)
-                    continue
+            rows = table.search([_phrase(alt) for alt in chosen], column_weights, CANDIDATES[kind])
             best = max((s for _, s in rows), default=0.0) or 1.0
             for rowid, s in rows:
                 scored[rowid] = max(scored.get(rowid, 0.0), s / best)

@@ -57,6 +57,10 @@ class Group:
     written: str = ""  # the words as the cadre typed them
     unknown: str = ""  # a word the index does not know at all (folded, as typed): maybe a typo
     typed: int = 0  # how many of the first alternatives are the words as typed (the rest: synonyms)
+    # How strongly each document has it (rank.group_strength), by id(doc): ranking, scope and the
+    # answer checks ask the same documents again. Documents live as long as their index, and so does
+    # a query (analysed per index), so an id cannot stand for another document here.
+    strengths: dict[int, float] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def singles(self) -> frozenset[Term]:
@@ -65,6 +69,11 @@ class Group:
     @cached_property
     def phrases(self) -> tuple[Phrase, ...]:
         return tuple(a for a in self.alts if len(a) > 1)
+
+    @cached_property
+    def first_words(self) -> frozenset[Term]:
+        """The first word of each alternative: a document with none of them cannot have the concept."""
+        return frozenset(a[0] for a in self.alts)
 
     @cached_property
     def folded_singles(self) -> frozenset[str]:
@@ -226,27 +235,37 @@ class _Reader:
                 return "synonyms", n, None
         return "", 1, None
 
+    @cached_property
+    def spans(self) -> list[tuple[int, int, frozenset[str]]]:
+        """Every span of the query that spells a phrase of some list: (start, length, the lists'
+        names), longest first at each start. Found once: several lists are looked up in each query."""
+        lists, folded, starts = self.lex.phrase_lists, self.folded, self.lex.phrase_starts
+        out = []
+        for i in range(len(folded)):
+            for n in range(min(starts.get(folded[i], 0), len(folded) - i), 0, -1):
+                names = lists.get(tuple(folded[i : i + n]))
+                if names:
+                    out.append((i, n, names))
+        return out
+
     def flag(self, name: str) -> bool:
         """Does any span of the query spell an entry of list ``name`` (target words, rank words)?"""
-        lists, folded, table = self.lex.phrase_lists, self.folded, getattr(self.lex, name)
-        for i in range(len(folded)):
-            for n in range(min(self.lex.phrase_starts.get(folded[i], 0), len(folded) - i), 0, -1):
-                if name in lists.get(tuple(folded[i : i + n]), ()) and table.match(
-                        folded[i : i + n], [t.exact for t in self.tokens[i : i + n]]) is not None:
-                    return True
-        return False
+        table = getattr(self.lex, name)
+        return any(name in names and table.match(self.folded[i : i + n], [t.exact for t in self.tokens[i : i + n]])
+                   is not None for i, n, names in self.spans)
 
     def flagged(self, name: str) -> list[tuple[int, int, Entry]]:
         """Every span of the query that spells an entry of list ``name``: (start, length, entry)."""
-        lists, folded, table = self.lex.phrase_lists, self.folded, getattr(self.lex, name)
+        table = getattr(self.lex, name)
         out = []
-        for i in range(len(folded)):
-            for n in range(min(self.lex.phrase_starts.get(folded[i], 0), len(folded) - i), 0, -1):
-                if name in lists.get(tuple(folded[i : i + n]), ()):
-                    entry = table.match(folded[i : i + n], [t.exact for t in self.tokens[i : i + n]])
-                    if entry is not None:
-                        out.append((i, n, entry))
-                        break
+        done = -1
+        for i, n, names in self.spans:
+            if i == done or name not in names:
+                continue
+            entry = table.match(self.folded[i : i + n], [t.exact for t in self.tokens[i : i + n]])
+            if entry is not None:
+                out.append((i, n, entry))
+                done = i  # the longest at each start
         return out
 
     def counted(self) -> frozenset[str]:

@@ -132,16 +132,30 @@ def group_strength(doc: Doc, group: Group, placement: float = 0.0) -> float:
     column holding its words side by side), 0 when it has none. Rank words are had by a figure that
     places the province with ``placement`` (``Ranking.placement``): "xếp thứ mấy" asks for its place,
     and "nhóm 10 tỉnh dẫn đầu" is the report's answer even without the words "xếp thứ"."""
+    best = group.strengths.get(id(doc))
+    if best is None:
+        best = group.strengths[id(doc)] = _strength(doc, group)
+    if best < 0.0:
+        return 0.0  # a named indicator its sentence only mentions: the figure is not about it
+    if placement > best and group.rank and doc.placement:
+        return placement
+    return best
+
+
+def _strength(doc: Doc, group: Group) -> float:
+    """group_strength without placement; -1 for a named indicator the figure does not name."""
+    if group.unit and group.unit in doc.units:
+        pass
+    elif doc.strength.keys().isdisjoint(group.first_words):
+        return -1.0 if group.named else 0.0  # most candidates lack most concepts: say so at C speed
     get = doc.strength.get
     best = max(map(get, group.singles, _ZEROS)) if group.singles else 0.0
     if group.unit and group.unit in doc.units and best < UNIT_STRENGTH:
         best = UNIT_STRENGTH
     if group.named and best < NAMED_STRENGTH:
-        return 0.0  # a named indicator its sentence only mentions: the figure is not about it
-    if group.rank and doc.placement and placement > best:
-        best = placement
+        return -1.0
     for phrase in group.phrases:
-        if min(map(get, phrase, _ZEROS)) > best:
+        if min(map(get, phrase, _ZEROS)) > best:  # a phrase is never stronger than its weakest word
             best = max(best, doc.phrase_strength(phrase))
     return best
 
@@ -149,9 +163,12 @@ def group_strength(doc: Doc, group: Group, placement: float = 0.0) -> float:
 def coverage(doc: Doc, prepared: list[tuple[Group, float]], placement: float = 0.0) -> float:
     """Weighted share of the query's concepts ``doc`` has (0 when it has none)."""
     total = 0.0
+    key = id(doc)
     for group, w in prepared:
-        s = group_strength(doc, group, placement)
-        if s:
+        s = group.strengths.get(key)  # group_strength, without a call when already known
+        if s is None or (placement and group.rank):
+            s = group_strength(doc, group, placement)
+        if s > 0.0:
             total += w * s
     return total
 
@@ -257,7 +274,7 @@ def name_cover(doc: Doc, q: Query, idf: Callable[[str], float] | None = None, pl
     for n, (weights, total) in enumerate(names):
         covered = query_words | _phrase_words(doc.name_tokens[n], q.placing) if placed else query_words
         if total > 0:
-            best = max(best, sum(v for w, v in weights.items() if w in covered) / total)
+            best = max(best, sum(weights[w] for w in weights.keys() & covered) / total)
     return best
 
 

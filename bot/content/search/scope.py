@@ -179,9 +179,12 @@ def narrower(doc: Doc, group: Group, q: Query, phrases: Mapping[tuple[str, ...],
             if typed != as_typed or not (as_typed or len(alt) > 1 or alt in phrases):
                 continue
             n = len(alt)
+            first = alt[0]
             for name in doc.name_tokens:
+                if first not in name:
+                    continue
                 for k in range(len(name) - n + 1):
-                    if name[k : k + n] != alt:
+                    if name[k] != first or name[k : k + n] != alt:
                         continue
                     if as_typed and n == 1:
                         found += not extended(name, k, n, before=True)
