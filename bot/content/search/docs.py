@@ -73,6 +73,7 @@ class Doc:
     footnote: int | None = None
     fields: dict[str, Field] = field(default_factory=dict)
     strength: dict[str, float] = field(default_factory=dict)  # term -> strongest column it is in
+    plain_words: tuple[str, ...] = ()  # its terms without diacritics, not loose: what a typo may be a slip for
     bigrams: frozenset[str] = frozenset()
     field_bigrams: tuple[tuple[float, frozenset[str]], ...] = ()  # (column strength, its bigrams), strongest first
     # figures

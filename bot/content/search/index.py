@@ -186,6 +186,7 @@ class SearchIndex:
         strengths = self.ranking.field_strength[doc.kind]
         for name, f in sorted(doc.fields.items(), key=lambda x: strengths.get(x[0], 0.0)):
             doc.strength.update(dict.fromkeys(f.words, strengths.get(name, 0.0)))
+        doc.plain_words = tuple(w for w in doc.strength if w.isascii() and not w.startswith(LOOSE))
         doc.bigrams = frozenset().union(*(f.bigrams for name, f in doc.fields.items() if name != "context"))
         doc.field_bigrams = tuple(sorted(((strengths.get(name, 0.0), f.bigrams) for name, f in doc.fields.items()),
                                          key=lambda x: -x[0]))
@@ -244,7 +245,7 @@ class SearchIndex:
         docs.mark_latest([d for d in self._docs["figure"] if d.figure_kind in rank.RESULT_KINDS])
         for doc in self._docs["figure"]:
             weights = [{w: self.name_idf(w) for w in words} for words in doc.name_words]
-            doc.name_weights = tuple((w, sum(w.values())) for w in weights)
+            doc.name_weights = tuple((w, math.fsum(w.values())) for w in weights)
         lex = self.lexicon
         lexicon_words = {w for phrase in lex.synonyms for w in phrase}
         lexicon_words |= {w for phrases in lex.synonyms.values() for p in phrases for w in p}

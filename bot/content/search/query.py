@@ -60,7 +60,7 @@ class Group:
     # How strongly each document has it (rank.group_strength), by id(doc): ranking, scope and the
     # answer checks ask the same documents again. Documents live as long as their index, and so does
     # a query (analysed per index), so an id cannot stand for another document here.
-    strengths: dict[int, float] = field(default_factory=dict, compare=False, repr=False)
+    strengths: dict[int, float] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @cached_property
     def singles(self) -> frozenset[Term]:
@@ -126,6 +126,9 @@ class Query:
     units: frozenset[str] = frozenset()  # unit markers asked for ("phần trăm": "%", "mỗi năm": "/năm")
     counted: frozenset[str] = frozenset()  # the noun after "bao nhiêu"/"mấy": what is counted ("trường")
     sector: bool = False  # names a sector of the economy ("công nghiệp", "dịch vụ")
+    # rank.name_cover by (id(doc), placing), asked by the ranking and again by the scope (see
+    # Group.strengths); not copied by dataclasses.replace, whose groups differ.
+    covers: dict[tuple[int, bool], float] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def empty(self) -> bool:
@@ -143,6 +146,12 @@ class Query:
     def folded_words(self) -> frozenset[str]:
         """Every term folded (exact and loose terms alike): for comparing with figure names."""
         return frozenset(map(fold_term, self.words))
+
+    @cached_property
+    def cover_words(self) -> frozenset[str]:
+        """What a figure's name may be covered by: every term folded, and the words dropped ("bao
+        nhieu" in the alias "fdi chiem bao nhieu")."""
+        return self.folded_words | self.dropped
 
     @cached_property
     def name_shapes(self) -> tuple[dict[str, tuple[int, ...]], tuple[tuple[int, frozenset[str]], ...], int]:

@@ -14,11 +14,13 @@ is found in it (:func:`missing`), and its name is mostly what was asked (:func:`
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.content.folding import canonical_number
@@ -166,7 +168,9 @@ def coverage(doc: Doc, prepared: list[tuple[Group, float]], placement: float = 0
     key = id(doc)
     for group, w in prepared:
         s = group.strengths.get(key)  # group_strength, without a call when already known
-        if s is None or (placement and group.rank):
+        if s is None:
+            s = group.strengths[key] = _strength(doc, group)
+        if placement and group.rank:
             s = group_strength(doc, group, placement)
         if s > 0.0:
             total += w * s
@@ -177,21 +181,25 @@ def missing(doc: Doc, q: Query, placement: float = 0.0) -> list[Group]:
     """Required concepts of the query the document does not have at all (a word the index does not
     know counts as found when it is a slip for one of the document's words: "vic" for "viec"; rank
     words count as found in a figure that places the province when ``placement`` is set)."""
-    return [g for g in q.required
-            if not group_strength(doc, g, placement) and not (g.unknown and slip_of(g.unknown, doc))]
+    key = id(doc)
+    out = []
+    for g in q.required:
+        s = g.strengths.get(key)
+        if s is not None and s > 0.0:
+            continue  # had already (placement only adds)
+        if not group_strength(doc, g, placement) and not (g.unknown and slip_of(g.unknown, doc)):
+            out.append(g)
+    return out
 
 
 def slip_of(word: str, doc: Doc) -> bool:
-    """Is ``word`` one typing slip away from a word of ``doc``? A short word only by a letter left out."""
+    """Is ``word`` one typing slip away from a word of ``doc`` (its plain words: OSA distance, in
+    rapidfuzz's C)? A short word only by a letter left out."""
     if len(word) <= 3:
-        return any(len(w) == len(word) + 1 and _drops_one(w, word) for w in doc.strength if w.isascii())
+        near = process.extract(word, doc.plain_words, scorer=OSA.distance, score_cutoff=1, limit=None)
+        return any(len(w) == len(word) + 1 for w, _distance, _n in near)
     limit = 1 if len(word) <= 5 else 2
-    return any(abs(len(w) - len(word)) <= limit and OSA.distance(word, w, score_cutoff=limit) <= limit
-               for w in doc.strength if w.isascii() and not w.startswith("~"))
-
-
-def _drops_one(full: str, short: str) -> bool:
-    return any(full[:i] + full[i + 1 :] == short for i in range(len(full)))
+    return process.extractOne(word, doc.plain_words, scorer=OSA.distance, score_cutoff=limit) is not None
 
 
 def figure_bonus(doc: Doc, q: Query, r: Ranking) -> float:
@@ -259,22 +267,28 @@ def name_match(doc: Doc, q: Query) -> float:
     return best
 
 
-def name_cover(doc: Doc, q: Query, idf: Callable[[str], float] | None = None, placing: bool = False) -> float:
+def name_cover(doc: Doc, q: Query, placing: bool = False) -> float:
     """The largest share of one of the figure's names that the query covers, each word weighted by
-    its rarity among figure names (``doc.name_weights``, or ``idf``): a name whose rarest words the
-    query lacks is about something else. Words the query dropped count as covered ("bao nhieu" in
-    the alias "fdi chiem bao nhieu"); with ``placing``, a question about a rank covers the rank words
-    that stand in the name of a figure placing the province ("xếp hạng GRDP 2030" covers "nhóm" and
+    its rarity among figure names (``doc.name_weights``): a name whose rarest words the query lacks
+    is about something else. Words the query dropped count as covered ("bao nhieu" in the alias
+    "fdi chiem bao nhieu"); with ``placing``, a question about a rank covers the rank words that
+    stand in the name of a figure placing the province ("xếp hạng GRDP 2030" covers "nhóm" and
     "dẫn đầu" of "quy mô GRDP trong nhóm 11 tỉnh, thành phố dẫn đầu cả nước năm 2030")."""
-    best = 0.0
-    query_words = q.folded_words | q.dropped
-    names = doc.name_weights if idf is None else tuple(
-        ({w: idf(w) for w in words}, sum(idf(w) for w in words)) for words in doc.name_words)
     placed = placing and doc.placement and bool(q.placing)
-    for n, (weights, total) in enumerate(names):
-        covered = query_words | _phrase_words(doc.name_tokens[n], q.placing) if placed else query_words
-        if total > 0:
-            best = max(best, sum(weights[w] for w in weights.keys() & covered) / total)
+    key = (id(doc), placed)
+    found = q.covers.get(key)
+    if found is None:
+        found = q.covers[key] = _name_cover(doc, q, placed)
+    return found
+
+
+def _name_cover(doc: Doc, q: Query, placed: bool) -> float:
+    best = 0.0
+    for n, (weights, total) in enumerate(doc.name_weights):
+        covered = q.cover_words | _phrase_words(doc.name_tokens[n], q.placing) if placed else q.cover_words
+        shared = weights.keys() & covered
+        if shared and total > 0:  # fsum: the same share whatever order the set gives the words in
+            best = max(best, math.fsum(map(weights.__getitem__, shared)) / total)
     return best
 
 

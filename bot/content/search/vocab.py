@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from collections.abc import Collection, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rapidfuzz import process
@@ -27,6 +28,7 @@ LOOSE = "~"  # prefix of a loose term: the folded word, matched only where curat
 Term = str
 
 
+@lru_cache(maxsize=1 << 16)  # a few words per query, asked again by each figure's name match
 def fold_term(term: Term) -> str:
     """The folded word behind any term (exact ``trồng``, loose ``~trong``, folded ``trong``)."""
     if term.startswith(LOOSE):
