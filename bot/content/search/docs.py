@@ -85,6 +85,7 @@ class Doc:
     value_tokens: frozenset[str] = frozenset()
     name_words: tuple[frozenset[str], ...] = ()  # label and each alias, as terms
     name_tokens: tuple[tuple[str, ...], ...] = ()  # label and each alias, folded words in order
+    name_positions: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)  # word -> (name, place)
     name_weights: tuple[tuple[dict[str, float], float], ...] = ()  # per name: word -> rarity, and their sum
     name_years: frozenset[str] = frozenset()
     units: frozenset[str] = frozenset()  # unit markers of the lexicon its unit or label holds ("%", "/năm")
@@ -99,13 +100,24 @@ class Doc:
         """Do the phrase's words stand side by side somewhere in the document?"""
         return all(f"{a} {b}" in self.bigrams for a, b in pairwise(phrase))
 
-    def phrase_strength(self, phrase: tuple[str, ...]) -> float:
-        """The strongest column in which the phrase's words stand side by side (0: none)."""
-        pairs = [f"{a} {b}" for a, b in pairwise(phrase)]
+    def phrase_strength(self, phrase: tuple[str, ...], pairs: tuple[str, ...] | None = None) -> float:
+        """The strongest column in which the phrase's words stand side by side (0: none); ``pairs``:
+        its words two by two, when already known."""
+        if pairs is None:
+            pairs = tuple(f"{a} {b}" for a, b in pairwise(phrase))
         for strength, bigrams in self.field_bigrams:
             if all(p in bigrams for p in pairs):
                 return strength
         return 0.0
+
+
+def name_positions(names: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Where each word stands in a figure's names: (which name, which word of it)."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    for m, name in enumerate(names):
+        for k, word in enumerate(name):
+            out.setdefault(word, []).append((m, k))
+    return {w: tuple(v) for w, v in out.items()}
 
 
 def unit_traits(unit: str, label: str, lexicon: SearchLexicon) -> dict[str, Any]:

@@ -128,6 +128,7 @@ class SearchIndex:
                 cited_by.setdefault(fid, []).append(item.title)
         for fig in pack.figures.values():
             names = (fig.label, *fig.aliases)
+            name_tokens = tuple(tuple(tokens(n)) for n in names)
             doc = Doc(
                 "figure",
                 fig.id,
@@ -139,7 +140,8 @@ class SearchIndex:
                 label_years=sum(1 for t in tokens(fig.label) if YEAR_RE.match(t)),
                 value_tokens=frozenset(index_tokens(fig.value or "")),
                 name_words=tuple(frozenset(index_tokens(n)) for n in names),
-                name_tokens=tuple(tuple(tokens(n)) for n in names),
+                name_tokens=name_tokens,
+                name_positions=docs.name_positions(name_tokens),
                 **docs.unit_traits(fig.unit or "", fig.label, self.lexicon),
             )
             self._add(

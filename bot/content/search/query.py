@@ -71,6 +71,11 @@ class Group:
         return tuple(a for a in self.alts if len(a) > 1)
 
     @cached_property
+    def phrase_pairs(self) -> tuple[tuple[Phrase, tuple[str, ...]], ...]:
+        """Each phrase with its words two by two ("a b"), as documents hold them (Doc.field_bigrams)."""
+        return tuple((p, tuple(f"{a} {b}" for a, b in pairwise(p))) for p in self.phrases)
+
+    @cached_property
     def first_words(self) -> frozenset[Term]:
         """The first word of each alternative: a document with none of them cannot have the concept."""
         return frozenset(a[0] for a in self.alts)

@@ -156,9 +156,9 @@ def _strength(doc: Doc, group: Group) -> float:
         best = UNIT_STRENGTH
     if group.named and best < NAMED_STRENGTH:
         return -1.0
-    for phrase in group.phrases:
+    for phrase, pairs in group.phrase_pairs:
         if min(map(get, phrase, _ZEROS)) > best:  # a phrase is never stronger than its weakest word
-            best = max(best, doc.phrase_strength(phrase))
+            best = max(best, doc.phrase_strength(phrase, pairs))
     return best
 
 
