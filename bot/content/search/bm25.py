@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from itertools import pairwise
 
 K1 = 1.2
 B = 0.75
@@ -45,12 +45,20 @@ class Table:
         rowid = len(self._rows)
         self._rows.append(row)
         width = len(self.columns)
-        postings = self._postings
+        here: dict[str, list[int]] = {}  # term -> its count in each column of this row
         for col, terms in enumerate(row):
-            # Each word and each two words side by side: most phrases of a query are two words long.
-            for term in (*terms, *map(" ".join, pairwise(terms))):
-                counts = postings.setdefault(term, {}).setdefault(rowid, [0] * width)
-                counts[col] += 1
+            for term, n in Counter(terms).items():
+                counts = here.get(term)
+                if counts is None:
+                    counts = here[term] = [0] * width
+                counts[col] = n
+        postings = self._postings
+        for term, counts in here.items():
+            rows = postings.get(term)
+            if rows is None:
+                postings[term] = {rowid: counts}
+            else:
+                rows[rowid] = counts
         return rowid
 
     def finish(self) -> None:
@@ -100,13 +108,13 @@ class Table:
     def _hits(self, terms: tuple[str, ...], column: int | None, weights: tuple[float, ...]
               ) -> list[tuple[int, float]]:
         """(row, column-weighted count of the phrase) for each row holding it."""
-        if len(terms) <= 2:
-            counted: Iterable[tuple[int, Sequence[int]]] = self._postings.get(" ".join(terms), {}).items()
-        else:  # rows holding each pair of its words, then the whole phrase counted in them
-            pairs = [self._postings.get(" ".join(p)) for p in pairwise(terms)]
-            if not all(pairs):
+        if len(terms) == 1:
+            counted: Iterable[tuple[int, Sequence[int]]] = self._postings.get(terms[0], {}).items()
+        else:  # rows holding each of its words, then the whole phrase counted in them
+            lists = [self._postings.get(t) for t in terms]
+            if not all(lists):
                 return []
-            rows = set.intersection(*(set(p) for p in pairs if p))
+            rows = set.intersection(*(set(p) for p in lists if p))
             counted = ((rowid, [_count(terms, col) for col in self._rows[rowid]]) for rowid in sorted(rows))
         return [(rowid, _weigh(counts, weights, column)) for rowid, counts in counted
                 if (counts[column] if column is not None else any(counts))]
