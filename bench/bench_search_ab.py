@@ -5,15 +5,16 @@
 A shared machine's speed changes by half within a minute, so two benchmark runs taken minutes apart
 do not compare. Here one worker process per version (this checkout, and ``--base`` checked out in a
 temporary git worktree) loads the same content pack and index; they then take turns, one pass over
-every evaluation query at a time, ``--rounds`` times. Each query's time is its fastest pass (thread
-CPU time), so both versions are timed in the same moments. Prints p50 / p90 / p99 / max / mean of the
-per-query times for each version and call.
+every evaluation query at a time, ``--rounds`` times, on the same CPU. Each query's time is its
+fastest pass (thread CPU time), so both versions are timed in the same moments on the same core.
+Prints p50 / p90 / p99 / max / mean of the per-query times for each version and call.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -24,9 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 # Runs in the version's own checkout (its bot package first on the path); content and queries are
 # this checkout's, so both versions answer the same questions over the same pack.
 WORKER = r"""
-import json, sys, time
+import json, os, sys, time
 from pathlib import Path
 from unittest import mock
+if hasattr(os, "sched_setaffinity"):  # every version on the same CPU: the other may be slower or busier
+    os.sched_setaffinity(0, {int(sys.argv[5])})
 sys.path.insert(0, sys.argv[1])
 import yaml
 from bot.content.pack import load_pack
@@ -72,9 +75,10 @@ def main() -> None:
 
 def compare(versions: dict[str, Path], calls: list[str], rounds: int) -> None:
     evals = ROOT / "tests" / "search_eval"
+    cpu = min(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 0
     workers = {
         name: subprocess.Popen([sys.executable, "-c", WORKER, str(path), str(ROOT / "content"), str(evals),
-                                ",".join(calls)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                                ",".join(calls), str(cpu)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         for name, path in versions.items()
     }
     for worker in workers.values():

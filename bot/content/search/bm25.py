@@ -19,10 +19,14 @@ import heapq
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 
 K1 = 1.2
 B = 0.75
 MIN_IDF = 1e-6
+#: Phrases whose scores a table remembers per set of column weights (some 100 bytes each, plus the
+#: rows of those found): the pack's words and word pairs number a few tens of thousands.
+REMEMBERED = 100_000
 
 #: One phrase of a query: its terms, and the only column it may match in (None: any column).
 Phrase = tuple[tuple[str, ...], int | None]
@@ -35,6 +39,7 @@ class Table:
         self.columns = tuple(columns)
         self._rows: list[tuple[tuple[str, ...], ...]] = []
         self._postings: dict[str, dict[int, list[int]]] = {}  # term -> row -> count in each column
+        self._pairs: set[str] = set()  # every two terms side by side ("a b"), in any row and column
         self._norm: list[float] = []  # per row: k1 * (1 - b + b * D / avgdl)
         # per (column weights, column): phrase -> its BM25 term in each row holding it
         self._weighted: dict[tuple[tuple[float, ...], int | None], dict[str, tuple[tuple[int, float], ...]]] = {}
@@ -47,6 +52,7 @@ class Table:
         width = len(self.columns)
         here: dict[str, list[int]] = {}  # term -> its count in each column of this row
         for col, terms in enumerate(row):
+            self._pairs.update(map(" ".join, pairwise(terms)))
             for term, n in Counter(terms).items():
                 counts = here.get(term)
                 if counts is None:
@@ -88,7 +94,8 @@ class Table:
                 ) -> tuple[tuple[int, float], ...]:
         """(row, the phrase's BM25 term) for each row holding it. Within a table the term depends on the
         phrase and the row alone (the phrase's idf, its weighted count, the row's length), so it is
-        worked out once per phrase found: only phrases of the pack's own words, a bounded memory."""
+        worked out once per phrase and remembered, found or not, up to REMEMBERED phrases (a phrase
+        found is made of the pack's own words side by side; one not found could be anything typed)."""
         table = self._weighted.get((weights, column))
         if table is None:
             table = self._weighted[(weights, column)] = {}
@@ -97,12 +104,14 @@ class Table:
         if found is not None:
             return found
         hits = self._hits(terms, column, weights)
-        if not hits:
-            return ()
-        idf = math.log((len(self._rows) - len(hits) + 0.5) / (len(hits) + 0.5))
-        top = (idf if idf > 0.0 else MIN_IDF) * (K1 + 1)
-        norm = self._norm
-        found = table[key] = tuple((rowid, top * f / (f + norm[rowid])) for rowid, f in hits)
+        found = ()
+        if hits:
+            idf = math.log((len(self._rows) - len(hits) + 0.5) / (len(hits) + 0.5))
+            top = (idf if idf > 0.0 else MIN_IDF) * (K1 + 1)
+            norm = self._norm
+            found = tuple((rowid, top * f / (f + norm[rowid])) for rowid, f in hits)
+        if len(table) < REMEMBERED:
+            table[key] = found
         return found
 
     def _hits(self, terms: tuple[str, ...], column: int | None, weights: tuple[float, ...]
@@ -112,7 +121,7 @@ class Table:
             counted: Iterable[tuple[int, Sequence[int]]] = self._postings.get(terms[0], {}).items()
         else:  # rows holding each of its words, then the whole phrase counted in them
             lists = [self._postings.get(t) for t in terms]
-            if not all(lists):
+            if not all(lists) or not all(" ".join(p) in self._pairs for p in pairwise(terms)):
                 return []
             rows = set.intersection(*(set(p) for p in lists if p))
             counted = ((rowid, [_count(terms, col) for col in self._rows[rowid]]) for rowid in sorted(rows))
