@@ -160,6 +160,17 @@ class SearchLexicon:
             out[phrase[0]] = max(out.get(phrase[0], 0), len(phrase))
         return out
 
+    @cached_property
+    def synonym_bounds(self) -> tuple[dict[str, int], dict[str, int]]:
+        """First word -> the longest synonym phrase starting with it, and last word -> the longest
+        ending with it: most words begin and end none, so most spans need no look-up."""
+        starts: dict[str, int] = {}
+        ends: dict[str, int] = {}
+        for phrase in self.synonyms:
+            starts[phrase[0]] = max(starts.get(phrase[0], 0), len(phrase))
+            ends[phrase[-1]] = max(ends.get(phrase[-1], 0), len(phrase))
+        return starts, ends
+
     def with_home(self, province: str) -> SearchLexicon:
         """The pack's own province never counts against a match: its name becomes an optional word."""
         entry = _entry(province, HOME)

@@ -11,7 +11,6 @@ involved is in the pack's lexicon (see :mod:`bot.content.lexicon`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -22,6 +21,7 @@ from bot.content.search.query import Group, PlaceMention, Query
 from bot.content.search.rank import TARGET_KINDS, group_strength, missing, name_cover, name_match
 
 if TYPE_CHECKING:
+    from bot.content.lexicon import SearchLexicon
     from bot.content.search.index import SearchIndex
 
 # Outcomes
@@ -151,11 +151,10 @@ def answers_question(index: SearchIndex, doc: Doc, q: Query, places: list[PlaceM
         return True  # the value itself was quoted: "239.163", "4.900 usd"
     if name_cover(doc, q, placing=index.ranking.placement > 0) < index.ranking.name_cover:
         return False
-    return not any(narrower(doc, g, q, index.lexicon.synonyms) for g in q.required)
+    return not any(narrower(doc, g, q, index.lexicon) for g in q.required)
 
 
-def narrower(doc: Doc, group: Group, q: Query, phrases: Mapping[tuple[str, ...], tuple[tuple[str, ...], ...]]
-             ) -> bool:
+def narrower(doc: Doc, group: Group, q: Query, lexicon: SearchLexicon) -> bool:
     """Does the figure name this concept only inside a longer phrase the lexicon knows as another
     concept? "dân số" is in "Tỷ lệ dân số thành thị" only as part of "dân số thành thị" (urban
     population): a question about the population is not answered by it.
@@ -165,10 +164,14 @@ def narrower(doc: Doc, group: Group, q: Query, phrases: Mapping[tuple[str, ...],
     but is no reason to refuse either). Only when the typed words are in no name do the synonyms
     decide ("hospital" is in "hospital beds" only: "số bệnh viện" is not answered by it)."""
     own = group.folded_alts
+    phrases = lexicon.synonyms
+    starting, ending = lexicon.synonym_bounds
 
     def extended(name: tuple[str, ...], k: int, n: int, before: bool) -> bool:
-        ends = [(k, k + n + extra) for extra in range(1, min(4, len(name) - k - n) + 1)]
-        if before:
+        ends = []
+        if starting.get(name[k], 0) > n:  # some synonym phrase longer than this starts here
+            ends = [(k, k + n + extra) for extra in range(1, min(4, len(name) - k - n) + 1)]
+        if before and ending.get(name[k + n - 1], 0) > n:
             ends += [(k - extra, k + n) for extra in range(1, min(4, k) + 1)]
         return any(name[a:b] in phrases and name[a:b] not in own and not set(name[a:b]) <= q.folded_words
                    for a, b in ends)
