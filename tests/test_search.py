@@ -761,3 +761,18 @@ def test_both_neighbours_decide_how_a_stopword_is_read(shipped: SearchIndex) -> 
     assert isinstance(entry, Entry)
     assert not shipped.vocab.other_reading(toks, 1, entry, True), "cao trong (4) outweighs trọng nông (2)"
     assert shipped.vocab.other_reading(toks, 1, entry, True, bound={0}), "a bound neighbour tells nothing"
+
+
+def test_the_term_in_words_is_not_a_number_asked(shipped: SearchIndex) -> None:
+    """"5 năm tới", "5 năm qua" say which term is meant, like "nhiệm kỳ tới": the 5 is no figure's value
+    to find (it was a required number, so "thu hút FDI 5 năm qua" found nothing); a year alone stays a
+    year, which the figure's period must match."""
+    term = shipped.analyze("thu hut fdi 5 nam qua")
+    assert [g.written for g in term.groups if g.optional] == ["5 nam qua"] and term.past
+    assert not term.numbers and not term.years
+    assert shipped.lookup("thu hut fdi 5 nam qua").answer.id == "fdi-nhom-dan-dau"
+    assert shipped.analyze("tang truong grdp 5 nam toi").target
+    assert shipped.lookup("tang truong grdp 5 nam toi").answer.id == "mt2030-grdp-tang-truong"
+    assert shipped.lookup("tang truong grdp nam nam toi").answer.id == "mt2030-grdp-tang-truong"
+    year = shipped.analyze("grdp 2030")
+    assert year.years == {"2030"} and not any(g.optional and g.written == "2030" for g in year.groups)

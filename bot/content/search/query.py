@@ -426,8 +426,9 @@ class _Reader:
                 n += used
             elif name in ("question_words", "stopwords"):
                 dropped += [t.folded for t in span]
-            elif name in ("optional_words", "target_words", "past_words") and not is_number(span[0].folded):
-                # "phấn đấu", "kế hoạch": they tell what kind of figure is meant (see flags), not which
+            elif name in ("optional_words", "target_words", "past_words") and (n > 1 or not is_number(span[0].folded)):
+                # "phấn đấu", "kế hoạch", "5 năm tới": they tell what kind of figure is meant (see flags),
+                # not which; a year alone ("2030") stays a year, which the figure's period must match
                 group = self.phrase_group(span, optional=True)
                 group.home = entry is not None and entry.value == HOME
                 q.groups.append(group)
