@@ -11,7 +11,7 @@ from bot.content.folding import aligned_tokens, canonical_number, is_accented, i
 from bot.content.lexicon import SearchLexicon
 from bot.content.search.vocab import LOOSE
 
-#: Columns of every FTS table: folded text, then the same text in exact form (diacritics kept). A kind
+#: Columns of every BM25 table: folded text, then the same text in exact form (diacritics kept). A kind
 #: leaves the ones it does not use empty. Aliases are written without diacritics, so they have no
 #: exact column; their words match a cadre's accented word loosely (query.LOOSE).
 COLUMNS = ("title", "aliases", "meta", "body", "context")
@@ -40,7 +40,7 @@ class Hit:
 @dataclass
 class Field:
     words: frozenset[str]  # every term: folded, exact, and loose where the text is unaccented
-    fts: str  # what FTS5 indexes: folded tokens in order plus each number's canonical form
+    fts: str  # what BM25 indexes: folded tokens in order plus each number's canonical form
     fts_exact: str  # exact tokens in order (empty when the text has no diacritics)
     bigrams: frozenset[str]  # "a b" for each two words side by side, in each form
 

@@ -3,7 +3,7 @@
 Every number that tunes the search lives in one frozen :class:`Ranking`, each with the reason it has
 the value it has; ``tests/test_search_eval.py`` prints what each is worth (top-1 with it set to zero).
 
-Order: FTS5 (BM25 with per-column weights) selects candidates; each is scored by how much of the
+Order: BM25 with per-column weights (:mod:`.bm25`) selects candidates; each is scored by how much of the
 query it covers, weighting concepts by how rare they are (IDF) and by the column they are found in,
 plus a little BM25 and a nudge when the query's words stand side by side in it. Figures then get
 bonuses for what a cadre's short query implies: a name that *is* the query, the year asked, a value
