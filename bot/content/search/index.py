@@ -48,7 +48,7 @@ T = TypeVar("T")  # what SearchIndex.cached computes
 KINDS = ("figure", "item", "passage")
 CACHE_SIZE = 512
 #: BM25 candidates re-ranked per kind: enough that BM25's order cannot hide the intended figure
-#: (the evaluation scores the same with 20 figures as with 50; 15 or 10 lose 0.004 of top-1), few
+#: (the evaluation scores the same with 20 figures as with 50; 15 loses 0.004 of top-1, 10 more), few
 #: enough to keep a query fast.
 CANDIDATES = {"figure": 20, "item": 20, "passage": 20}
 #: Figure bonuses move figures by a few tenths at most: only this many leaders can change places
