@@ -204,6 +204,18 @@ async def test_a_question_the_report_cannot_answer_says_so_with_near_figures(app
     assert "thất nghiệp" in check_html(page.text), "the text search button searches these words"
 
 
+async def test_near_figures_never_offer_two_buttons_that_read_the_same(app, content_pack):
+    """"lương tối thiểu vùng" is near four figures named "Tỷ lệ đoạn tuyến đường tỉnh tối thiểu cấp III…"
+    (a result, its baseline, a target and the same fact under a breakthrough): four identical buttons
+    told the cadre nothing. Those the value or period tells apart say so; the rest are shown once."""
+    call = screen(await send(app, "lương tối thiểu vùng"))
+    assert "Báo cáo không có số liệu về “lương tối thiểu vùng”." in check_html(call.text)
+    figures = [b["text"] for b in callback_buttons(call)
+               if isinstance(cb.decode(b["callback_data"], content_pack.fingerprint), cb.FigureCard)]
+    assert figures, "near figures are still offered"
+    assert len(set(figures)) == len(figures), figures
+
+
 async def test_the_issues_examples_no_longer_get_unrelated_cards(app, content_pack):
     for text in ("cam on", "ai la bi thu tinh uy", "weather", "GDP Hà Nội", "dân số 2030", "tỷ lệ thất nghiệp",
                  "dan so ha noi", "gia lua hom nay"):

@@ -22,7 +22,7 @@ from bot.i18n import Translator
 from bot.render import callbacks as cb
 from bot.render import nav
 from bot.render.common import Page, Row, back_home_row, button, markup, page_slice, pager_row, usage_page
-from bot.render.figures import card_text, figure_button_label, figure_card, lookup_examples
+from bot.render.figures import card_text, figure_buttons, figure_card, lookup_examples
 from bot.render.menu import item_card
 from bot.render.numbers import figure_value
 from bot.render.original import part_of
@@ -151,9 +151,14 @@ NEAR_BUTTONS = 4
 
 
 def _near_rows(pack: ContentPack, tr: Translator, near: Sequence[Hit]) -> list[Row]:
+    """The near figures as buttons, two that would read the same told apart (by value or period), or
+    shown once when nothing tells them apart (the same fact cited in two places of the report)."""
     figures = [pack.figures[h.id] for h in near if h.kind == "figure" and h.id in pack.figures]
-    return [[button(figure_button_label(pack, f, tr), cb.FigureCard(f.id, nav.TYPED), pack)]
-            for f in figures[:NEAR_BUTTONS]]
+    rows = figure_buttons(pack, figures[:NEAR_BUTTONS], tr, nav.TYPED)
+    first: dict[str, Row] = {}
+    for row in rows:
+        first.setdefault(row[0].text, row)
+    return list(first.values())
 
 
 def _honest_lines(pack: ContentPack, tr: Translator, result: scope.Lookup | scope.TextSearch) -> list[str]:
