@@ -776,3 +776,13 @@ def test_the_term_in_words_is_not_a_number_asked(shipped: SearchIndex) -> None:
     assert shipped.lookup("tang truong grdp nam nam toi").answer.id == "mt2030-grdp-tang-truong"
     year = shipped.analyze("grdp 2030")
     assert year.years == {"2030"} and not any(g.optional and g.written == "2030" for g in year.groups)
+
+
+def test_an_item_by_its_subject_holds_the_words_typed_together_together(shipped: SearchIndex) -> None:
+    """"đột phá về thể chế": "thể chế" is one term of the report. Typed without diacritics, "the che" found
+    a breakthrough holding "thể thao" and "thiết chế" apart (Đột phá 3, hạ tầng xã hội số), a wrong card."""
+    docs = {d.id: d for d in shipped.docs("item")}
+    for question in ("dot pha ve the che", "đột phá về thể chế"):
+        item = sc.resolve_item(shipped, shipped.analyze(question))
+        assert item is None or {"the che", "thể chế"} & docs[item.id].bigrams, (question, item)
+    assert sc.resolve_item(shipped, shipped.analyze("dot pha ve ha tang")).id == "dot-pha-2-ket-cau-ha-tang"

@@ -220,8 +220,13 @@ def resolve_item(index: SearchIndex, q: Query) -> Hit | None:
         return None
     cover = index.ranking.item_cover
     about = replace(q, groups=subject)  # the subject alone decides which item of the kind
+    # Words typed side by side that the report also writes side by side are one term ("thể chế"):
+    # an item holding them only apart ("thể thao" … "thiết chế") is not about it.
+    words = {w for g in required for alt in g.alts if len(alt) == 1 for w in alt}
+    together = [b for b in q.bigrams if set(b.split()) <= words and b in index.vocab.bigrams]
     for score, doc in index.rank("item", about):  # best first: coverage, BM25, words side by side
-        if doc.item_kind in kinds and sum(1 for g in required if group_strength(doc, g)) / len(required) >= cover:
+        if (doc.item_kind in kinds and sum(1 for g in required if group_strength(doc, g)) / len(required) >= cover
+                and all(b in doc.bigrams for b in together)):
             return index.hit(doc, score)
     return None
 
