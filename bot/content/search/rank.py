@@ -146,9 +146,7 @@ def group_strength(doc: Doc, group: Group, placement: float = 0.0) -> float:
 
 def _strength(doc: Doc, group: Group) -> float:
     """group_strength without placement; -1 for a named indicator the figure does not name."""
-    if group.unit and group.unit in doc.units:
-        pass
-    elif doc.strength.keys().isdisjoint(group.first_words):
+    if not (group.unit and group.unit in doc.units) and doc.strength.keys().isdisjoint(group.first_words):
         return -1.0 if group.named else 0.0  # most candidates lack most concepts: say so at C speed
     get = doc.strength.get
     best = max(map(get, group.singles, _ZEROS)) if group.singles else 0.0
