@@ -14,7 +14,6 @@ Pure module: no Telegram imports, nothing happens at import time.
 from __future__ import annotations
 
 import copy
-import logging
 import math
 import threading
 from collections import Counter, OrderedDict
@@ -42,7 +41,6 @@ from bot.content.search.vocab import LOOSE, Vocabulary, fold_term
 if TYPE_CHECKING:
     from bot.content.model import ContentPack
 
-log = logging.getLogger(__name__)
 T = TypeVar("T")  # what SearchIndex.cached computes
 
 KINDS = ("figure", "item", "passage")
