@@ -158,9 +158,9 @@ def latency(content: Path, repeat: int, folder: Path = EVAL_DIR, names: tuple[st
         typical = sorted(t for t, _ in per_query)
         slowest = ", ".join(f"{q!r} {t:.2f}" for t, q in sorted(per_query, reverse=True)[:3])
         print(
-            f"  {name:<15} wall: p50 {_pct(samples, 50):.3f}  p99 {_pct(samples, 99):.3f}  "
-            f"max {samples[-1]:.3f} ms | cpu: p50 {_pct(cpu, 50):.3f}  p99 {_pct(cpu, 99):.3f} ms | "
-            f"per-query median: p50 {_pct(typical, 50):.3f}  p99 {_pct(typical, 99):.3f} ms"
+            f"  {name:<15} wall: p50 {pct(samples, 50):.3f}  p99 {pct(samples, 99):.3f}  "
+            f"max {samples[-1]:.3f} ms | cpu: p50 {pct(cpu, 50):.3f}  p99 {pct(cpu, 99):.3f} ms | "
+            f"per-query median: p50 {pct(typical, 50):.3f}  p99 {pct(typical, 99):.3f} ms"
         )
         print(f"  {'':<15} slowest (median ms): {slowest}")
     samples = []
@@ -172,7 +172,7 @@ def latency(content: Path, repeat: int, folder: Path = EVAL_DIR, names: tuple[st
             samples.append((time.perf_counter_ns() - start) / 1e6)
     samples.sort()
     print(
-        f"  {'search(q)':<14} repeated (answer cache): p50 {_pct(samples, 50):.3f}  p99 {_pct(samples, 99):.3f} ms"
+        f"  {'search(q)':<14} repeated (answer cache): p50 {pct(samples, 50):.3f}  p99 {pct(samples, 99):.3f} ms"
     )
     print("  target: p99 < 2 ms (uncached)")
 
@@ -197,7 +197,7 @@ def reference_loop() -> float:
     return best
 
 
-def _pct(sorted_values: list[float], pct: float) -> float:
+def pct(sorted_values: list[float], pct: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, int(len(sorted_values) * pct / 100))]
 
 

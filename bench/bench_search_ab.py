@@ -21,6 +21,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_content import pct  # noqa: E402 - the same percentile as the content bench
 
 # Runs in the version's own checkout (its bot package first on the path); content and queries are
 # this checkout's, so both versions answer the same questions over the same pack.
@@ -98,16 +101,12 @@ def compare(versions: dict[str, Path], calls: list[str], rounds: int) -> None:
                     if name in fastest else times
         for name, times in fastest.items():
             ms = sorted(t / 1e6 for t in times)
-            print(f"  {call:<12} {name:<16} p50 {_pct(ms, 50):.3f}  p90 {_pct(ms, 90):.3f}  p99 {_pct(ms, 99):.3f}  "
+            print(f"  {call:<12} {name:<16} p50 {pct(ms, 50):.3f}  p90 {pct(ms, 90):.3f}  p99 {pct(ms, 99):.3f}  "
                   f"max {ms[-1]:.3f}  mean {sum(ms) / len(ms):.3f}  ({len(ms)} queries)")
     for worker in workers.values():
         assert worker.stdin is not None
         worker.stdin.close()
         worker.wait()
-
-
-def _pct(sorted_values: list[float], pct: float) -> float:
-    return sorted_values[min(len(sorted_values) - 1, int(len(sorted_values) * pct / 100))]
 
 
 if __name__ == "__main__":

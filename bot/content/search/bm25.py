@@ -75,10 +75,6 @@ class Table:
     def __len__(self) -> int:
         return len(self._rows)
 
-    def frequency(self, term: str) -> int:
-        """How many rows hold the term."""
-        return len(self._postings.get(term, ()))
-
     def search(self, phrases: Sequence[Phrase], weights: Sequence[float], limit: int) -> list[tuple[int, float]]:
         """Rows holding any of ``phrases``, best ``limit`` by BM25 (higher is better; ties by row)."""
         weights = tuple(weights)
