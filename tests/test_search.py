@@ -583,6 +583,7 @@ def test_an_item_by_its_subject_must_hold_the_subject() -> None:
     assert index.lookup("dot pha ve ha tang").answer.id == "dot-pha-2-ket-cau-ha-tang"
     assert index.lookup("dot pha ve thoi tiet").outcome == sc.NOT_FOUND, "no breakthrough is about that"
     assert index.lookup("chi tieu so 42").outcome == sc.NOT_FOUND, "no such target"
+    assert index.lookup("chỉ tiêu  số 42").about == "chỉ tiêu số 42", "said with the number asked, not as 'chỉ tiêu'"
 
 
 @pytest.fixture(scope="module")

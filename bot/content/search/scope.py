@@ -82,8 +82,8 @@ def lookup(index: SearchIndex, text: str) -> Lookup:
                                  and name_match(ranked[0][1], q) > 0.999):
         return Lookup(ITEM, (item,))  # unless the question is exactly a figure's name
     near = tuple(index.hit(d, s) for s, d in ranked[:NEAR]) or tuple(index.fuzzy_figures(q, text, NEAR))
-    if q.item is not None and q.item.ordinal is not None:  # "chỉ tiêu số 20": no such item
-        return Lookup(NOT_FOUND, near=near, about=q.about or text)
+    if q.item is not None and q.item.ordinal is not None:  # "chỉ tiêu số 20": no such item, said with its number
+        return Lookup(NOT_FOUND, near=near, about=" ".join(text.split()))
     if q.person:
         return Lookup(NOT_FOUND, near=near, about=q.about, person=True)
     country = [p for p in q.places if p.place.scope == "country"]
