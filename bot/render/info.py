@@ -104,8 +104,8 @@ def language_page(pack: ContentPack, current: str, tr: Translator) -> Page:
     """The /lang chooser: one button per language, the current one ticked."""
     buttons = [button(("✓ " if lang == current else "") + LANGUAGE_NAMES[lang], cb.Language(lang), pack)
                for lang in LANGUAGES]
-    text = tr.gettext("Choose the language of the bot's buttons and messages. "
-                      "The report itself stays in Vietnamese.")
+    text = tr.gettext("Choose the language of the bot's buttons, messages and the report's content. "
+                      "Quotes from the report stay in Vietnamese.")
     return text, InlineKeyboardMarkup([buttons])
 
 
